@@ -1,0 +1,149 @@
+package dev.kindling;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Runs backward: collects the graph below the roots iteratively (no recursion, so long chains cannot
+ * overflow the stack), then executes nodes once all of their consumers have contributed, newest first,
+ * summing incoming gradients and reducing broadcast ones back to the input's shape.
+ */
+final class Engine {
+    private Engine() {}
+
+    /**
+     * @param inputs null for {@code backward()} (gradients go into leaves' {@code .grad}); otherwise the
+     *               tensors whose gradients {@code Kindling.grad} returns, with {@code .grad} untouched
+     */
+    static Tensor[] run(Tensor[] roots, Tensor[] rootGrads, boolean retainGraph, boolean createGraph,
+                        Tensor[] inputs, boolean allowUnused) {
+        Map<Node, Integer> dependencies = new IdentityHashMap<>();
+        Map<Node, Tensor> pending = new IdentityHashMap<>();
+        Deque<Node> stack = new ArrayDeque<>();
+        for (int i = 0; i < roots.length; i++) {
+            Tensor r = roots[i];
+            if (!r.requiresGrad()) {
+                throw new IllegalStateException("element " + i + " of tensors does not require grad and does not"
+                        + " have a grad_fn");
+            }
+            Node n = r.gradEdge();
+            if (!dependencies.containsKey(n)) {
+                dependencies.put(n, 0);
+                stack.push(n);
+            }
+        }
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            for (Node next : n.next) {
+                if (next == null) continue;
+                Integer d = dependencies.get(next);
+                if (d == null) {
+                    dependencies.put(next, 1);
+                    stack.push(next);
+                } else {
+                    dependencies.put(next, d + 1);
+                }
+            }
+        }
+        Map<Node, Integer> captures = new IdentityHashMap<>();
+        Tensor[] results = inputs == null ? null : new Tensor[inputs.length];
+        if (inputs != null) {
+            for (int i = 0; i < inputs.length; i++) {
+                if (!inputs[i].requiresGrad()) {
+                    throw new IllegalStateException("Kindling.grad: input " + i + " does not require grad");
+                }
+                captures.put(inputs[i].gradEdge(), i);
+            }
+        }
+        try (var mode = GradMode.set(createGraph)) {
+            for (int i = 0; i < roots.length; i++) {
+                accumulate(pending, roots[i].gradEdge(), rootGrads[i]);
+            }
+            PriorityQueue<Node> ready = new PriorityQueue<>((a, b) -> Long.compare(b.sequence, a.sequence));
+            for (Tensor r : roots) {
+                Node n = r.gradEdge();
+                if (dependencies.get(n) == 0 && !ready.contains(n)) ready.add(n);
+            }
+            List<Node> done = new ArrayList<>();
+            while (!ready.isEmpty()) {
+                Node node = ready.poll();
+                Tensor grad = pending.remove(node);
+                if (grad != null) {
+                    if (node.hooks != null) {
+                        for (var hook : node.hooks) {
+                            Tensor replaced = hook.apply(grad);
+                            if (replaced != null) grad = replaced;
+                        }
+                    }
+                    if (node.retainGradOf != null) node.retainGradOf.accumulateGrad(grad, createGraph);
+                    Integer capture = captures.get(node);
+                    if (capture != null) {
+                        results[capture] = grad;
+                    }
+                    if (node.isAccumulator()) {
+                        if (inputs == null) ((Node.Accumulate) node).leaf.accumulateGrad(grad, createGraph);
+                    } else {
+                        Tensor[] grads = node.apply(grad);
+                        done.add(node);
+                        for (int i = 0; i < node.next.length; i++) {
+                            Node next = node.next[i];
+                            if (next == null || i >= grads.length || grads[i] == null) continue;
+                            Tensor g = fit(grads[i], node, i);
+                            if (GradMode.anomalyEnabled()) checkFinite(g, node, i);
+                            accumulate(pending, next, g);
+                        }
+                    }
+                }
+                for (Node next : node.next) {
+                    if (next == null) continue;
+                    int d = dependencies.get(next) - 1;
+                    dependencies.put(next, d);
+                    if (d == 0) ready.add(next);
+                }
+            }
+            if (!retainGraph) for (Node n : done) n.release();
+        }
+        if (results != null && !allowUnused) {
+            for (int i = 0; i < results.length; i++) {
+                if (results[i] == null) {
+                    throw new IllegalStateException("Kindling.grad: input " + i + " was not used in the graph;"
+                            + " pass allowUnused=true to get null for it");
+                }
+            }
+        }
+        return results;
+    }
+
+    /** Sums a broadcast gradient back to the input's shape and dtype. */
+    private static Tensor fit(Tensor g, Node node, int i) {
+        int[] shape = node.inputShapes[i];
+        if (!java.util.Arrays.equals(g.shape(), shape)) g = Broadcast.sumTo(g, shape);
+        if (g.dtype() != node.inputDTypes[i]) g = g.to(node.inputDTypes[i]);
+        return g;
+    }
+
+    private static void accumulate(Map<Node, Tensor> pending, Node n, Tensor g) {
+        Tensor prev = pending.get(n);
+        pending.put(n, prev == null ? g : prev.add(g));
+    }
+
+    private static void checkFinite(Tensor g, Node node, int i) {
+        boolean finite;
+        try (var off = GradMode.set(false)) {
+            finite = g.isfinite().all().item() != 0;
+        }
+        if (!finite) {
+            throw new IllegalStateException("Function '" + node.name + "' returned nan or inf values in its "
+                    + ordinal(i) + " output (the gradient for its input " + i + ").");
+        }
+    }
+
+    private static String ordinal(int i) {
+        return i == 0 ? "0th" : i == 1 ? "1st" : i == 2 ? "2nd" : i + "th";
+    }
+}

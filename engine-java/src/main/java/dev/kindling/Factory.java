@@ -1,0 +1,209 @@
+package dev.kindling;
+
+import java.util.Arrays;
+
+/** Creation of tensors from Java arrays, constants, ranges and random draws. */
+final class Factory {
+    private Factory() {}
+
+    static int[] checkSize(String op, int length, int[] shape) {
+        int[] s = Shapes.infer(op, shape, length);
+        if (Shapes.numel(s) != length) {
+            throw new IllegalArgumentException(op + ": " + length + " values do not fill shape " + Arrays.toString(shape));
+        }
+        return s;
+    }
+
+    static Tensor fromArray(Object data, int[] shape) {
+        DType dt = data instanceof float[] ? DType.FLOAT32 : data instanceof double[] ? DType.FLOAT64
+                : data instanceof long[] ? DType.INT64 : data instanceof int[] ? DType.INT32 : DType.BOOL;
+        Tensor t = Tensor.empty(dt, Device.CPU, shape);
+        if (Shapes.numel(shape) > 0) t.backend().write(t.view(), data);
+        return t;
+    }
+
+    static Tensor nested(Object rows) {
+        // flatten a rectangular nested primitive array, checking every row's length
+        java.util.List<Integer> shape = new java.util.ArrayList<>();
+        Object cur = rows;
+        while (cur.getClass().isArray() && cur.getClass().getComponentType().isArray()) {
+            int n = java.lang.reflect.Array.getLength(cur);
+            shape.add(n);
+            if (n == 0) break;
+            cur = java.lang.reflect.Array.get(cur, 0);
+        }
+        if (cur.getClass().isArray()) shape.add(java.lang.reflect.Array.getLength(cur));
+        int[] s = shape.stream().mapToInt(Integer::intValue).toArray();
+        int total = (int) Shapes.numel(s);
+        Class<?> leaf = rows.getClass();
+        while (leaf.isArray()) leaf = leaf.getComponentType();
+        Object flat = java.lang.reflect.Array.newInstance(leaf, total);
+        int[] pos = {0};
+        copyNested(rows, 0, s, flat, pos);
+        if (flat instanceof int[] ints) {
+            long[] l = new long[ints.length];
+            for (int i = 0; i < l.length; i++) l[i] = ints[i];
+            flat = l;
+        }
+        return fromArray(flat, s);
+    }
+
+    private static void copyNested(Object arr, int depth, int[] shape, Object flat, int[] pos) {
+        int n = java.lang.reflect.Array.getLength(arr);
+        if (n != shape[depth]) {
+            throw new IllegalArgumentException("Tensor.of: expected sequence of length " + shape[depth] + " at dim "
+                    + depth + " (got " + n + ")");
+        }
+        if (depth == shape.length - 1) {
+            System.arraycopy(arr, 0, flat, pos[0], n);
+            pos[0] += n;
+            return;
+        }
+        for (int i = 0; i < n; i++) copyNested(java.lang.reflect.Array.get(arr, i), depth + 1, shape, flat, pos);
+    }
+
+    static Tensor full(int[] shape, double value, DType dtype, Device device) {
+        Tensor t = Tensor.empty(dtype, device, shape);
+        if (t.numel() > 0) {
+            if (dtype.isIntegral() && value == Math.rint(value) && Math.abs(value) < 0x1p62) {
+                t.backend().fillLong(t.view(), (long) value);
+            } else {
+                t.backend().fill(t.view(), value);
+            }
+        }
+        return t;
+    }
+
+    static Tensor rand(Generator g, int[] shape, DType dtype) {
+        int n = Math.toIntExact(Shapes.numel(checkShape("rand", shape)));
+        if (dtype == DType.FLOAT64) {
+            double[] d = new double[n];
+            g.fillUniform(d);
+            return fromArray(d, shape.clone());
+        }
+        float[] f = new float[n];
+        g.fillUniform(f);
+        return fromArray(f, shape.clone()).to(dtype);
+    }
+
+    static Tensor randn(Generator g, int[] shape, DType dtype) {
+        int n = Math.toIntExact(Shapes.numel(checkShape("randn", shape)));
+        double[] d = new double[n];
+        g.fillGaussian(d);
+        return fromArray(d, shape.clone()).to(dtype);
+    }
+
+    static Tensor randint(Generator g, long low, long high, int[] shape) {
+        if (high <= low) throw new IllegalArgumentException("randint: expects low < high, got low=" + low + ", high=" + high);
+        int n = Math.toIntExact(Shapes.numel(checkShape("randint", shape)));
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) l[i] = low + g.nextLong(high - low);
+        return fromArray(l, shape.clone());
+    }
+
+    static Tensor randperm(Generator g, int n) {
+        if (n < 0) throw new IllegalArgumentException("randperm: n must be non-negative, got " + n);
+        long[] p = new long[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = (int) g.nextLong(i + 1);
+            long tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return fromArray(p, new int[]{n});
+    }
+
+    static Tensor bernoulli(Generator g, Tensor p) {
+        double[] probs = p.toDoubleArray();
+        double[] out = new double[probs.length];
+        for (int i = 0; i < probs.length; i++) {
+            if (!(probs[i] >= 0 && probs[i] <= 1)) {
+                throw new IllegalArgumentException("bernoulli: expected all probabilities in [0, 1], got " + probs[i]);
+            }
+            out[i] = g.nextDouble() < probs[i] ? 1 : 0;
+        }
+        DType dt = p.dtype().isFloatingPoint() ? p.dtype() : Kindling.defaultDType();
+        return fromArray(out, p.shape()).to(dt);
+    }
+
+    static Tensor bernoulliFill(Generator g, Tensor t, double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("bernoulli_: expected p in [0, 1], got " + p);
+        double[] out = new double[Math.toIntExact(t.numel())];
+        for (int i = 0; i < out.length; i++) out[i] = g.nextDouble() < p ? 1 : 0;
+        return writeInto(t, out);
+    }
+
+    static Tensor uniformFill(Generator g, Tensor t, double from, double to) {
+        if (from > to) throw new IllegalArgumentException("uniform_: expects from <= to, got from=" + from + ", to=" + to);
+        double[] out = new double[Math.toIntExact(t.numel())];
+        g.fillUniform(out);
+        for (int i = 0; i < out.length; i++) out[i] = from + out[i] * (to - from);
+        return writeInto(t, out);
+    }
+
+    static Tensor normalFill(Generator g, Tensor t, double mean, double std) {
+        if (std < 0) throw new IllegalArgumentException("normal_: expects std >= 0, got " + std);
+        double[] out = new double[Math.toIntExact(t.numel())];
+        g.fillGaussian(out);
+        for (int i = 0; i < out.length; i++) out[i] = mean + out[i] * std;
+        return writeInto(t, out);
+    }
+
+    /** In-place fill from host values; like every init op it runs outside autograd. */
+    private static Tensor writeInto(Tensor t, double[] values) {
+        Tensor src = fromArray(values, t.shape());
+        try (var off = GradMode.set(false)) {
+            t.backend().copy(src.view(), t.view());
+        }
+        src.close();
+        t.bumpVersion();
+        return t;
+    }
+
+    static Tensor eye(int n, int m) {
+        if (n < 0 || m < 0) throw new IllegalArgumentException("eye: sizes must be non-negative, got " + n + ", " + m);
+        float[] d = new float[n * m];
+        for (int i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+        return fromArray(d, new int[]{n, m});
+    }
+
+    static Tensor arange(long start, long end, long step) {
+        if (step == 0) throw new IllegalArgumentException("arange: step must be nonzero");
+        if ((step > 0 && end < start) || (step < 0 && end > start)) {
+            throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign");
+        }
+        int n = (int) ((end - start + step - Long.signum(step)) / step);
+        long[] d = new long[Math.max(0, n)];
+        for (int i = 0; i < d.length; i++) d[i] = start + i * step;
+        return fromArray(d, new int[]{d.length});
+    }
+
+    static Tensor arangeFloat(double start, double end, double step) {
+        if (step == 0) throw new IllegalArgumentException("arange: step must be nonzero");
+        if ((step > 0 && end < start) || (step < 0 && end > start)) {
+            throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign");
+        }
+        int n = (int) Math.ceil((end - start) / step);
+        float[] d = new float[Math.max(0, n)];
+        for (int i = 0; i < d.length; i++) d[i] = (float) (start + i * step);
+        return fromArray(d, new int[]{d.length});
+    }
+
+    static Tensor linspace(double start, double end, int steps) {
+        if (steps < 0) throw new IllegalArgumentException("linspace: number of steps must be non-negative, got " + steps);
+        float[] d = new float[steps];
+        double step = steps > 1 ? (end - start) / (steps - 1) : 0;
+        // like PyTorch, fill the second half from the end so the last value is exactly `end`
+        int half = steps / 2;
+        for (int i = 0; i < steps; i++) d[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
+        return fromArray(d, new int[]{steps});
+    }
+
+    private static int[] checkShape(String op, int[] shape) {
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException(op + ": negative dimension in shape " + Arrays.toString(shape));
+        }
+        return shape;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.kindling;
+
+import java.util.Arrays;
+
+/** Indexing ops and their gradients: each one's backward is its adjoint (gather/scatter_add, index_select/index_add). */
+final class Indexing {
+    private Indexing() {}
+
+    private static String str(int[] s) { return Arrays.toString(s); }
+
+    private static Tensor checkIndex(String op, Tensor index) {
+        if (index.dtype() == DType.INT32) return index.to(DType.INT64);
+        if (index.dtype() != DType.INT64) {
+            throw new IllegalArgumentException(op + ": expected index to be an INT64 tensor, but got " + index.dtype());
+        }
+        return index;
+    }
+
+    static Tensor indexSelect(Tensor x, int dim0, Tensor index0) {
+        Tensor index = checkIndex("index_select", index0);
+        if (index.dim() > 1) {
+            throw new IllegalArgumentException("index_select: index must be 0-D or 1-D, got shape " + str(index.shapeInternal()));
+        }
+        if (index.dim() == 0) index = index.reshape(1);
+        int dim = Shapes.dim("index_select", dim0, x.dim());
+        if (x.dim() == 0) throw new IllegalArgumentException("index_select: cannot index a 0-d tensor");
+        int[] os = x.shape();
+        os[dim] = index.shapeInternal()[0];
+        Tensor out = Tensor.empty(x.dtype(), x.device(), os);
+        out.backend().indexSelect(x.view(), dim, index.view(), out.view());
+        int[] in = x.shape();
+        Tensor idx = index;
+        return Autograd.record("IndexSelectBackward0", out, x,
+                (g, n) -> new Tensor[]{Factory.full(in, 0, g.dtype(), g.device()).indexAdd(dim, idx, g)});
+    }
+
+    static Tensor gather(Tensor x, int dim0, Tensor index0) {
+        Tensor index = checkIndex("gather", index0);
+        int dim = Shapes.dim("gather", dim0, x.dim());
+        if (index.dim() != x.dim()) {
+            throw new IllegalArgumentException("gather: index tensor must have the same number of dimensions as input"
+                    + " tensor (input " + str(x.shapeInternal()) + ", index " + str(index.shapeInternal()) + ")");
+        }
+        for (int d = 0; d < x.dim(); d++) {
+            if (d != dim && index.shapeInternal()[d] > x.shapeInternal()[d]) {
+                throw new IllegalArgumentException("gather: size does not match at dimension " + d + " expected index "
+                        + str(index.shapeInternal()) + " to be smaller than self " + str(x.shapeInternal())
+                        + " apart from dimension " + dim);
+            }
+        }
+        Tensor out = Tensor.empty(x.dtype(), x.device(), index.shapeInternal());
+        if (out.numel() > 0) out.backend().gather(x.view(), dim, index.view(), out.view());
+        int[] in = x.shape();
+        Tensor idx = index;
+        return Autograd.record("GatherBackward0", out, x,
+                (g, n) -> new Tensor[]{Factory.full(in, 0, g.dtype(), g.device()).scatterAdd(dim, idx, g)});
+    }
+
+    static Tensor scatter(Tensor x, int dim0, Tensor index0, Tensor src, boolean accumulate) {
+        String op = accumulate ? "scatter_add" : "scatter";
+        Tensor index = checkIndex(op, index0);
+        int dim = Shapes.dim(op, dim0, x.dim());
+        if (index.dim() != x.dim() || src.dim() != x.dim()) {
+            throw new IllegalArgumentException(op + ": index and src must have the same number of dimensions as self"
+                    + " (self " + str(x.shapeInternal()) + ", index " + str(index.shapeInternal()) + ", src "
+                    + str(src.shapeInternal()) + ")");
+        }
+        for (int d = 0; d < x.dim(); d++) {
+            if (index.shapeInternal()[d] > src.shapeInternal()[d] || (d != dim && index.shapeInternal()[d] > x.shapeInternal()[d])) {
+                throw new IllegalArgumentException(op + ": expected index " + str(index.shapeInternal())
+                        + " to be smaller than self " + str(x.shapeInternal()) + " apart from dimension " + dim
+                        + " and to be smaller size than src " + str(src.shapeInternal()));
+            }
+        }
+        Tensor s = src.dtype() == x.dtype() ? src : src.to(x.dtype());
+        Tensor out = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
+        out.backend().copy(x.view(), out.view());
+        if (index.numel() > 0) out.backend().scatter(out.view(), dim, index.view(), s.view(), accumulate);
+        Tensor idx = index;
+        return Autograd.record(accumulate ? "ScatterAddBackward0" : "ScatterBackward0", out, new Tensor[]{x, s},
+                (g, n) -> new Tensor[]{
+                        n[0] ? (accumulate ? g : g.scatter(dim, idx, 0.0)) : null,
+                        n[1] ? g.gather(dim, idx) : null});
+    }
+
+    static Tensor indexAdd(Tensor x, int dim0, Tensor index0, Tensor src) {
+        Tensor index = checkIndex("index_add", index0);
+        int dim = Shapes.dim("index_add", dim0, x.dim());
+        if (index.dim() > 1) throw new IllegalArgumentException("index_add: index must be 1-D, got " + str(index.shapeInternal()));
+        Tensor idx1 = index.dim() == 0 ? index.reshape(1) : index;
+        int[] expected = x.shape();
+        expected[dim] = idx1.shapeInternal()[0];
+        Tensor s = src.dim() == x.dim() ? src : src.reshape(expected);
+        if (!Arrays.equals(s.shapeInternal(), expected)) {
+            throw new IllegalArgumentException("index_add: source of shape " + str(src.shapeInternal()) + " does not match"
+                    + " the expected " + str(expected));
+        }
+        Tensor sc = s.dtype() == x.dtype() ? s : s.to(x.dtype());
+        Tensor out = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
+        out.backend().copy(x.view(), out.view());
+        out.backend().indexAdd(out.view(), dim, idx1.view(), sc.view());
+        return Autograd.record("IndexAddBackward0", out, new Tensor[]{x, sc},
+                (g, n) -> new Tensor[]{n[0] ? g : null, n[1] ? g.indexSelect(dim, idx1) : null});
+    }
+
+    static Tensor maskedSelect(Tensor x, Tensor mask) {
+        if (mask.dtype() != DType.BOOL) {
+            throw new IllegalArgumentException("masked_select: expected a BOOL mask, got " + mask.dtype());
+        }
+        int[] shape = Broadcast.shape("masked_select", x.shapeInternal(), mask.shapeInternal());
+        boolean[] m = mask.expand(shape).toBooleanArray();
+        int count = 0;
+        for (boolean b : m) if (b) count++;
+        long[] idx = new long[count];
+        for (int i = 0, k = 0; i < m.length; i++) if (m[i]) idx[k++] = i;
+        return x.expand(shape).reshape(-1).indexSelect(0, Factory.fromArray(idx, new int[]{count}));
+    }
+
+    static Tensor nonzero(Tensor x) {
+        long n = x.backend().countNonzero(x.view());
+        Tensor out = Tensor.empty(DType.INT64, x.device(), new int[]{(int) n, x.dim()});
+        if (n > 0 && x.dim() > 0) out.backend().nonzero(x.view(), out.view());
+        return out;
+    }
+
+    static Tensor oneHot(Tensor t, int numClasses) {
+        if (t.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("one_hot: is only applicable to INT64 index tensors, got " + t.dtype());
+        }
+        long[] v = t.toLongArray();
+        long max = -1;
+        for (long x : v) {
+            if (x < 0) throw new IllegalArgumentException("one_hot: class values must be non-negative, got " + x);
+            max = Math.max(max, x);
+        }
+        int n = numClasses < 0 ? (int) (max + 1) : numClasses;
+        if (max >= n) throw new IllegalArgumentException("one_hot: class value " + max + " is not below num_classes " + n);
+        int[] os = Arrays.copyOf(t.shapeInternal(), t.dim() + 1);
+        os[t.dim()] = n;
+        Tensor zeros = Factory.full(os, 0, DType.INT64, t.device());
+        if (t.numel() == 0) return zeros;
+        return zeros.scatter(-1, t.unsqueeze(-1), 1.0);
+    }
+
+    static ValuesIndices sort(Tensor x, int dim0, boolean descending) {
+        if (x.dim() == 0) return new ValuesIndices(x.clone(), Factory.full(new int[0], 0, DType.INT64, x.device()));
+        int dim = Shapes.dim("sort", dim0, x.dim());
+        Tensor moved = x.detach().transpose(dim, -1).contiguous();
+        int[] ms = moved.shape();
+        int len = ms[ms.length - 1];
+        int rows = len == 0 ? 0 : (int) (moved.numel() / len);
+        Tensor flat = moved.reshape(rows, len);
+        Tensor values = Tensor.empty(x.dtype(), x.device(), new int[]{rows, len});
+        Tensor indices = Tensor.empty(DType.INT64, x.device(), new int[]{rows, len});
+        if (rows > 0 && len > 0) values.backend().sort(flat.view(), descending, values.view(), indices.view());
+        Tensor idx = indices.reshape(ms).transpose(dim, -1).contiguous();
+        // values through gather, so they carry the gradient
+        return new ValuesIndices(x.gather(dim, idx), idx);
+    }
+
+    static ValuesIndices topk(Tensor x, int k, int dim0, boolean largest, boolean sorted) {
+        int dim = Shapes.dim("topk", dim0, x.dim());
+        int size = x.dim() == 0 ? 1 : x.shapeInternal()[dim];
+        if (k < 0 || k > size) {
+            throw new IllegalArgumentException("topk: k (" + k + ") is out of range for dimension " + dim + " of size " + size);
+        }
+        if (x.dim() == 0) return sort(x, 0, largest);
+        Tensor idx = sort(x.detach(), dim, largest).indices().narrow(dim, 0, k).contiguous();
+        return new ValuesIndices(x.gather(dim, idx), idx);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.kindling;
+
+import dev.kindling.backend.Backends;
+import dev.kindling.backend.cpu.CpuBackend;
+import dev.kindling.memory.MemoryStats;
+
+import java.util.List;
+
+/**
+ * Global switches, as in the {@code torch} module: seeding, grad mode, memory scopes, threads, devices.
+ *
+ * <pre>{@code
+ * Kindling.manualSeed(42);
+ * try (var off = Kindling.noGrad()) { accuracy = evaluate(model); }
+ * }</pre>
+ */
+public final class Kindling {
+    private static final Generator DEFAULT = new Generator(67280421310721L);
+    private static volatile DType defaultDType = DType.FLOAT32;
+
+    private Kindling() {}
+
+    /** A restorer of some thread-local mode; closing it puts the previous mode back. */
+    @FunctionalInterface
+    public interface Guard extends AutoCloseable {
+        @Override void close();
+    }
+
+    /** Seeds the default generator so that runs are reproducible ({@code torch.manual_seed}). */
+    public static void manualSeed(long seed) { DEFAULT.manualSeed(seed); }
+
+    /** The generator behind {@code Tensor.rand/randn/randint/randperm} and nn initialisation. */
+    public static Generator defaultGenerator() { return DEFAULT; }
+
+    /** The dtype that float literals and {@code rand} produce: FLOAT32 unless changed. */
+    public static DType defaultDType() { return defaultDType; }
+
+    /** {@code torch.set_default_dtype}: FLOAT32 or FLOAT64. */
+    public static void setDefaultDType(DType dtype) {
+        if (!dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("setDefaultDType: only floating point dtypes are allowed, got " + dtype);
+        }
+        defaultDType = dtype;
+    }
+
+    /** Stops recording the autograd tape on this thread until closed ({@code torch.no_grad()}). Nestable. */
+    public static Guard noGrad() { return GradMode.set(false); }
+
+    /** Re-enables recording inside a {@link #noGrad()} block ({@code torch.enable_grad()}). */
+    public static Guard enableGrad() { return GradMode.set(true); }
+
+    /** Same as {@link #noGrad()} here ({@code torch.inference_mode()}). */
+    public static Guard inferenceMode() { return GradMode.set(false); }
+
+    /** Whether ops on this thread are being recorded. */
+    public static boolean isGradEnabled() { return GradMode.isEnabled(); }
+
+    /** Names the op whose backward produced NaN or Inf, at a cost, until closed ({@code torch.autograd.detect_anomaly}). */
+    public static Guard detectAnomaly() { return GradMode.setAnomaly(true); }
+
+    /**
+     * Gradients of {@code outputs} with respect to {@code inputs} without touching {@code .grad}
+     * ({@code torch.autograd.grad}). With {@code createGraph} the result is itself differentiable.
+     */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
+                                    boolean retainGraph, boolean createGraph, boolean allowUnused) {
+        Tensor[] outs = outputs.toArray(new Tensor[0]);
+        Tensor[] gs = new Tensor[outs.length];
+        for (int i = 0; i < outs.length; i++) {
+            Tensor g = gradOutputs == null ? null : gradOutputs.get(i);
+            if (g == null) {
+                if (outs[i].numel() != 1) {
+                    throw new IllegalStateException("grad: grad can be implicitly created only for scalar outputs; output "
+                            + i + " has shape " + java.util.Arrays.toString(outs[i].shape()));
+                }
+                g = Tensor.onesLike(outs[i]);
+            }
+            gs[i] = g;
+        }
+        return java.util.Arrays.asList(Engine.run(outs, gs, retainGraph || createGraph, createGraph,
+                inputs.toArray(new Tensor[0]), allowUnused));
+    }
+
+    /** {@code torch.autograd.grad(output, inputs)} for a scalar output. */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs) {
+        return grad(List.of(output), inputs, null, false, false, false);
+    }
+
+    /** {@code torch.autograd.grad(output, inputs, create_graph=True)} for higher-order derivatives. */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs, boolean createGraph) {
+        return grad(List.of(output), inputs, null, createGraph, createGraph, false);
+    }
+
+    /** Opens a memory scope on this thread; see {@link Scope}. */
+    public static Scope scope() { return new Scope(); }
+
+    /** Threads for CPU kernels and OpenBLAS ({@code torch.set_num_threads}). */
+    public static void setNumThreads(int threads) { Backends.cpu().setNumThreads(threads); }
+
+    public static int getNumThreads() { return Backends.cpu().numThreads(); }
+
+    /** True when a CUDA backend is installed and a GPU is usable. */
+    public static boolean cudaAvailable() { return Backends.available(Device.Type.CUDA); }
+
+    /** CPU allocator statistics: live, peak and pooled bytes. */
+    public static MemoryStats memoryStats() { return Backends.cpu().memoryStats(); }
+
+    public static void resetPeakMemory() { Backends.cpu().resetPeakMemory(); }
+
+    /** Returns pooled (free) memory to the operating system. */
+    public static void emptyCache() { Backends.cpu().emptyCache(); }
+
+    /** True when matmul runs on OpenBLAS; false means the Java fallback (see {@link #nativeBlasStatus()}). */
+    public static boolean nativeBlas() { return Backends.cpu().nativeBlas(); }
+
+    /** "OpenBLAS" or why it is off. */
+    public static String nativeBlasStatus() {
+        String failure = CpuBackend.nativeBlasFailure();
+        return failure == null ? "OpenBLAS" : "Java fallback (" + failure + ")";
+    }
+}

@@ -1,0 +1,133 @@
+package dev.kindling;
+
+import dev.kindling.backend.View;
+
+import java.util.Arrays;
+
+/**
+ * Matrix products. {@code mm} and {@code bmm} are the primitives (one gemm per matrix, on the data as it
+ * lies when BLAS can read it); {@code matmul}, {@code dot} and {@code outer} reduce to them.
+ */
+final class LinAlg {
+    private LinAlg() {}
+
+    private static String str(int[] s) { return Arrays.toString(s); }
+
+    private static void checkPair(String op, Tensor a, Tensor b) {
+        Pointwise.checkDevice(op, a, b);
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": expected both operands to have the same dtype, but got "
+                    + a.dtype() + " and " + b.dtype() + "; convert one with to(...)");
+        }
+        if (a.dtype() == DType.BOOL) throw new IllegalArgumentException(op + ": not implemented for BOOL tensors");
+    }
+
+    private static View as3d(Tensor t) {
+        View v = t.view();
+        if (t.dim() == 3) return v;
+        int[] s = t.shapeInternal(), st = t.stridesInternal();
+        return v.with(new int[]{1, s[0], s[1]}, new int[]{0, st[0], st[1]}, t.offset());
+    }
+
+    static Tensor mm(Tensor a, Tensor b) {
+        if (a.dim() != 2 || b.dim() != 2) {
+            throw new IllegalArgumentException("mm: expected 2-D tensors, got shapes " + str(a.shapeInternal()) + " and "
+                    + str(b.shapeInternal()));
+        }
+        checkPair("mm", a, b);
+        int m = a.shapeInternal()[0], k = a.shapeInternal()[1], k2 = b.shapeInternal()[0], n = b.shapeInternal()[1];
+        if (k != k2) {
+            throw new IllegalArgumentException("mm: shapes " + str(a.shapeInternal()) + " and " + str(b.shapeInternal())
+                    + " cannot be multiplied (" + k + " != " + k2 + ")");
+        }
+        Tensor out = Tensor.empty(a.dtype(), a.device(), new int[]{m, n});
+        out.backend().matmul(as3d(a), as3d(b), as3d(out));
+        return Autograd.record("MmBackward0", out, new Tensor[]{a, b}, (g, need) -> new Tensor[]{
+                need[0] ? g.mm(b.t()) : null,
+                need[1] ? a.t().mm(g) : null}, a, b);
+    }
+
+    static Tensor bmm(Tensor a, Tensor b) {
+        if (a.dim() != 3 || b.dim() != 3) {
+            throw new IllegalArgumentException("bmm: expected 3-D tensors, got shapes " + str(a.shapeInternal()) + " and "
+                    + str(b.shapeInternal()));
+        }
+        checkPair("bmm", a, b);
+        int[] as = a.shapeInternal(), bs = b.shapeInternal();
+        if (as[0] != bs[0]) {
+            throw new IllegalArgumentException("bmm: batch sizes differ: shapes " + str(as) + " and " + str(bs));
+        }
+        if (as[2] != bs[1]) {
+            throw new IllegalArgumentException("bmm: shapes " + str(as) + " and " + str(bs) + " cannot be multiplied ("
+                    + as[2] + " != " + bs[1] + ")");
+        }
+        Tensor out = Tensor.empty(a.dtype(), a.device(), new int[]{as[0], as[1], bs[2]});
+        out.backend().matmul(a.view(), b.view(), out.view());
+        return Autograd.record("BmmBackward0", out, new Tensor[]{a, b}, (g, need) -> new Tensor[]{
+                need[0] ? g.bmm(b.transpose(1, 2)) : null,
+                need[1] ? a.transpose(1, 2).bmm(g) : null}, a, b);
+    }
+
+    static Tensor dot(Tensor a, Tensor b) {
+        if (a.dim() != 1 || b.dim() != 1) {
+            throw new IllegalArgumentException("dot: 1D tensors expected, but got " + a.dim() + "D and " + b.dim() + "D tensors");
+        }
+        if (a.shapeInternal()[0] != b.shapeInternal()[0]) {
+            throw new IllegalArgumentException("dot: inconsistent tensor size, expected tensor [" + a.shapeInternal()[0]
+                    + "] and src [" + b.shapeInternal()[0] + "] to have the same number of elements");
+        }
+        checkPair("dot", a, b);
+        return mm(a.unsqueeze(0), b.unsqueeze(1)).reshape();
+    }
+
+    static Tensor outer(Tensor a, Tensor b) {
+        if (a.dim() != 1 || b.dim() != 1) {
+            throw new IllegalArgumentException("outer: 1D tensors expected, but got " + a.dim() + "D and " + b.dim() + "D tensors");
+        }
+        return a.unsqueeze(1).mul(b.unsqueeze(0));
+    }
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        int da = a.dim(), db = b.dim();
+        if (da == 0 || db == 0) {
+            throw new IllegalArgumentException("matmul: both arguments need to be at least 1D, but they are " + da + "D and " + db + "D");
+        }
+        int ka = a.shapeInternal()[da - 1];
+        int kb = db == 1 ? b.shapeInternal()[0] : b.shapeInternal()[db - 2];
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: shapes " + str(a.shapeInternal()) + " and " + str(b.shapeInternal())
+                    + " cannot be multiplied (" + ka + " != " + kb + ")");
+        }
+        if (da == 1 && db == 1) return dot(a, b);
+        if (da == 2 && db == 2) return mm(a, b);
+        if (da == 1 && db == 2) return mm(a.unsqueeze(0), b).squeeze(0);
+        if (da == 2 && db == 1) return mm(a, b.unsqueeze(1)).squeeze(1);
+        if (db <= 2) {
+            // fold the batch of a into rows: one big gemm instead of many small ones
+            int[] as = a.shapeInternal();
+            Tensor b2 = db == 1 ? b.unsqueeze(1) : b;
+            Tensor r = mm(a.reshape(-1, ka), b2);
+            int[] os = Arrays.copyOf(as, da);
+            os[da - 1] = b2.shapeInternal()[1];
+            r = r.reshape(os);
+            return db == 1 ? r.squeeze(-1) : r;
+        }
+        Tensor a2 = da == 1 ? a.unsqueeze(0) : a;
+        int[] as = a2.shapeInternal(), bs = b.shapeInternal();
+        int m = as[as.length - 2], n = bs[bs.length - 1];
+        int[] batchA = Arrays.copyOf(as, as.length - 2), batchB = Arrays.copyOf(bs, bs.length - 2);
+        int[] batch = Broadcast.shape("matmul", batchA, batchB);
+        int nb = (int) Shapes.numel(batch);
+        int[] ea = Arrays.copyOf(batch, batch.length + 2), eb = Arrays.copyOf(batch, batch.length + 2);
+        ea[batch.length] = m;
+        ea[batch.length + 1] = ka;
+        eb[batch.length] = kb;
+        eb[batch.length + 1] = n;
+        Tensor r = bmm(a2.expand(ea).reshape(nb, m, ka), b.expand(eb).reshape(nb, kb, n));
+        int[] os = Arrays.copyOf(batch, batch.length + 2);
+        os[batch.length] = m;
+        os[batch.length + 1] = n;
+        r = r.reshape(os);
+        return da == 1 ? r.squeeze(-2) : r;
+    }
+}

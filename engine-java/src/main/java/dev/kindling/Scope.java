@@ -1,0 +1,98 @@
+package dev.kindling;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Frees the native memory of every tensor created inside it when it closes, except those passed to
+ * {@link #keep}, which move to the enclosing scope (or to no scope: then only {@code close()} or the
+ * garbage collector frees them). Scopes are per thread and nest.
+ *
+ * <pre>{@code
+ * try (var s = Kindling.scope()) {
+ *     Tensor loss = model.forward(x).sub(y).pow(2).mean();
+ *     loss.backward();
+ *     lossValue = s.keep(loss.detach());
+ * }   // every intermediate tensor of the step is freed here
+ * }</pre>
+ */
+public final class Scope implements AutoCloseable {
+    private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
+
+    private final Scope parent;
+    private final Thread owner = Thread.currentThread();
+    private List<Tensor> tensors = new ArrayList<>();
+    private boolean closed;
+
+    Scope() {
+        this.parent = CURRENT.get();
+        CURRENT.set(this);
+    }
+
+    static void register(Tensor t) {
+        Scope s = CURRENT.get();
+        if (s != null) {
+            s.tensors.add(t);
+            t.scope = s;
+        }
+    }
+
+    /** Removes {@code t} from whatever scope owns it, so that no scope will free it. */
+    static void escape(Tensor t) {
+        Scope s = t.scope;
+        if (s != null && !s.closed) {
+            s.remove(t);
+            t.scope = null;
+        }
+    }
+
+    private void remove(Tensor t) {
+        // the kept tensor is usually among the last ones created
+        for (int i = tensors.size() - 1; i >= 0; i--) {
+            if (tensors.get(i) == t) {
+                tensors.set(i, null);
+                return;
+            }
+        }
+    }
+
+    /** Keeps {@code t} alive past this scope: it moves to the enclosing scope. Returns {@code t}. */
+    public Tensor keep(Tensor t) {
+        if (t.scope == this) {
+            remove(t);
+            t.scope = null;
+            if (parent != null && !parent.closed) {
+                parent.tensors.add(t);
+                t.scope = parent;
+            }
+        }
+        return t;
+    }
+
+    /** Number of tensors this scope will free. */
+    public int size() {
+        int n = 0;
+        for (Tensor t : tensors) if (t != null) n++;
+        return n;
+    }
+
+    @Override public void close() {
+        if (closed) return;
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("Kindling.scope() must be closed on the thread that opened it");
+        }
+        if (CURRENT.get() != this) {
+            throw new IllegalStateException("Kindling.scope(): scopes must be closed in reverse order of opening");
+        }
+        closed = true;
+        CURRENT.set(parent);
+        List<Tensor> list = tensors;
+        tensors = null;
+        for (Tensor t : list) {
+            if (t != null) {
+                t.scope = null;
+                t.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,945 @@
+package dev.kindling;
+
+import dev.kindling.backend.Backend;
+import dev.kindling.backend.Backends;
+import dev.kindling.backend.BinaryOp;
+import dev.kindling.backend.UnaryOp;
+import dev.kindling.backend.View;
+import dev.kindling.memory.Storage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * An n-dimensional array on a device, with autograd: PyTorch's {@code torch.Tensor} for the JVM.
+ * Methods carry PyTorch's names in lowerCamelCase; in-place variants end in {@code _}.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.of(new float[][]{{1, 2}, {3, 4}}).requiresGrad(true);
+ * Tensor y = x.matmul(x).sum();
+ * y.backward();            // x.grad() is now d(sum(x @ x))/dx
+ * }</pre>
+ *
+ * Data lives off the Java heap and is shared by views. It is freed when the tensor (and every view of it)
+ * is closed, when the {@link Kindling#scope()} it was created in closes, or, as a safety net, after the
+ * garbage collector finds it unreachable.
+ */
+public class Tensor implements AutoCloseable {
+    /** Shared by a tensor and all of its views; bumped by every in-place change. */
+    static final class Version {
+        int value;
+    }
+
+    private final Storage storage;
+    private final DType dtype;
+    private final int[] shape;
+    private final int[] strides;
+    private final int offset;
+    private final Version version;
+    private boolean closed;
+    Scope scope;
+
+    private boolean requiresGrad;
+    private Tensor grad;
+    private Node gradFn;
+    private Node.Accumulate accumulator;
+    private boolean retainsGrad;
+    private boolean isView;
+
+    Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset, Version version, boolean isView) {
+        storage.retain();
+        this.storage = storage;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        this.version = version;
+        this.isView = isView;
+        Scope.register(this);
+    }
+
+    /**
+     * A new tensor object over the same data, with no autograd history: the base of {@code nn.Parameter}.
+     * The alias is owned by no scope.
+     */
+    protected Tensor(Tensor data) {
+        this(data.storage, data.dtype, data.shape, data.strides, data.offset, data.version, false);
+        Scope.escape(this);
+    }
+
+    // ---------------------------------------------------------------- internals for the ops layer
+
+    static Tensor empty(DType dtype, Device device, int[] shape) {
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + java.util.Arrays.toString(shape));
+        }
+        Backend b = Backends.of(device);
+        long n = Shapes.numel(shape);
+        Storage st = new Storage(b.allocate(Math.max(1, n) * dtype.byteSize()), device);
+        return new Tensor(st, dtype, shape.clone(), Shapes.contiguousStrides(shape), 0, new Version(), false);
+    }
+
+    /** A view: same storage and version counter, other layout. */
+    Tensor alias(int[] newShape, int[] newStrides, int newOffset) {
+        return new Tensor(storage, dtype, newShape, newStrides, newOffset, version, true);
+    }
+
+    View view() {
+        if (closed) throw new IllegalStateException("tensor " + describe() + " was closed");
+        return new View(storage.buffer(), dtype, shape, strides, offset);
+    }
+
+    Backend backend() { return Backends.of(storage.device()); }
+
+    Storage storage() { return storage; }
+
+    int offset() { return offset; }
+
+    int[] stridesInternal() { return strides; }
+
+    int[] shapeInternal() { return shape; }
+
+    int version() { return version.value; }
+
+    void bumpVersion() { version.value++; }
+
+    boolean isViewInternal() { return isView; }
+
+    Node gradEdge() {
+        if (gradFn != null) return gradFn;
+        if (accumulator == null) accumulator = new Node.Accumulate(this);
+        return accumulator;
+    }
+
+    void setGradFn(Node node) {
+        this.gradFn = node;
+        this.requiresGrad = true;
+    }
+
+    void accumulateGrad(Tensor g, boolean createGraph) {
+        if (grad == null) {
+            Tensor first = createGraph ? g : g.detach().clone();
+            Scope.escape(first);
+            grad = first;
+        } else if (createGraph || grad.requiresGrad()) {
+            Tensor sum = grad.add(g);
+            Scope.escape(sum);
+            grad = sum;
+        } else {
+            try (var off = GradMode.set(false)) {
+                grad.add_(g);
+            }
+        }
+    }
+
+    String describe() {
+        return dtype + java.util.Arrays.toString(shape);
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    /** The sizes of each dimension ({@code x.shape}); a copy. */
+    public final int[] shape() { return shape.clone(); }
+
+    /** Size of one dimension; negative dims count from the end. */
+    public final int size(int dim) { return shape[Shapes.dim("size", dim, shape.length)]; }
+
+    public final int dim() { return shape.length; }
+
+    public final long numel() { return Shapes.numel(shape); }
+
+    public final DType dtype() { return dtype; }
+
+    public final Device device() { return storage.device(); }
+
+    /** Element strides of each dimension; a copy. */
+    public final int[] stride() { return strides.clone(); }
+
+    public final int storageOffset() { return offset; }
+
+    public final boolean isContiguous() { return Shapes.isContiguous(shape, strides); }
+
+    /** True once this tensor (or the scope that owned it) was closed. */
+    public final boolean isClosed() { return closed || storage.isReleased(); }
+
+    // ---------------------------------------------------------------- autograd
+
+    public final boolean requiresGrad() { return requiresGrad; }
+
+    /** Sets {@code requires_grad} on a leaf; returns this for chaining ({@code Tensor.randn(3).requiresGrad(true)}). */
+    public final Tensor requiresGrad(boolean value) {
+        if (gradFn != null && !value) {
+            throw new IllegalStateException("requiresGrad: you can only change requires_grad flags of leaf"
+                    + " variables; use detach() to get a tensor that does not require grad");
+        }
+        if (value && !dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("requiresGrad: only tensors of floating point dtype can require"
+                    + " gradients, got " + dtype);
+        }
+        requiresGrad = value;
+        return this;
+    }
+
+    /** The accumulated gradient of a leaf (or of a tensor that called {@link #retainGrad()}), or null. */
+    public final Tensor grad() { return grad; }
+
+    /** Replaces the gradient ({@code x.grad = g}); null clears it. */
+    public final void setGrad(Tensor g) {
+        if (g != null && !java.util.Arrays.equals(g.shape, shape)) {
+            throw new IllegalArgumentException("setGrad: assigned grad has shape " + java.util.Arrays.toString(g.shape)
+                    + " but the tensor has shape " + java.util.Arrays.toString(shape));
+        }
+        if (g != null) Scope.escape(g);
+        grad = g;
+    }
+
+    /** The op that produced this tensor, or null for leaves. */
+    public final GradFn gradFn() { return gradFn; }
+
+    /** True for tensors created by the user (or not requiring grad), false for results of recorded ops. */
+    public final boolean isLeaf() { return gradFn == null; }
+
+    /** Backpropagates from a scalar: fills {@code .grad} of every leaf that requires grad. */
+    public final void backward() { backward(null, false, false); }
+
+    /** Backpropagates with {@code gradient} as d(something)/d(this), required for non-scalars. */
+    public final void backward(Tensor gradient) { backward(gradient, false, false); }
+
+    /** Backpropagates and keeps the graph for another backward when {@code retainGraph}. */
+    public final void backward(boolean retainGraph) { backward(null, retainGraph, false); }
+
+    public final void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward: element 0 of tensors does not require grad and does not have a grad_fn");
+        }
+        if (gradient == null) {
+            if (numel() != 1) {
+                throw new IllegalStateException("backward: grad can be implicitly created only for scalar outputs,"
+                        + " got shape " + java.util.Arrays.toString(shape) + "; pass a gradient");
+            }
+            gradient = Factory.full(shape, 1.0, dtype, device());
+        } else if (!java.util.Arrays.equals(gradient.shape, shape)) {
+            throw new IllegalArgumentException("backward: gradient has shape " + java.util.Arrays.toString(gradient.shape)
+                    + " but the tensor has shape " + java.util.Arrays.toString(shape));
+        }
+        Engine.run(new Tensor[]{this}, new Tensor[]{gradient}, retainGraph, createGraph, null, false);
+    }
+
+    /** Makes a non-leaf keep its gradient in {@code .grad} during backward. */
+    public final Tensor retainGrad() {
+        if (!requiresGrad) throw new IllegalStateException("retainGrad: can't retain_grad on a tensor that has requires_grad=False");
+        if (gradFn != null) {
+            gradFn.retainGradOf = this;
+            retainsGrad = true;
+        }
+        return this;
+    }
+
+    public final boolean retainsGrad() { return retainsGrad; }
+
+    /**
+     * Calls {@code hook} with this tensor's gradient during backward; a non-null return replaces it.
+     * Returns a handle whose {@code close()} removes the hook.
+     */
+    public final AutoCloseable registerHook(UnaryOperator<Tensor> hook) {
+        if (!requiresGrad) throw new IllegalStateException("registerHook: cannot register a hook on a tensor that doesn't require gradient");
+        Node n = gradEdge();
+        n.addHook(hook);
+        return () -> n.hooks.remove(hook);
+    }
+
+    /** A tensor sharing this one's data, cut from the graph ({@code x.detach()}). */
+    public final Tensor detach() {
+        return new Tensor(storage, dtype, shape, strides, offset, version, isView);
+    }
+
+    /** Cuts this tensor from the graph in place, making it a leaf. */
+    public final Tensor detach_() {
+        gradFn = null;
+        requiresGrad = false;
+        return this;
+    }
+
+    /**
+     * Like {@code x.data}: shares the data but not the graph nor the version counter, so changes made
+     * through it are invisible to autograd (the seeds' {@code w.data = w.data - lr * w.grad.data}).
+     */
+    public final Tensor data() {
+        return new Tensor(storage, dtype, shape, strides, offset, new Version(), isView);
+    }
+
+    /** Overwrites this tensor's values with {@code src}'s ({@code x.data = ...} becomes {@code x.data().copy_(...)}). */
+    public final Tensor copy_(Tensor src) { return Pointwise.copyInto(this, src); }
+
+    // ---------------------------------------------------------------- creation
+
+    /** 1-D FLOAT32 tensor ({@code torch.tensor([1., 2.])}). */
+    public static Tensor of(float... values) { return Factory.fromArray(values.clone(), new int[]{values.length}); }
+
+    public static Tensor of(double... values) { return Factory.fromArray(values.clone(), new int[]{values.length}); }
+
+    /** 1-D INT64 tensor, as PyTorch infers from Python ints. */
+    public static Tensor of(long... values) { return Factory.fromArray(values.clone(), new int[]{values.length}); }
+
+    /** 1-D tensor of Java ints; INT64 like {@code torch.tensor([1, 2])}. */
+    public static Tensor of(int... values) {
+        long[] l = new long[values.length];
+        for (int i = 0; i < l.length; i++) l[i] = values[i];
+        return Factory.fromArray(l, new int[]{values.length});
+    }
+
+    public static Tensor of(boolean... values) { return Factory.fromArray(values.clone(), new int[]{values.length}); }
+
+    public static Tensor of(float[][] values) { return Factory.nested(values); }
+
+    public static Tensor of(double[][] values) { return Factory.nested(values); }
+
+    public static Tensor of(long[][] values) { return Factory.nested(values); }
+
+    public static Tensor of(int[][] values) { return Factory.nested(values); }
+
+    public static Tensor of(float[][][] values) { return Factory.nested(values); }
+
+    public static Tensor of(double[][][] values) { return Factory.nested(values); }
+
+    /** A 0-dimensional FLOAT32 tensor ({@code torch.tensor(3.)}). */
+    public static Tensor scalar(double value) { return scalar(value, Kindling.defaultDType()); }
+
+    public static Tensor scalar(double value, DType dtype) { return Factory.full(new int[0], value, dtype, Device.CPU); }
+
+    /** A tensor over a copy of {@code data} with the given shape ({@code torch.tensor(data).view(shape)}). */
+    public static Tensor fromArray(float[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+
+    public static Tensor fromArray(double[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+
+    public static Tensor fromArray(long[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+
+    public static Tensor fromArray(int[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+
+    public static Tensor fromArray(boolean[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+
+    public static Tensor zeros(int... shape) { return Factory.full(shape, 0, Kindling.defaultDType(), Device.CPU); }
+
+    public static Tensor zeros(int[] shape, DType dtype) { return Factory.full(shape, 0, dtype, Device.CPU); }
+
+    public static Tensor zeros(int[] shape, DType dtype, Device device) { return Factory.full(shape, 0, dtype, device); }
+
+    public static Tensor ones(int... shape) { return Factory.full(shape, 1, Kindling.defaultDType(), Device.CPU); }
+
+    public static Tensor ones(int[] shape, DType dtype) { return Factory.full(shape, 1, dtype, Device.CPU); }
+
+    public static Tensor full(int[] shape, double value) { return Factory.full(shape, value, Kindling.defaultDType(), Device.CPU); }
+
+    public static Tensor full(int[] shape, double value, DType dtype) { return Factory.full(shape, value, dtype, Device.CPU); }
+
+    /** Uninitialised memory (fast; contents are whatever the pool held). */
+    public static Tensor empty(int... shape) { return empty(Kindling.defaultDType(), Device.CPU, shape); }
+
+    public static Tensor empty(int[] shape, DType dtype) { return empty(dtype, Device.CPU, shape); }
+
+    public static Tensor zerosLike(Tensor t) { return Factory.full(t.shape, 0, t.dtype, t.device()); }
+
+    public static Tensor onesLike(Tensor t) { return Factory.full(t.shape, 1, t.dtype, t.device()); }
+
+    public static Tensor fullLike(Tensor t, double value) { return Factory.full(t.shape, value, t.dtype, t.device()); }
+
+    public static Tensor emptyLike(Tensor t) { return empty(t.dtype, t.device(), t.shape); }
+
+    public static Tensor randLike(Tensor t) { return rand(t.shape).to(t.dtype); }
+
+    public static Tensor randnLike(Tensor t) { return randn(t.shape).to(t.dtype); }
+
+    /** Uniform on [0, 1) from the default generator ({@link Kindling#manualSeed}). */
+    public static Tensor rand(int... shape) { return Factory.rand(Kindling.defaultGenerator(), shape, Kindling.defaultDType()); }
+
+    public static Tensor rand(Generator gen, int... shape) { return Factory.rand(gen, shape, Kindling.defaultDType()); }
+
+    /** Standard normal samples. */
+    public static Tensor randn(int... shape) { return Factory.randn(Kindling.defaultGenerator(), shape, Kindling.defaultDType()); }
+
+    public static Tensor randn(Generator gen, int... shape) { return Factory.randn(gen, shape, Kindling.defaultDType()); }
+
+    /** INT64 integers uniform in [low, high). */
+    public static Tensor randint(long low, long high, int... shape) { return Factory.randint(Kindling.defaultGenerator(), low, high, shape); }
+
+    public static Tensor randint(Generator gen, long low, long high, int... shape) { return Factory.randint(gen, low, high, shape); }
+
+    /** A random permutation of 0..n-1 (INT64). */
+    public static Tensor randperm(int n) { return Factory.randperm(Kindling.defaultGenerator(), n); }
+
+    public static Tensor randperm(Generator gen, int n) { return Factory.randperm(gen, n); }
+
+    /** Draws 0 or 1 with the probabilities held in this tensor ({@code torch.bernoulli(p)}). */
+    public final Tensor bernoulli() { return Factory.bernoulli(Kindling.defaultGenerator(), this); }
+
+    public final Tensor bernoulli(Generator gen) { return Factory.bernoulli(gen, this); }
+
+    /** Fills with 0/1 draws of probability {@code p} in place ({@code x.bernoulli_(p)}). */
+    public final Tensor bernoulli_(double p) { return Factory.bernoulliFill(Kindling.defaultGenerator(), this, p); }
+
+    /** Fills in place with uniform samples from [from, to). */
+    public final Tensor uniform_(double from, double to) { return Factory.uniformFill(Kindling.defaultGenerator(), this, from, to); }
+
+    public final Tensor uniform_(Generator gen, double from, double to) { return Factory.uniformFill(gen, this, from, to); }
+
+    /** Fills in place with normal samples. */
+    public final Tensor normal_(double mean, double std) { return Factory.normalFill(Kindling.defaultGenerator(), this, mean, std); }
+
+    public final Tensor normal_(Generator gen, double mean, double std) { return Factory.normalFill(gen, this, mean, std); }
+
+    public static Tensor eye(int n) { return Factory.eye(n, n); }
+
+    public static Tensor eye(int n, int m) { return Factory.eye(n, m); }
+
+    /** 0, 1, ..., end-1 as INT64. */
+    public static Tensor arange(long end) { return Factory.arange(0, end, 1); }
+
+    public static Tensor arange(long start, long end) { return Factory.arange(start, end, 1); }
+
+    public static Tensor arange(long start, long end, long step) { return Factory.arange(start, end, step); }
+
+    /** start, start+step, ... below end, as FLOAT32. */
+    public static Tensor arange(double start, double end, double step) { return Factory.arangeFloat(start, end, step); }
+
+    /** {@code steps} evenly spaced values from start to end inclusive. */
+    public static Tensor linspace(double start, double end, int steps) { return Factory.linspace(start, end, steps); }
+
+    // ---------------------------------------------------------------- pointwise math
+
+    public final Tensor add(Tensor other) { return Pointwise.binary(BinaryOp.ADD, this, other); }
+
+    /** {@code this + alpha * other}, PyTorch's {@code add(other, alpha=...)}. */
+    public final Tensor add(Tensor other, double alpha) { return add(other.mul(alpha)); }
+
+    public final Tensor add(double other) { return Pointwise.binary(BinaryOp.ADD, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor sub(Tensor other) { return Pointwise.binary(BinaryOp.SUB, this, other); }
+
+    public final Tensor sub(Tensor other, double alpha) { return sub(other.mul(alpha)); }
+
+    public final Tensor sub(double other) { return Pointwise.binary(BinaryOp.SUB, this, Pointwise.scalarFor(this, other)); }
+
+    /** {@code other - this} ({@code torch.rsub}). */
+    public final Tensor rsub(double other) { return Pointwise.binary(BinaryOp.SUB, Pointwise.scalarFor(this, other), this); }
+
+    public final Tensor mul(Tensor other) { return Pointwise.binary(BinaryOp.MUL, this, other); }
+
+    public final Tensor mul(double other) { return Pointwise.binary(BinaryOp.MUL, this, Pointwise.scalarFor(this, other)); }
+
+    /** True division: integer inputs give a floating result, as in PyTorch. */
+    public final Tensor div(Tensor other) { return Pointwise.binary(BinaryOp.DIV, this, other); }
+
+    public final Tensor div(double other) { return Pointwise.binary(BinaryOp.DIV, this, Pointwise.scalarFor(this, other)); }
+
+    /** {@code other / this}. */
+    public final Tensor rdiv(double other) { return Pointwise.binary(BinaryOp.DIV, Pointwise.scalarFor(this, other), this); }
+
+    public final Tensor pow(Tensor exponent) { return Pointwise.binary(BinaryOp.POW, this, exponent); }
+
+    public final Tensor pow(double exponent) { return Pointwise.powScalar(this, exponent); }
+
+    public final Tensor remainder(Tensor other) { return Pointwise.binary(BinaryOp.REMAINDER, this, other); }
+
+    public final Tensor remainder(double other) { return Pointwise.binary(BinaryOp.REMAINDER, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor fmod(double other) { return Pointwise.binary(BinaryOp.FMOD, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor floorDivide(Tensor other) { return Pointwise.binary(BinaryOp.FLOOR_DIVIDE, this, other); }
+
+    public final Tensor floorDivide(double other) { return Pointwise.binary(BinaryOp.FLOOR_DIVIDE, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor atan2(Tensor other) { return Pointwise.binary(BinaryOp.ATAN2, this, other); }
+
+    public final Tensor maximum(Tensor other) { return Pointwise.binary(BinaryOp.MAXIMUM, this, other); }
+
+    public final Tensor minimum(Tensor other) { return Pointwise.binary(BinaryOp.MINIMUM, this, other); }
+
+    public final Tensor neg() { return Pointwise.unary(UnaryOp.NEG, this); }
+
+    public final Tensor abs() { return Pointwise.unary(UnaryOp.ABS, this); }
+
+    public final Tensor exp() { return Pointwise.unary(UnaryOp.EXP, this); }
+
+    public final Tensor expm1() { return Pointwise.unary(UnaryOp.EXPM1, this); }
+
+    public final Tensor log() { return Pointwise.unary(UnaryOp.LOG, this); }
+
+    public final Tensor log1p() { return Pointwise.unary(UnaryOp.LOG1P, this); }
+
+    public final Tensor sqrt() { return Pointwise.unary(UnaryOp.SQRT, this); }
+
+    public final Tensor rsqrt() { return Pointwise.unary(UnaryOp.RSQRT, this); }
+
+    public final Tensor sin() { return Pointwise.unary(UnaryOp.SIN, this); }
+
+    public final Tensor cos() { return Pointwise.unary(UnaryOp.COS, this); }
+
+    public final Tensor tan() { return Pointwise.unary(UnaryOp.TAN, this); }
+
+    public final Tensor tanh() { return Pointwise.unary(UnaryOp.TANH, this); }
+
+    public final Tensor sigmoid() { return Pointwise.unary(UnaryOp.SIGMOID, this); }
+
+    public final Tensor relu() { return Pointwise.unary(UnaryOp.RELU, this); }
+
+    public final Tensor sign() { return Pointwise.unary(UnaryOp.SIGN, this); }
+
+    public final Tensor floor() { return Pointwise.unary(UnaryOp.FLOOR, this); }
+
+    public final Tensor ceil() { return Pointwise.unary(UnaryOp.CEIL, this); }
+
+    /** Rounds half to even, like {@code torch.round}. */
+    public final Tensor round() { return Pointwise.unary(UnaryOp.ROUND, this); }
+
+    public final Tensor trunc() { return Pointwise.unary(UnaryOp.TRUNC, this); }
+
+    public final Tensor reciprocal() { return Pointwise.unary(UnaryOp.RECIPROCAL, this); }
+
+    public final Tensor square() { return Pointwise.unary(UnaryOp.SQUARE, this); }
+
+    public final Tensor erf() { return Pointwise.unary(UnaryOp.ERF, this); }
+
+    /** Limits values to [min, max]; pass {@code Double.NaN} for no bound on one side. */
+    public final Tensor clamp(double min, double max) { return Pointwise.clamp(this, min, max); }
+
+    public final Tensor clampMin(double min) { return Pointwise.clamp(this, min, Double.NaN); }
+
+    public final Tensor clampMax(double max) { return Pointwise.clamp(this, Double.NaN, max); }
+
+    // in place
+
+    public final Tensor add_(Tensor other) { return Pointwise.binaryInPlace(BinaryOp.ADD, this, other); }
+
+    public final Tensor add_(Tensor other, double alpha) { return Pointwise.binaryInPlace(BinaryOp.ADD, this, alpha == 1 ? other : other.mul(alpha)); }
+
+    public final Tensor add_(double other) { return Pointwise.binaryInPlace(BinaryOp.ADD, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor sub_(Tensor other) { return Pointwise.binaryInPlace(BinaryOp.SUB, this, other); }
+
+    public final Tensor sub_(double other) { return Pointwise.binaryInPlace(BinaryOp.SUB, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor mul_(Tensor other) { return Pointwise.binaryInPlace(BinaryOp.MUL, this, other); }
+
+    public final Tensor mul_(double other) { return Pointwise.binaryInPlace(BinaryOp.MUL, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor div_(Tensor other) { return Pointwise.binaryInPlace(BinaryOp.DIV, this, other); }
+
+    public final Tensor div_(double other) { return Pointwise.binaryInPlace(BinaryOp.DIV, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor pow_(double exponent) { return Pointwise.inPlace(this, t -> t.pow(exponent)); }
+
+    public final Tensor neg_() { return Pointwise.unaryInPlace(UnaryOp.NEG, this); }
+
+    public final Tensor abs_() { return Pointwise.unaryInPlace(UnaryOp.ABS, this); }
+
+    public final Tensor exp_() { return Pointwise.unaryInPlace(UnaryOp.EXP, this); }
+
+    public final Tensor log_() { return Pointwise.unaryInPlace(UnaryOp.LOG, this); }
+
+    public final Tensor sqrt_() { return Pointwise.unaryInPlace(UnaryOp.SQRT, this); }
+
+    public final Tensor sigmoid_() { return Pointwise.unaryInPlace(UnaryOp.SIGMOID, this); }
+
+    public final Tensor tanh_() { return Pointwise.unaryInPlace(UnaryOp.TANH, this); }
+
+    public final Tensor relu_() { return Pointwise.unaryInPlace(UnaryOp.RELU, this); }
+
+    public final Tensor floor_() { return Pointwise.unaryInPlace(UnaryOp.FLOOR, this); }
+
+    public final Tensor ceil_() { return Pointwise.unaryInPlace(UnaryOp.CEIL, this); }
+
+    public final Tensor round_() { return Pointwise.unaryInPlace(UnaryOp.ROUND, this); }
+
+    public final Tensor sign_() { return Pointwise.unaryInPlace(UnaryOp.SIGN, this); }
+
+    public final Tensor clamp_(double min, double max) { return Pointwise.inPlace(this, t -> t.clamp(min, max)); }
+
+    public final Tensor clampMin_(double min) { return clamp_(min, Double.NaN); }
+
+    public final Tensor clampMax_(double max) { return clamp_(Double.NaN, max); }
+
+    public final Tensor maximum_(Tensor other) { return Pointwise.binaryInPlace(BinaryOp.MAXIMUM, this, other); }
+
+    /** {@code this += value * t1 * t2} in place. */
+    public final Tensor addcmul_(Tensor t1, Tensor t2, double value) { return add_(t1.mul(t2), value); }
+
+    /** {@code this += value * t1 / t2} in place. */
+    public final Tensor addcdiv_(Tensor t1, Tensor t2, double value) { return add_(t1.div(t2), value); }
+
+    /** {@code this += weight * (end - this)} in place. */
+    public final Tensor lerp_(Tensor end, double weight) { return add_(end.sub(this), weight); }
+
+    public final Tensor zero_() { return Pointwise.fill_(this, 0); }
+
+    public final Tensor fill_(double value) { return Pointwise.fill_(this, value); }
+
+    // ---------------------------------------------------------------- comparison and logic
+
+    public final Tensor eq(Tensor other) { return Pointwise.binary(BinaryOp.EQ, this, other); }
+
+    public final Tensor eq(double other) { return Pointwise.binary(BinaryOp.EQ, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor ne(Tensor other) { return Pointwise.binary(BinaryOp.NE, this, other); }
+
+    public final Tensor ne(double other) { return Pointwise.binary(BinaryOp.NE, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor lt(Tensor other) { return Pointwise.binary(BinaryOp.LT, this, other); }
+
+    public final Tensor lt(double other) { return Pointwise.binary(BinaryOp.LT, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor le(Tensor other) { return Pointwise.binary(BinaryOp.LE, this, other); }
+
+    public final Tensor le(double other) { return Pointwise.binary(BinaryOp.LE, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor gt(Tensor other) { return Pointwise.binary(BinaryOp.GT, this, other); }
+
+    public final Tensor gt(double other) { return Pointwise.binary(BinaryOp.GT, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor ge(Tensor other) { return Pointwise.binary(BinaryOp.GE, this, other); }
+
+    public final Tensor ge(double other) { return Pointwise.binary(BinaryOp.GE, this, Pointwise.scalarFor(this, other)); }
+
+    public final Tensor logicalAnd(Tensor other) { return Pointwise.binary(BinaryOp.LOGICAL_AND, this, other); }
+
+    public final Tensor logicalOr(Tensor other) { return Pointwise.binary(BinaryOp.LOGICAL_OR, this, other); }
+
+    public final Tensor logicalXor(Tensor other) { return Pointwise.binary(BinaryOp.LOGICAL_XOR, this, other); }
+
+    public final Tensor logicalNot() { return Pointwise.unary(UnaryOp.LOGICAL_NOT, this); }
+
+    public final Tensor isnan() { return Pointwise.unary(UnaryOp.ISNAN, this); }
+
+    public final Tensor isinf() { return Pointwise.unary(UnaryOp.ISINF, this); }
+
+    public final Tensor isfinite() { return Pointwise.unary(UnaryOp.ISFINITE, this); }
+
+    /** {@code cond ? a : b} elementwise with broadcasting ({@code torch.where}). */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Pointwise.where(cond, a, b); }
+
+    public static Tensor where(Tensor cond, Tensor a, double b) { return Pointwise.where(cond, a, Pointwise.scalarFor(a, b)); }
+
+    public static Tensor where(Tensor cond, double a, Tensor b) { return Pointwise.where(cond, Pointwise.scalarFor(b, a), b); }
+
+    /** {@code this} where {@code mask} is false, {@code value} where it is true. */
+    public final Tensor maskedFill(Tensor mask, double value) { return Pointwise.maskedFill(this, mask, value); }
+
+    public final Tensor maskedFill_(Tensor mask, double value) { return Pointwise.inPlace(this, t -> t.maskedFill(mask, value)); }
+
+    /** True when shapes and values are equal ({@code torch.equal}). */
+    public final boolean equal(Tensor other) { return Pointwise.equal(this, other); }
+
+    /** {@code |this - other| <= atol + rtol * |other|} everywhere (NaNs unequal). */
+    public final boolean allclose(Tensor other, double rtol, double atol) { return Pointwise.allclose(this, other, rtol, atol); }
+
+    public final boolean allclose(Tensor other) { return allclose(other, 1e-5, 1e-8); }
+
+    // ---------------------------------------------------------------- reductions
+
+    public final Tensor sum() { return Reduce.sum(this, Shapes.allDims(dim()), false); }
+
+    public final Tensor sum(int dim) { return Reduce.sum(this, new int[]{dim}, false); }
+
+    public final Tensor sum(int dim, boolean keepdim) { return Reduce.sum(this, new int[]{dim}, keepdim); }
+
+    public final Tensor sum(int[] dims, boolean keepdim) { return Reduce.sum(this, dims, keepdim); }
+
+    public final Tensor mean() { return Reduce.mean(this, Shapes.allDims(dim()), false); }
+
+    public final Tensor mean(int dim) { return Reduce.mean(this, new int[]{dim}, false); }
+
+    public final Tensor mean(int dim, boolean keepdim) { return Reduce.mean(this, new int[]{dim}, keepdim); }
+
+    public final Tensor mean(int[] dims, boolean keepdim) { return Reduce.mean(this, dims, keepdim); }
+
+    public final Tensor prod() { return Reduce.prod(this, Shapes.allDims(dim()), false); }
+
+    public final Tensor prod(int dim, boolean keepdim) { return Reduce.prod(this, new int[]{dim}, keepdim); }
+
+    /** The largest element (0-d). */
+    public final Tensor max() { return Reduce.amax(this, Shapes.allDims(dim()), false, "max"); }
+
+    /** Largest values along {@code dim} and their indices. */
+    public final ValuesIndices max(int dim) { return Reduce.maxDim(this, dim, false, true); }
+
+    public final ValuesIndices max(int dim, boolean keepdim) { return Reduce.maxDim(this, dim, keepdim, true); }
+
+    public final Tensor min() { return Reduce.amin(this, Shapes.allDims(dim()), false, "min"); }
+
+    public final ValuesIndices min(int dim) { return Reduce.maxDim(this, dim, false, false); }
+
+    public final ValuesIndices min(int dim, boolean keepdim) { return Reduce.maxDim(this, dim, keepdim, false); }
+
+    public final Tensor amax(int[] dims, boolean keepdim) { return Reduce.amax(this, dims, keepdim, "amax"); }
+
+    public final Tensor amin(int[] dims, boolean keepdim) { return Reduce.amin(this, dims, keepdim, "amin"); }
+
+    /** Index of the largest element of the flattened tensor. */
+    public final Tensor argmax() { return Reduce.maxDim(reshape(-1), 0, false, true).indices(); }
+
+    public final Tensor argmax(int dim) { return Reduce.maxDim(this, dim, false, true).indices(); }
+
+    public final Tensor argmax(int dim, boolean keepdim) { return Reduce.maxDim(this, dim, keepdim, true).indices(); }
+
+    public final Tensor argmin() { return Reduce.maxDim(reshape(-1), 0, false, false).indices(); }
+
+    public final Tensor argmin(int dim) { return Reduce.maxDim(this, dim, false, false).indices(); }
+
+    public final Tensor argmin(int dim, boolean keepdim) { return Reduce.maxDim(this, dim, keepdim, false).indices(); }
+
+    /** Variance, unbiased (Bessel's correction) like {@code torch.var}. */
+    public final Tensor var() { return Reduce.var(this, Shapes.allDims(dim()), true, false); }
+
+    public final Tensor var(boolean unbiased) { return Reduce.var(this, Shapes.allDims(dim()), unbiased, false); }
+
+    public final Tensor var(int dim, boolean unbiased, boolean keepdim) { return Reduce.var(this, new int[]{dim}, unbiased, keepdim); }
+
+    public final Tensor var(int[] dims, boolean unbiased, boolean keepdim) { return Reduce.var(this, dims, unbiased, keepdim); }
+
+    public final Tensor std() { return var().sqrt(); }
+
+    public final Tensor std(boolean unbiased) { return var(unbiased).sqrt(); }
+
+    public final Tensor std(int dim, boolean unbiased, boolean keepdim) { return var(dim, unbiased, keepdim).sqrt(); }
+
+    /** {@code log(sum(exp(x)))} along {@code dim}, computed without overflow. */
+    public final Tensor logsumexp(int dim, boolean keepdim) { return Reduce.logsumexp(this, dim, keepdim); }
+
+    public final Tensor softmax(int dim) { return Reduce.softmax(this, dim); }
+
+    public final Tensor logSoftmax(int dim) { return Reduce.logSoftmax(this, dim); }
+
+    /** True (BOOL 0-d) when every element is non-zero. */
+    public final Tensor all() { return Reduce.logical(this, Shapes.allDims(dim()), false, true); }
+
+    public final Tensor all(int dim) { return Reduce.logical(this, new int[]{dim}, false, true); }
+
+    public final Tensor any() { return Reduce.logical(this, Shapes.allDims(dim()), false, false); }
+
+    public final Tensor any(int dim) { return Reduce.logical(this, new int[]{dim}, false, false); }
+
+    /** The p-norm of all elements ({@code torch.linalg.vector_norm}); p may be infinite. */
+    public final Tensor norm(double p) { return Reduce.norm(this, p); }
+
+    public final Tensor norm() { return norm(2); }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** Matrix product with PyTorch's rules for 1-D operands and batch broadcasting. */
+    public final Tensor matmul(Tensor other) { return LinAlg.matmul(this, other); }
+
+    /** Product of two 2-D matrices. */
+    public final Tensor mm(Tensor other) { return LinAlg.mm(this, other); }
+
+    /** Batched product of 3-D tensors {@code [B,N,M] @ [B,M,P]}. */
+    public final Tensor bmm(Tensor other) { return LinAlg.bmm(this, other); }
+
+    /** Inner product of two 1-D tensors. */
+    public final Tensor dot(Tensor other) { return LinAlg.dot(this, other); }
+
+    /** Outer product of two 1-D tensors. */
+    public final Tensor outer(Tensor other) { return LinAlg.outer(this, other); }
+
+    /** Transpose of a tensor of at most 2 dimensions. */
+    public final Tensor t() {
+        if (dim() > 2) throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but got " + dim() + "-D " + java.util.Arrays.toString(shape));
+        return dim() < 2 ? this.alias(shape, strides, offset).linkView(this, "TBackward0", g -> g.t()) : transpose(0, 1);
+    }
+
+    // ---------------------------------------------------------------- shapes and views
+
+    /** A view with another shape; -1 infers one size. Fails when the layout cannot be viewed. */
+    public final Tensor view(int... newShape) { return Shapes.view(this, newShape); }
+
+    /** Like {@link #view} but copies when the layout requires it. */
+    public final Tensor reshape(int... newShape) { return Shapes.reshape(this, newShape); }
+
+    public final Tensor viewAs(Tensor other) { return view(other.shape); }
+
+    public final Tensor reshapeAs(Tensor other) { return reshape(other.shape); }
+
+    /** {@code x[start:end]} along {@code dim}: a view. Bounds are clamped like Python slices; negatives count from the end. */
+    public final Tensor slice(int dim, int start, int end) { return Shapes.slice(this, dim, start, end, 1); }
+
+    public final Tensor slice(int dim, int start, int end, int step) { return Shapes.slice(this, dim, start, end, step); }
+
+    /** {@code x[..., index, ...]}: removes {@code dim}. */
+    public final Tensor select(int dim, int index) { return Shapes.select(this, dim, index); }
+
+    public final Tensor narrow(int dim, int start, int length) { return Shapes.narrow(this, dim, start, length); }
+
+    public final Tensor transpose(int dim0, int dim1) { return Shapes.transpose(this, dim0, dim1); }
+
+    public final Tensor permute(int... dims) { return Shapes.permute(this, dims); }
+
+    /** Broadcasts size-1 dimensions to {@code sizes} without copying; -1 keeps a size. */
+    public final Tensor expand(int... sizes) { return Shapes.expand(this, sizes); }
+
+    public final Tensor expandAs(Tensor other) { return expand(other.shape); }
+
+    public final Tensor squeeze() { return Shapes.squeeze(this, null); }
+
+    public final Tensor squeeze(int dim) { return Shapes.squeeze(this, dim); }
+
+    public final Tensor unsqueeze(int dim) { return Shapes.unsqueeze(this, dim); }
+
+    public final Tensor flatten() { return flatten(0, -1); }
+
+    public final Tensor flatten(int startDim) { return flatten(startDim, -1); }
+
+    public final Tensor flatten(int startDim, int endDim) { return Shapes.flatten(this, startDim, endDim); }
+
+    public final Tensor unflatten(int dim, int... sizes) { return Shapes.unflatten(this, dim, sizes); }
+
+    /** This tensor if already contiguous, else a contiguous copy. */
+    public final Tensor contiguous() { return isContiguous() ? this : clone(); }
+
+    /** A copy with its own memory; gradients flow back to this tensor. */
+    @Override public final Tensor clone() { return Pointwise.cloneOp(this); }
+
+    /** Tiles the tensor ({@code x.repeat(2, 1)}). */
+    public final Tensor repeat(int... repeats) { return Shapes.repeat(this, repeats); }
+
+    public final Tensor flip(int... dims) { return Shapes.flip(this, dims); }
+
+    public static Tensor cat(List<Tensor> tensors, int dim) { return Shapes.cat(tensors, dim); }
+
+    public static Tensor cat(List<Tensor> tensors) { return Shapes.cat(tensors, 0); }
+
+    public static Tensor stack(List<Tensor> tensors, int dim) { return Shapes.stack(tensors, dim); }
+
+    public static Tensor stack(List<Tensor> tensors) { return Shapes.stack(tensors, 0); }
+
+    /** Pieces of {@code splitSize} along {@code dim} (the last may be smaller); views. */
+    public final List<Tensor> split(int splitSize, int dim) { return Shapes.split(this, splitSize, dim); }
+
+    public final List<Tensor> split(int[] sizes, int dim) { return Shapes.split(this, sizes, dim); }
+
+    public final List<Tensor> chunk(int chunks, int dim) { return Shapes.chunk(this, chunks, dim); }
+
+    public final List<Tensor> unbind(int dim) { return Shapes.unbind(this, dim); }
+
+    // ---------------------------------------------------------------- indexing
+
+    public final Tensor indexSelect(int dim, Tensor index) { return Indexing.indexSelect(this, dim, index); }
+
+    public final Tensor gather(int dim, Tensor index) { return Indexing.gather(this, dim, index); }
+
+    /** A copy with {@code src} values written at {@code index} along {@code dim}. */
+    public final Tensor scatter(int dim, Tensor index, Tensor src) { return Indexing.scatter(this, dim, index, src, false); }
+
+    public final Tensor scatter(int dim, Tensor index, double value) { return Indexing.scatter(this, dim, index, Factory.full(index.shape, value, dtype, device()), false); }
+
+    public final Tensor scatterAdd(int dim, Tensor index, Tensor src) { return Indexing.scatter(this, dim, index, src, true); }
+
+    public final Tensor scatter_(int dim, Tensor index, Tensor src) { return Pointwise.inPlace(this, t -> t.scatter(dim, index, src)); }
+
+    public final Tensor scatterAdd_(int dim, Tensor index, Tensor src) { return Pointwise.inPlace(this, t -> t.scatterAdd(dim, index, src)); }
+
+    /** A copy with {@code src} slices added at {@code index} along {@code dim}. */
+    public final Tensor indexAdd(int dim, Tensor index, Tensor src) { return Indexing.indexAdd(this, dim, index, src); }
+
+    /** The elements where {@code mask} is true, as a 1-D tensor. */
+    public final Tensor maskedSelect(Tensor mask) { return Indexing.maskedSelect(this, mask); }
+
+    /** Coordinates of non-zero elements, {@code [n, dim]} INT64. */
+    public final Tensor nonzero() { return Indexing.nonzero(this); }
+
+    /** One-hot encoding of an INT64 tensor of class indices; {@code numClasses} -1 infers it. */
+    public final Tensor oneHot(int numClasses) { return Indexing.oneHot(this, numClasses); }
+
+    public final ValuesIndices topk(int k) { return Indexing.topk(this, k, -1, true, true); }
+
+    public final ValuesIndices topk(int k, int dim, boolean largest, boolean sorted) { return Indexing.topk(this, k, dim, largest, sorted); }
+
+    public final ValuesIndices sort(int dim, boolean descending) { return Indexing.sort(this, dim, descending); }
+
+    public final ValuesIndices sort() { return sort(-1, false); }
+
+    public final Tensor argsort(int dim, boolean descending) { return sort(dim, descending).indices(); }
+
+    // ---------------------------------------------------------------- convolution helpers
+
+    /**
+     * Extracts sliding blocks ({@code torch.nn.functional.unfold}): {@code [N, C, H, W]} to
+     * {@code [N, C*kh*kw, L]}. The building block of convolution and pooling.
+     */
+    public final Tensor unfold2d(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+        return Conv2d.unfold(this, kh, kw, sh, sw, ph, pw, dh, dw);
+    }
+
+    /** The adjoint of {@link #unfold2d} ({@code torch.nn.functional.fold}): sums blocks back into {@code [N, C, H, W]}. */
+    public final Tensor fold2d(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+        return Conv2d.fold(this, h, w, kh, kw, sh, sw, ph, pw, dh, dw);
+    }
+
+    // ---------------------------------------------------------------- conversion
+
+    /** This tensor in another dtype (a copy; the same tensor when the dtype already matches). */
+    public final Tensor to(DType target) { return Pointwise.cast(this, target); }
+
+    /** This tensor on another device. */
+    public final Tensor to(Device target) {
+        if (target.equals(device())) return this;
+        Backends.of(target); // fails with a clear message while only the CPU backend exists
+        throw new IllegalStateException("to: copying between " + device() + " and " + target + " is not available in this build");
+    }
+
+    public final Tensor to(Device target, DType dtype) { return to(target).to(dtype); }
+
+    /** The value of a one-element tensor, as a double. */
+    public final double item() {
+        if (numel() != 1) {
+            throw new IllegalStateException("item: a Tensor with " + numel() + " elements cannot be converted to a scalar");
+        }
+        return switch (dtype) {
+            case FLOAT32 -> ((float[]) backend().read(view()))[0];
+            case FLOAT64 -> ((double[]) backend().read(view()))[0];
+            case INT64 -> ((long[]) backend().read(view()))[0];
+            case INT32 -> ((int[]) backend().read(view()))[0];
+            case BOOL -> ((boolean[]) backend().read(view()))[0] ? 1 : 0;
+        };
+    }
+
+    /** The exact value of a one-element integer tensor. */
+    public final long longItem() {
+        if (numel() != 1) {
+            throw new IllegalStateException("longItem: a Tensor with " + numel() + " elements cannot be converted to a scalar");
+        }
+        return dtype == DType.INT64 ? ((long[]) backend().read(view()))[0] : (long) item();
+    }
+
+    /** A copy of the elements in row-major order, converted to float. */
+    public final float[] toFloatArray() { return (float[]) backend().read(to(DType.FLOAT32).view()); }
+
+    public final double[] toDoubleArray() { return (double[]) backend().read(to(DType.FLOAT64).view()); }
+
+    public final long[] toLongArray() { return (long[]) backend().read(to(DType.INT64).view()); }
+
+    public final int[] toIntArray() { return (int[]) backend().read(to(DType.INT32).view()); }
+
+    public final boolean[] toBooleanArray() { return (boolean[]) backend().read(to(DType.BOOL).view()); }
+
+    /** Prints like PyTorch: {@code tensor([[0.1234, 1.0000]], requires_grad=True)}. */
+    @Override public String toString() { return Formatter.format(this); }
+
+    /**
+     * Releases this tensor's reference to its data now; the memory returns to the pool once no view uses
+     * it. Using a closed tensor throws. Closing twice is harmless.
+     */
+    @Override public void close() {
+        if (closed) return;
+        closed = true;
+        Scope.escape(this);
+        storage.release();
+    }
+
+    // ---------------------------------------------------------------- helpers for views with autograd
+
+    /** Records {@code this} (a fresh alias) as a view of {@code base} with the given gradient formula. */
+    final Tensor linkView(Tensor base, String name, UnaryOperator<Tensor> backward) {
+        return Autograd.record(name, this, base, (g, needs) -> new Tensor[]{backward.apply(g)});
+    }
+
+    static List<Tensor> listOf(Tensor... ts) { return new ArrayList<>(List.of(ts)); }
+}

@@ -1,0 +1,101 @@
+package dev.kindling.backend;
+
+import dev.kindling.DType;
+import dev.kindling.Device;
+import dev.kindling.memory.MemoryStats;
+
+/**
+ * The kernels a device must provide. The ops layer checks shapes, dtypes and devices, broadcasts by
+ * strides and allocates outputs; a backend only computes. Every gradient is written in tensor ops, so a
+ * new backend needs no backward kernels.
+ */
+public interface Backend {
+    Device device();
+
+    /** Uninitialised memory for {@code bytes} bytes. */
+    Buffer allocate(long bytes);
+
+    MemoryStats memoryStats();
+
+    void resetPeakMemory();
+
+    /** Returns pooled memory to the operating system or driver. */
+    void emptyCache();
+
+    void setNumThreads(int threads);
+
+    int numThreads();
+
+    /** {@code dst = src} elementwise, converting dtype; shapes are equal (src may have stride-0 dims). */
+    void copy(View src, View dst);
+
+    /** Sets every element of {@code dst} to {@code value} (converted to its dtype). */
+    void fill(View dst, double value);
+
+    /** Sets every element of an INT64/INT32 {@code dst} to {@code value} exactly. */
+    void fillLong(View dst, long value);
+
+    /** Copies a Java array ({@code float[]}, {@code double[]}, {@code long[]}, {@code int[]}, {@code boolean[]}) into a contiguous view. */
+    void write(View dst, Object array);
+
+    /** Copies a view into a new Java array of its dtype (BOOL gives {@code boolean[]}). */
+    Object read(View src);
+
+    /** {@code out = op(in)}; {@code in} and {@code out} have the same shape. */
+    void unary(UnaryOp op, View in, View out);
+
+    /** {@code out = clamp(in, min, max)}; either bound may be NaN meaning none. */
+    void clamp(View in, double min, double max, View out);
+
+    /** {@code out = op(a, b)}; a and b have the dtype the op computes in and out's shape. */
+    void binary(BinaryOp op, View a, View b, View out);
+
+    /** {@code out = cond ? a : b}. */
+    void where(View cond, View a, View b, View out);
+
+    /** Reduces {@code in} over {@code dims} into {@code out}, whose shape is in's with those dims set to 1. */
+    void reduce(ReduceOp op, View in, int[] dims, View out);
+
+    /** Max or min along {@code dim}, with the first index of the extreme value (NaN counts as extreme). */
+    void argReduce(boolean max, View in, int dim, View values, View indices);
+
+    /** Batched {@code out[b] = a[b] @ b[b]} for {@code a:[B,M,K]}, {@code b:[B,K,N]}, contiguous {@code out:[B,M,N]}. */
+    void matmul(View a, View b, View out);
+
+    /** {@code out[..i..] = in[..index[..i..]..]} along {@code dim} (torch.gather). */
+    void gather(View in, int dim, View index, View out);
+
+    /** {@code out[..index[i]..] (+)= src[i]} along {@code dim} (torch.scatter / scatter_add); {@code out} is modified in place. */
+    void scatter(View out, int dim, View index, View src, boolean accumulate);
+
+    /** {@code out = in.index_select(dim, index)} with a 1-D INT64 index. */
+    void indexSelect(View in, int dim, View index, View out);
+
+    /** {@code out.index_add_(dim, index, src)}. */
+    void indexAdd(View out, int dim, View index, View src);
+
+    /** Stable sort along the last dimension into contiguous values and INT64 indices. */
+    void sort(View in, boolean descending, View values, View indices);
+
+    /** Number of elements that are not zero. */
+    long countNonzero(View in);
+
+    /** Coordinates of the non-zero elements, row-major, into a contiguous {@code [n, dim]} INT64 view. */
+    void nonzero(View in, View out);
+
+    /** im2col for 2-D convolution: {@code in:[C,H,W]} to {@code cols:[C*kh*kw, outH*outW]}. */
+    void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols);
+
+    /** The adjoint of im2col: accumulates {@code cols} into {@code out:[C,H,W]} (zeroed by the caller). */
+    void col2im(View cols, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View out);
+
+    /** True when the native BLAS is in use (false means the Java fallback). */
+    boolean nativeBlas();
+
+    static DType checkSame(View a, View b, String op) {
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": dtypes " + a.dtype() + " and " + b.dtype() + " differ");
+        }
+        return a.dtype();
+    }
+}

@@ -1,0 +1,12 @@
+package dev.kindling.backend;
+
+/** Elementwise functions of two broadcast tensors that every backend implements. */
+public enum BinaryOp {
+    ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, ATAN2, FMOD, REMAINDER, FLOOR_DIVIDE,
+    EQ, NE, LT, LE, GT, GE, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR;
+
+    /** Comparisons and logical ops produce BOOL whatever their inputs. */
+    public boolean producesBool() {
+        return ordinal() >= EQ.ordinal();
+    }
+}

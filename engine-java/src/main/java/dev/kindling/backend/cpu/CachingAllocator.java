@@ -1,0 +1,149 @@
+package dev.kindling.backend.cpu;
+
+import dev.kindling.memory.MemoryStats;
+
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Pools off-heap blocks by size class (four classes per power of two, so at most 25% is wasted), and keeps
+ * the native footprint bounded when users never close tensors: once live bytes pass a soft budget it asks
+ * the garbage collector to run, so the Cleaners of unreachable tensors return their blocks, and only raises
+ * the budget when the memory is really in use.
+ */
+final class CachingAllocator {
+    private static final int MIN_SHIFT = 6; // 64-byte minimum block
+    private static final int CLASSES = 4 * 31;
+    private static final sun.misc.Unsafe UNSAFE = unsafe();
+
+    @SuppressWarnings("unchecked")
+    private final ConcurrentLinkedDeque<ByteBuffer>[] free = new ConcurrentLinkedDeque[CLASSES];
+    private final AtomicLong liveBytes = new AtomicLong();
+    private final AtomicLong pooledBytes = new AtomicLong();
+    private final AtomicLong peakLiveBytes = new AtomicLong();
+    private final AtomicLong allocations = new AtomicLong();
+    private final AtomicLong poolHits = new AtomicLong();
+    private final AtomicLong gcRequests = new AtomicLong();
+    private final long initialBudget;
+    private volatile long softBudget;
+    private final long maxPooledBytes;
+
+    CachingAllocator() {
+        for (int i = 0; i < CLASSES; i++) free[i] = new ConcurrentLinkedDeque<>();
+        long heap = Runtime.getRuntime().maxMemory();
+        long dflt = Math.max(256L << 20, Math.min(heap / 2, 2L << 30));
+        initialBudget = Long.getLong("kindling.memoryBudget", dflt);
+        softBudget = initialBudget;
+        maxPooledBytes = Long.getLong("kindling.maxPooledBytes", initialBudget / 2);
+    }
+
+    CpuBuffer allocate(long bytes) {
+        if (bytes > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("CPU tensors are limited to 2 GiB per storage, asked for " + bytes + " bytes");
+        }
+        int cls = sizeClass(Math.max(bytes, 1));
+        allocations.incrementAndGet();
+        ByteBuffer bb = free[cls].pollFirst();
+        if (bb != null) {
+            poolHits.incrementAndGet();
+            pooledBytes.addAndGet(-bb.capacity());
+        } else {
+            int cap = (int) classBytes(cls);
+            maybeCollect(cap);
+            try {
+                bb = ByteBuffer.allocateDirect(cap);
+            } catch (OutOfMemoryError e) {
+                trim();
+                System.gc();
+                bb = ByteBuffer.allocateDirect(cap);
+            }
+            bb.order(ByteOrder.nativeOrder());
+        }
+        bb.clear();
+        long live = liveBytes.addAndGet(bb.capacity());
+        peakLiveBytes.accumulateAndGet(live, Math::max);
+        return new CpuBuffer(bb, cls, this);
+    }
+
+    void free(CpuBuffer buffer) {
+        ByteBuffer bb = buffer.data;
+        liveBytes.addAndGet(-bb.capacity());
+        if (pooledBytes.get() + bb.capacity() <= maxPooledBytes) {
+            pooledBytes.addAndGet(bb.capacity());
+            free[buffer.sizeClass()].offerFirst(bb);
+        } else {
+            UNSAFE.invokeCleaner(bb);
+        }
+    }
+
+    /** Releases every pooled block back to the operating system. */
+    void trim() {
+        for (ConcurrentLinkedDeque<ByteBuffer> q : free) {
+            ByteBuffer bb;
+            while ((bb = q.pollFirst()) != null) {
+                pooledBytes.addAndGet(-bb.capacity());
+                UNSAFE.invokeCleaner(bb);
+            }
+        }
+    }
+
+    /**
+     * Live memory above the soft budget usually means tensors nobody closed are waiting for the garbage
+     * collector. Ask for a collection and give the cleaner thread a moment; if the memory is still live it
+     * is really in use, so double the budget instead of collecting on every allocation.
+     */
+    private void maybeCollect(long bytes) {
+        if (liveBytes.get() + bytes <= softBudget) return;
+        synchronized (this) {
+            if (liveBytes.get() + bytes <= softBudget) return;
+            gcRequests.incrementAndGet();
+            System.gc();
+            for (int i = 0; i < 20 && liveBytes.get() + bytes > softBudget * 3 / 4; i++) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            long live = liveBytes.get() + bytes;
+            softBudget = Math.max(initialBudget, live > softBudget * 3 / 4 ? 2 * live : softBudget);
+        }
+    }
+
+    MemoryStats stats() {
+        return new MemoryStats(liveBytes.get(), peakLiveBytes.get(), pooledBytes.get(), allocations.get(),
+                poolHits.get(), gcRequests.get(), softBudget);
+    }
+
+    void resetPeak() { peakLiveBytes.set(liveBytes.get()); }
+
+    /** Four classes per power of two: (2^k, 1.25*2^k, 1.5*2^k, 1.75*2^k, 2^(k+1)]. */
+    static int sizeClass(long bytes) {
+        long b = Math.max(bytes, 1L << MIN_SHIFT);
+        int hi = 63 - Long.numberOfLeadingZeros(b - 1); // 2^hi < b <= 2^(hi+1)
+        long quarterSize = (1L << hi) / 4;
+        int quarter = (int) ((b - (1L << hi) + quarterSize - 1) / quarterSize); // 1..4
+        return (hi - MIN_SHIFT + 1) * 4 + quarter - 1;
+    }
+
+    static long classBytes(int cls) {
+        int hi = cls / 4 + MIN_SHIFT - 1;
+        int quarter = cls % 4 + 1;
+        long base = 1L << hi;
+        return base + quarter * (base / 4);
+    }
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

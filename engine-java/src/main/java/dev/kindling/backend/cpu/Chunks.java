@@ -1,0 +1,167 @@
+package dev.kindling.backend.cpu;
+
+import dev.kindling.DType;
+
+/**
+ * Moves strided runs of elements between a buffer and small heap arrays, converting dtype on the way.
+ * Kernels compute on these arrays (which the JIT vectorises) instead of on the buffer element by element:
+ * contiguous runs become bulk copies, broadcast runs (stride 0) become fills.
+ */
+final class Chunks {
+    static final int SIZE = 1024;
+
+    private Chunks() {}
+
+    /** Per-thread scratch arrays, so kernels allocate nothing per call. */
+    static final class Scratch {
+        final float[] f0 = new float[SIZE], f1 = new float[SIZE], f2 = new float[SIZE];
+        final double[] d0 = new double[SIZE], d1 = new double[SIZE], d2 = new double[SIZE];
+        final long[] l0 = new long[SIZE], l1 = new long[SIZE], l2 = new long[SIZE];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    static Scratch scratch() { return SCRATCH.get(); }
+
+    static void readF(CpuBuffer b, int off, int stride, int n, float[] dst) {
+        if (stride == 1) {
+            b.f.get(off, dst, 0, n);
+        } else if (stride == 0) {
+            java.util.Arrays.fill(dst, 0, n, b.f.get(off));
+        } else {
+            for (int i = 0; i < n; i++) dst[i] = b.f.get(off + i * stride);
+        }
+    }
+
+    static void writeF(CpuBuffer b, int off, int stride, int n, float[] src) {
+        if (stride == 1) {
+            b.f.put(off, src, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) b.f.put(off + i * stride, src[i]);
+        }
+    }
+
+    static void readD(CpuBuffer b, DType t, int off, int stride, int n, double[] dst) {
+        switch (t) {
+            case FLOAT64 -> {
+                if (stride == 1) b.d.get(off, dst, 0, n);
+                else for (int i = 0; i < n; i++) dst[i] = b.d.get(off + i * stride);
+            }
+            case FLOAT32 -> {
+                for (int i = 0; i < n; i++) dst[i] = b.f.get(off + i * stride);
+            }
+            case INT64 -> {
+                for (int i = 0; i < n; i++) dst[i] = b.l.get(off + i * stride);
+            }
+            case INT32 -> {
+                for (int i = 0; i < n; i++) dst[i] = b.i.get(off + i * stride);
+            }
+            case BOOL -> {
+                for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
+            }
+        }
+    }
+
+    static void writeD(CpuBuffer b, DType t, int off, int stride, int n, double[] src) {
+        switch (t) {
+            case FLOAT64 -> {
+                if (stride == 1) b.d.put(off, src, 0, n);
+                else for (int i = 0; i < n; i++) b.d.put(off + i * stride, src[i]);
+            }
+            case FLOAT32 -> {
+                for (int i = 0; i < n; i++) b.f.put(off + i * stride, (float) src[i]);
+            }
+            case INT64 -> {
+                for (int i = 0; i < n; i++) b.l.put(off + i * stride, (long) src[i]);
+            }
+            case INT32 -> {
+                for (int i = 0; i < n; i++) b.i.put(off + i * stride, (int) (long) src[i]);
+            }
+            case BOOL -> {
+                for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i] != 0 ? (byte) 1 : (byte) 0);
+            }
+        }
+    }
+
+    static void readL(CpuBuffer b, DType t, int off, int stride, int n, long[] dst) {
+        switch (t) {
+            case INT64 -> {
+                if (stride == 1) b.l.get(off, dst, 0, n);
+                else for (int i = 0; i < n; i++) dst[i] = b.l.get(off + i * stride);
+            }
+            case INT32 -> {
+                for (int i = 0; i < n; i++) dst[i] = b.i.get(off + i * stride);
+            }
+            case BOOL -> {
+                for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
+            }
+            case FLOAT32 -> {
+                for (int i = 0; i < n; i++) dst[i] = (long) b.f.get(off + i * stride);
+            }
+            case FLOAT64 -> {
+                for (int i = 0; i < n; i++) dst[i] = (long) b.d.get(off + i * stride);
+            }
+        }
+    }
+
+    static void writeL(CpuBuffer b, DType t, int off, int stride, int n, long[] src) {
+        switch (t) {
+            case INT64 -> {
+                if (stride == 1) b.l.put(off, src, 0, n);
+                else for (int i = 0; i < n; i++) b.l.put(off + i * stride, src[i]);
+            }
+            case INT32 -> {
+                for (int i = 0; i < n; i++) b.i.put(off + i * stride, (int) src[i]);
+            }
+            case BOOL -> {
+                for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i] != 0 ? (byte) 1 : (byte) 0);
+            }
+            case FLOAT32 -> {
+                for (int i = 0; i < n; i++) b.f.put(off + i * stride, (float) src[i]);
+            }
+            case FLOAT64 -> {
+                for (int i = 0; i < n; i++) b.d.put(off + i * stride, (double) src[i]);
+            }
+        }
+    }
+
+    static double getD(CpuBuffer b, DType t, int idx) {
+        return switch (t) {
+            case FLOAT32 -> b.f.get(idx);
+            case FLOAT64 -> b.d.get(idx);
+            case INT64 -> b.l.get(idx);
+            case INT32 -> b.i.get(idx);
+            case BOOL -> b.data.get(idx);
+        };
+    }
+
+    static void putD(CpuBuffer b, DType t, int idx, double v) {
+        switch (t) {
+            case FLOAT32 -> b.f.put(idx, (float) v);
+            case FLOAT64 -> b.d.put(idx, v);
+            case INT64 -> b.l.put(idx, (long) v);
+            case INT32 -> b.i.put(idx, (int) (long) v);
+            case BOOL -> b.data.put(idx, v != 0 ? (byte) 1 : 0);
+        }
+    }
+
+    static long getL(CpuBuffer b, DType t, int idx) {
+        return switch (t) {
+            case FLOAT32 -> (long) b.f.get(idx);
+            case FLOAT64 -> (long) b.d.get(idx);
+            case INT64 -> b.l.get(idx);
+            case INT32 -> b.i.get(idx);
+            case BOOL -> b.data.get(idx);
+        };
+    }
+
+    static void putL(CpuBuffer b, DType t, int idx, long v) {
+        switch (t) {
+            case FLOAT32 -> b.f.put(idx, (float) v);
+            case FLOAT64 -> b.d.put(idx, (double) v);
+            case INT64 -> b.l.put(idx, v);
+            case INT32 -> b.i.put(idx, (int) v);
+            case BOOL -> b.data.put(idx, v != 0 ? (byte) 1 : 0);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.kindling.backend.cpu;
+
+import dev.kindling.DType;
+import dev.kindling.backend.View;
+
+import static dev.kindling.backend.cpu.CpuBackend.buf;
+
+/**
+ * im2col and col2im for convolution through gemm. Input and columns are contiguous ({@code [C,H,W]} and
+ * {@code [C*kh*kw, outH*outW]}); rows of the column matrix are independent, so they are split over threads.
+ */
+final class Conv {
+    private Conv() {}
+
+    static int outSize(int in, int k, int s, int p, int d) {
+        return (in + 2 * p - d * (k - 1) - 1) / s + 1;
+    }
+
+    static void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols) {
+        int c = in.shape()[0], h = in.shape()[1], w = in.shape()[2];
+        int oh = outSize(h, kh, sh, ph, dh), ow = outSize(w, kw, sw, pw, dw);
+        CpuBuffer ib = buf(in), cb = buf(cols);
+        DType t = in.dtype();
+        int rows = c * kh * kw;
+        Parallel.range(rows, Math.max(1, CpuBackend.GRAIN / Math.max(1, oh * ow)), (s, e) -> {
+            for (int r = (int) s; r < e; r++) {
+                int ch = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw;
+                int rowBase = cols.offset() + r * oh * ow;
+                int chBase = in.offset() + ch * h * w;
+                for (int oy = 0; oy < oh; oy++) {
+                    int iy = oy * sh - ph + ki * dh;
+                    int o = rowBase + oy * ow;
+                    boolean rowIn = iy >= 0 && iy < h;
+                    for (int ox = 0; ox < ow; ox++) {
+                        int ix = ox * sw - pw + kj * dw;
+                        if (t == DType.FLOAT32) {
+                            cb.f.put(o + ox, rowIn && ix >= 0 && ix < w ? ib.f.get(chBase + iy * w + ix) : 0f);
+                        } else {
+                            cb.d.put(o + ox, rowIn && ix >= 0 && ix < w ? ib.d.get(chBase + iy * w + ix) : 0.0);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    static void col2im(View cols, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View out) {
+        int c = out.shape()[0], h = out.shape()[1], w = out.shape()[2];
+        int oh = outSize(h, kh, sh, ph, dh), ow = outSize(w, kw, sw, pw, dw);
+        CpuBuffer ob = buf(out), cb = buf(cols);
+        DType t = out.dtype();
+        // one channel per task: the kernel rows of a channel overlap in the output, channels do not
+        Parallel.range(c, 1, (s, e) -> {
+            for (int ch = (int) s; ch < e; ch++) {
+                int chBase = out.offset() + ch * h * w;
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++) {
+                        int rowBase = cols.offset() + ((ch * kh + ki) * kw + kj) * oh * ow;
+                        for (int oy = 0; oy < oh; oy++) {
+                            int iy = oy * sh - ph + ki * dh;
+                            if (iy < 0 || iy >= h) continue;
+                            for (int ox = 0; ox < ow; ox++) {
+                                int ix = ox * sw - pw + kj * dw;
+                                if (ix < 0 || ix >= w) continue;
+                                int dst = chBase + iy * w + ix, src = rowBase + oy * ow + ox;
+                                if (t == DType.FLOAT32) ob.f.put(dst, ob.f.get(dst) + cb.f.get(src));
+                                else ob.d.put(dst, ob.d.get(dst) + cb.d.get(src));
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,318 @@
+package dev.kindling.backend.cpu;
+
+import dev.kindling.DType;
+import dev.kindling.Device;
+import dev.kindling.backend.Backend;
+import dev.kindling.backend.BinaryOp;
+import dev.kindling.backend.Buffer;
+import dev.kindling.backend.ReduceOp;
+import dev.kindling.backend.UnaryOp;
+import dev.kindling.backend.View;
+import dev.kindling.memory.MemoryStats;
+
+import static dev.kindling.backend.cpu.Chunks.SIZE;
+
+/**
+ * The CPU backend: pooled direct buffers, elementwise kernels over heap chunks split across threads,
+ * OpenBLAS for matmul. Shape, dtype and device checks happen in the ops layer before any call here.
+ */
+public final class CpuBackend implements Backend {
+    /** Elements per task below which a loop stays on one thread. */
+    static final long GRAIN = 1 << 15;
+
+    private final CachingAllocator allocator = new CachingAllocator();
+
+    public CpuBackend() {
+        OpenBlas.setThreads(Parallel.threads());
+    }
+
+    @Override public Device device() { return Device.CPU; }
+
+    @Override public Buffer allocate(long bytes) { return allocator.allocate(bytes); }
+
+    @Override public MemoryStats memoryStats() { return allocator.stats(); }
+
+    @Override public void resetPeakMemory() { allocator.resetPeak(); }
+
+    @Override public void emptyCache() { allocator.trim(); }
+
+    @Override public void setNumThreads(int threads) {
+        Parallel.setThreads(threads);
+        OpenBlas.setThreads(threads);
+    }
+
+    @Override public int numThreads() { return Parallel.threads(); }
+
+    @Override public boolean nativeBlas() { return OpenBlas.available(); }
+
+    /** Why OpenBLAS is off, or null. */
+    public static String nativeBlasFailure() { return OpenBlas.failure(); }
+
+    static CpuBuffer buf(View v) { return (CpuBuffer) v.buffer(); }
+
+    private enum Mode { F, D, L }
+
+    /** Runs {@code body} over the elements of equally shaped views, chunk by chunk, on all threads. */
+    private static void forChunks(int[] shape, View[] views, ChunkBody body) {
+        StridedIter it = new StridedIter(shape, views);
+        int k = views.length;
+        Parallel.range(it.total, GRAIN, (s, e) -> {
+            Chunks.Scratch sc = Chunks.scratch();
+            int[] st = new int[k];
+            for (int j = 0; j < k; j++) st[j] = it.innerStride(j);
+            int[] o = new int[k];
+            it.forRange(s, e, (off, n) -> {
+                for (int c = 0; c < n; c += SIZE) {
+                    int len = Math.min(SIZE, n - c);
+                    for (int j = 0; j < k; j++) o[j] = off[j] + c * st[j];
+                    body.run(sc, o, st, len);
+                }
+            });
+        });
+    }
+
+    private interface ChunkBody { void run(Chunks.Scratch sc, int[] off, int[] stride, int n); }
+
+    @Override public void copy(View src, View dst) {
+        DType s = src.dtype(), d = dst.dtype();
+        CpuBuffer sb = buf(src), db = buf(dst);
+        Mode mode = s == DType.FLOAT32 && d == DType.FLOAT32 ? Mode.F
+                : s.isIntegral() && d.isIntegral() ? Mode.L : Mode.D;
+        forChunks(dst.shape(), new View[]{dst, src}, (sc, off, st, n) -> {
+            switch (mode) {
+                case F -> {
+                    Chunks.readF(sb, off[1], st[1], n, sc.f0);
+                    Chunks.writeF(db, off[0], st[0], n, sc.f0);
+                }
+                case L -> {
+                    Chunks.readL(sb, s, off[1], st[1], n, sc.l0);
+                    Chunks.writeL(db, d, off[0], st[0], n, sc.l0);
+                }
+                case D -> {
+                    Chunks.readD(sb, s, off[1], st[1], n, sc.d0);
+                    Chunks.writeD(db, d, off[0], st[0], n, sc.d0);
+                }
+            }
+        });
+    }
+
+    @Override public void fill(View dst, double value) {
+        CpuBuffer db = buf(dst);
+        DType d = dst.dtype();
+        forChunks(dst.shape(), new View[]{dst}, (sc, off, st, n) -> {
+            java.util.Arrays.fill(sc.d0, 0, n, value);
+            Chunks.writeD(db, d, off[0], st[0], n, sc.d0);
+        });
+    }
+
+    @Override public void fillLong(View dst, long value) {
+        CpuBuffer db = buf(dst);
+        DType d = dst.dtype();
+        forChunks(dst.shape(), new View[]{dst}, (sc, off, st, n) -> {
+            java.util.Arrays.fill(sc.l0, 0, n, value);
+            Chunks.writeL(db, d, off[0], st[0], n, sc.l0);
+        });
+    }
+
+    @Override public void write(View dst, Object array) {
+        CpuBuffer b = buf(dst);
+        int off = dst.offset();
+        if (array instanceof float[] a) b.f.put(off, a);
+        else if (array instanceof double[] a) b.d.put(off, a);
+        else if (array instanceof long[] a) b.l.put(off, a);
+        else if (array instanceof int[] a) b.i.put(off, a);
+        else if (array instanceof boolean[] a) for (int i = 0; i < a.length; i++) b.data.put(off + i, a[i] ? (byte) 1 : 0);
+        else if (array instanceof byte[] a) b.data.put(off, a);
+        else throw new IllegalArgumentException("write: unsupported array type " + array.getClass().getSimpleName());
+    }
+
+    @Override public Object read(View src) {
+        int n = Math.toIntExact(src.numel());
+        CpuBuffer b = buf(src);
+        StridedIter it = new StridedIter(src.shape(), src);
+        int st = it.innerStride(0);
+        int[] pos = {0};
+        switch (src.dtype()) {
+            case FLOAT32 -> {
+                float[] out = new float[n];
+                it.forRange(0, n, (off, len) -> {
+                    if (st == 1) b.f.get(off[0], out, pos[0], len);
+                    else for (int i = 0; i < len; i++) out[pos[0] + i] = b.f.get(off[0] + i * st);
+                    pos[0] += len;
+                });
+                return out;
+            }
+            case FLOAT64 -> {
+                double[] out = new double[n];
+                it.forRange(0, n, (off, len) -> {
+                    for (int i = 0; i < len; i++) out[pos[0] + i] = b.d.get(off[0] + i * st);
+                    pos[0] += len;
+                });
+                return out;
+            }
+            case INT64 -> {
+                long[] out = new long[n];
+                it.forRange(0, n, (off, len) -> {
+                    for (int i = 0; i < len; i++) out[pos[0] + i] = b.l.get(off[0] + i * st);
+                    pos[0] += len;
+                });
+                return out;
+            }
+            case INT32 -> {
+                int[] out = new int[n];
+                it.forRange(0, n, (off, len) -> {
+                    for (int i = 0; i < len; i++) out[pos[0] + i] = b.i.get(off[0] + i * st);
+                    pos[0] += len;
+                });
+                return out;
+            }
+            default -> {
+                boolean[] out = new boolean[n];
+                it.forRange(0, n, (off, len) -> {
+                    for (int i = 0; i < len; i++) out[pos[0] + i] = b.data.get(off[0] + i * st) != 0;
+                    pos[0] += len;
+                });
+                return out;
+            }
+        }
+    }
+
+    @Override public void unary(UnaryOp op, View in, View out) {
+        DType it = in.dtype(), ot = out.dtype();
+        CpuBuffer ib = buf(in), ob = buf(out);
+        Mode mode = it == DType.FLOAT32 && ot == DType.FLOAT32 && PointwiseMath.hasFloatLoop(op) ? Mode.F
+                : it.isIntegral() && PointwiseMath.hasLongLoop(op) ? Mode.L : Mode.D;
+        forChunks(out.shape(), new View[]{out, in}, (sc, off, st, n) -> {
+            switch (mode) {
+                case F -> {
+                    Chunks.readF(ib, off[1], st[1], n, sc.f0);
+                    PointwiseMath.unaryF(op, sc.f0, sc.f1, n);
+                    Chunks.writeF(ob, off[0], st[0], n, sc.f1);
+                }
+                case L -> {
+                    Chunks.readL(ib, it, off[1], st[1], n, sc.l0);
+                    PointwiseMath.unaryL(op, sc.l0, sc.l1, n);
+                    Chunks.writeL(ob, ot, off[0], st[0], n, sc.l1);
+                }
+                case D -> {
+                    Chunks.readD(ib, it, off[1], st[1], n, sc.d0);
+                    PointwiseMath.unaryD(op, sc.d0, sc.d1, n);
+                    Chunks.writeD(ob, ot, off[0], st[0], n, sc.d1);
+                }
+            }
+        });
+    }
+
+    @Override public void clamp(View in, double min, double max, View out) {
+        DType it = in.dtype(), ot = out.dtype();
+        CpuBuffer ib = buf(in), ob = buf(out);
+        boolean hasMin = !Double.isNaN(min), hasMax = !Double.isNaN(max);
+        forChunks(out.shape(), new View[]{out, in}, (sc, off, st, n) -> {
+            double[] a = sc.d0;
+            Chunks.readD(ib, it, off[1], st[1], n, a);
+            for (int i = 0; i < n; i++) {
+                double v = a[i];
+                if (hasMin && v < min) v = min;
+                if (hasMax && v > max) v = max;
+                a[i] = v;
+            }
+            Chunks.writeD(ob, ot, off[0], st[0], n, a);
+        });
+    }
+
+    @Override public void binary(BinaryOp op, View a, View b, View out) {
+        DType ct = Backend.checkSame(a, b, op.name().toLowerCase(java.util.Locale.ROOT));
+        DType ot = out.dtype();
+        CpuBuffer ab = buf(a), bb = buf(b), ob = buf(out);
+        Mode mode = ct == DType.FLOAT32 && ot == DType.FLOAT32 && PointwiseMath.hasFloatLoop(op) ? Mode.F
+                : ct.isIntegral() ? Mode.L : Mode.D;
+        forChunks(out.shape(), new View[]{out, a, b}, (sc, off, st, n) -> {
+            switch (mode) {
+                case F -> {
+                    Chunks.readF(ab, off[1], st[1], n, sc.f0);
+                    Chunks.readF(bb, off[2], st[2], n, sc.f1);
+                    PointwiseMath.binaryF(op, sc.f0, sc.f1, sc.f2, n);
+                    Chunks.writeF(ob, off[0], st[0], n, sc.f2);
+                }
+                case L -> {
+                    Chunks.readL(ab, ct, off[1], st[1], n, sc.l0);
+                    Chunks.readL(bb, ct, off[2], st[2], n, sc.l1);
+                    PointwiseMath.binaryL(op, sc.l0, sc.l1, sc.l2, n);
+                    Chunks.writeL(ob, ot, off[0], st[0], n, sc.l2);
+                }
+                case D -> {
+                    Chunks.readD(ab, ct, off[1], st[1], n, sc.d0);
+                    Chunks.readD(bb, ct, off[2], st[2], n, sc.d1);
+                    PointwiseMath.binaryD(op, sc.d0, sc.d1, sc.d2, n);
+                    Chunks.writeD(ob, ot, off[0], st[0], n, sc.d2);
+                }
+            }
+        });
+    }
+
+    @Override public void where(View cond, View a, View b, View out) {
+        DType ct = Backend.checkSame(a, b, "where");
+        DType ot = out.dtype(), kt = cond.dtype();
+        CpuBuffer cb = buf(cond), ab = buf(a), bb = buf(b), ob = buf(out);
+        boolean integral = ct.isIntegral();
+        forChunks(out.shape(), new View[]{out, cond, a, b}, (sc, off, st, n) -> {
+            Chunks.readL(cb, kt, off[1], st[1], n, sc.l2);
+            long[] c = sc.l2;
+            if (integral) {
+                Chunks.readL(ab, ct, off[2], st[2], n, sc.l0);
+                Chunks.readL(bb, ct, off[3], st[3], n, sc.l1);
+                for (int i = 0; i < n; i++) if (c[i] == 0) sc.l0[i] = sc.l1[i];
+                Chunks.writeL(ob, ot, off[0], st[0], n, sc.l0);
+            } else {
+                Chunks.readD(ab, ct, off[2], st[2], n, sc.d0);
+                Chunks.readD(bb, ct, off[3], st[3], n, sc.d1);
+                for (int i = 0; i < n; i++) if (c[i] == 0) sc.d0[i] = sc.d1[i];
+                Chunks.writeD(ob, ot, off[0], st[0], n, sc.d0);
+            }
+        });
+    }
+
+    @Override public void reduce(ReduceOp op, View in, int[] dims, View out) {
+        Reductions.reduce(op, in, dims, out);
+    }
+
+    @Override public void argReduce(boolean max, View in, int dim, View values, View indices) {
+        Reductions.argReduce(max, in, dim, values, indices);
+    }
+
+    @Override public void matmul(View a, View b, View out) {
+        Gemm.matmul(allocator, this, a, b, out);
+    }
+
+    @Override public void gather(View in, int dim, View index, View out) {
+        Indexing.gather(in, dim, index, out);
+    }
+
+    @Override public void scatter(View out, int dim, View index, View src, boolean accumulate) {
+        Indexing.scatter(out, dim, index, src, accumulate);
+    }
+
+    @Override public void indexSelect(View in, int dim, View index, View out) {
+        Indexing.indexSelect(this, in, dim, index, out);
+    }
+
+    @Override public void indexAdd(View out, int dim, View index, View src) {
+        Indexing.indexAdd(this, out, dim, index, src);
+    }
+
+    @Override public void sort(View in, boolean descending, View values, View indices) {
+        Indexing.sort(in, descending, values, indices);
+    }
+
+    @Override public long countNonzero(View in) { return Indexing.countNonzero(in); }
+
+    @Override public void nonzero(View in, View out) { Indexing.nonzero(in, out); }
+
+    @Override public void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols) {
+        Conv.im2col(in, kh, kw, sh, sw, ph, pw, dh, dw, cols);
+    }
+
+    @Override public void col2im(View cols, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View out) {
+        Conv.col2im(cols, kh, kw, sh, sw, ph, pw, dh, dw, out);
+    }
+}

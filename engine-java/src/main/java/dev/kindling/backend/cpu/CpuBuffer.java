@@ -1,0 +1,42 @@
+package dev.kindling.backend.cpu;
+
+import dev.kindling.backend.Buffer;
+
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+
+/**
+ * Off-heap memory for the CPU backend: a direct, native-order {@link ByteBuffer} from the pool, with typed
+ * views that kernels use through absolute (position-free, hence thread-safe) accessors.
+ */
+public final class CpuBuffer implements Buffer {
+    final ByteBuffer data;
+    final FloatBuffer f;
+    final DoubleBuffer d;
+    final LongBuffer l;
+    final IntBuffer i;
+    private final int sizeClass;
+    private final CachingAllocator allocator;
+
+    CpuBuffer(ByteBuffer data, int sizeClass, CachingAllocator allocator) {
+        this.data = data;
+        this.f = data.asFloatBuffer();
+        this.d = data.asDoubleBuffer();
+        this.l = data.asLongBuffer();
+        this.i = data.asIntBuffer();
+        this.sizeClass = sizeClass;
+        this.allocator = allocator;
+    }
+
+    /** The whole block as a native-order buffer. */
+    public ByteBuffer data() { return data; }
+
+    int sizeClass() { return sizeClass; }
+
+    @Override public long bytes() { return data.capacity(); }
+
+    @Override public void free() { allocator.free(this); }
+}

@@ -1,0 +1,177 @@
+package dev.kindling.backend.cpu;
+
+import dev.kindling.DType;
+import dev.kindling.backend.BinaryOp;
+import dev.kindling.backend.View;
+
+import static dev.kindling.backend.cpu.CpuBackend.buf;
+
+/** gather, scatter, index_select, index_add, sort and nonzero on the CPU. */
+final class Indexing {
+    private Indexing() {}
+
+    private static int[] zeroAt(int[] strides, int dim) {
+        int[] s = strides.clone();
+        s[dim] = 0;
+        return s;
+    }
+
+    private static long checkIndex(String op, long idx, int size, int dim) {
+        if (idx < 0 || idx >= size) {
+            throw new IndexOutOfBoundsException(op + ": index " + idx + " is out of bounds for dimension "
+                    + dim + " with size " + size);
+        }
+        return idx;
+    }
+
+    static void gather(View in, int dim, View index, View out) {
+        View inZ = in.with(index.shape(), zeroAt(in.strides(), dim), in.offset());
+        StridedIter it = new StridedIter(index.shape(), out, index, inZ);
+        CpuBuffer ib = buf(in), xb = buf(index), ob = buf(out);
+        DType t = in.dtype();
+        int size = in.shape()[dim], dimStride = in.strides()[dim];
+        int so = it.innerStride(0), sx = it.innerStride(1), si = it.innerStride(2);
+        it.forRange(0, it.total, (off, n) -> {
+            for (int i = 0; i < n; i++) {
+                long idx = checkIndex("gather", xb.l.get(off[1] + i * sx), size, dim);
+                int src = off[2] + i * si + (int) idx * dimStride;
+                if (t.isIntegral()) Chunks.putL(ob, t, off[0] + i * so, Chunks.getL(ib, t, src));
+                else Chunks.putD(ob, t, off[0] + i * so, Chunks.getD(ib, t, src));
+            }
+        });
+    }
+
+    static void scatter(View out, int dim, View index, View src, boolean accumulate) {
+        String op = accumulate ? "scatter_add" : "scatter";
+        int size = out.shape()[dim], dimStride = out.strides()[dim];
+        CpuBuffer ob = buf(out), xb = buf(index), sb = buf(src);
+        // validate every index first so a bad one leaves the target untouched
+        StridedIter check = new StridedIter(index.shape(), index);
+        int cx = check.innerStride(0);
+        check.forRange(0, check.total, (off, n) -> {
+            for (int i = 0; i < n; i++) checkIndex(op, xb.l.get(off[0] + i * cx), size, dim);
+        });
+        View outZ = out.with(index.shape(), zeroAt(out.strides(), dim), out.offset());
+        StridedIter it = new StridedIter(index.shape(), outZ, index, src);
+        DType t = out.dtype(), st = src.dtype();
+        int so = it.innerStride(0), sx = it.innerStride(1), ss = it.innerStride(2);
+        it.forRange(0, it.total, (off, n) -> {
+            for (int i = 0; i < n; i++) {
+                int dst = off[0] + i * so + (int) xb.l.get(off[1] + i * sx) * dimStride;
+                int s = off[2] + i * ss;
+                if (t.isIntegral()) {
+                    long v = Chunks.getL(sb, st, s);
+                    Chunks.putL(ob, t, dst, accumulate ? Chunks.getL(ob, t, dst) + v : v);
+                } else {
+                    double v = Chunks.getD(sb, st, s);
+                    Chunks.putD(ob, t, dst, accumulate ? Chunks.getD(ob, t, dst) + v : v);
+                }
+            }
+        });
+    }
+
+    private static long[] indices(String op, View index, int size, int dim) {
+        long[] idx = new long[index.shape()[0]];
+        CpuBuffer xb = buf(index);
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = checkIndex(op, xb.l.get(index.offset() + i * index.strides()[0]), size, dim);
+        }
+        return idx;
+    }
+
+    private static View slice(View v, int dim, long i) {
+        int nd = v.dim();
+        int[] s = new int[nd - 1], st = new int[nd - 1];
+        for (int d = 0, j = 0; d < nd; d++) {
+            if (d == dim) continue;
+            s[j] = v.shape()[d];
+            st[j++] = v.strides()[d];
+        }
+        return v.with(s, st, v.offset() + (int) i * v.strides()[dim]);
+    }
+
+    static void indexSelect(CpuBackend backend, View in, int dim, View index, View out) {
+        long[] idx = indices("index_select", index, in.shape()[dim], dim);
+        Parallel.range(idx.length, Math.max(1, CpuBackend.GRAIN / Math.max(1, out.numel() / Math.max(1, idx.length))),
+                (s, e) -> {
+                    for (int i = (int) s; i < e; i++) backend.copy(slice(in, dim, idx[i]), slice(out, dim, i));
+                });
+    }
+
+    static void indexAdd(CpuBackend backend, View out, int dim, View index, View src) {
+        long[] idx = indices("index_add", index, out.shape()[dim], dim);
+        for (int i = 0; i < idx.length; i++) {
+            View o = slice(out, dim, idx[i]);
+            backend.binary(BinaryOp.ADD, o, slice(src, dim, i), o);
+        }
+    }
+
+    static void sort(View in, boolean descending, View values, View indices) {
+        int rows = in.shape()[0], len = in.shape()[1];
+        CpuBuffer ib = buf(in), vb = buf(values), xb = buf(indices);
+        DType t = in.dtype();
+        Parallel.range(rows, Math.max(1, CpuBackend.GRAIN / Math.max(1, len)), (s, e) -> {
+            double[] key = new double[len];
+            long[] keyL = new long[len];
+            Integer[] order = new Integer[len];
+            for (int r = (int) s; r < e; r++) {
+                int base = in.offset() + r * in.strides()[0];
+                for (int j = 0; j < len; j++) {
+                    order[j] = j;
+                    int p = base + j * in.strides()[1];
+                    if (t.isIntegral()) keyL[j] = Chunks.getL(ib, t, p);
+                    else key[j] = Chunks.getD(ib, t, p);
+                }
+                // NaN sorts above every number, as in torch.sort; the sort is stable
+                java.util.Comparator<Integer> cmp = t.isIntegral()
+                        ? (x, y) -> Long.compare(keyL[x], keyL[y])
+                        : (x, y) -> Double.compare(key[x] == 0 ? 0.0 : key[x], key[y] == 0 ? 0.0 : key[y]);
+                java.util.Arrays.sort(order, descending ? cmp.reversed() : cmp);
+                int vo = values.offset() + r * values.strides()[0], xo = indices.offset() + r * indices.strides()[0];
+                for (int j = 0; j < len; j++) {
+                    int src = order[j];
+                    if (t.isIntegral()) Chunks.putL(vb, t, vo + j * values.strides()[1], keyL[src]);
+                    else Chunks.putD(vb, t, vo + j * values.strides()[1], key[src]);
+                    xb.l.put(xo + j * indices.strides()[1], src);
+                }
+            }
+        });
+    }
+
+    static long countNonzero(View in) {
+        CpuBuffer ib = buf(in);
+        StridedIter it = new StridedIter(in.shape(), in);
+        int st = it.innerStride(0);
+        long[] count = {0};
+        double[] chunk = new double[Chunks.SIZE];
+        it.forRange(0, it.total, (off, n) -> {
+            for (int c = 0; c < n; c += Chunks.SIZE) {
+                int len = Math.min(Chunks.SIZE, n - c);
+                Chunks.readD(ib, in.dtype(), off[0] + c * st, st, len, chunk);
+                for (int i = 0; i < len; i++) if (chunk[i] != 0) count[0]++;
+            }
+        });
+        return count[0];
+    }
+
+    static void nonzero(View in, View out) {
+        CpuBuffer ib = buf(in), ob = buf(out);
+        int nd = in.dim();
+        int[] shape = in.shape();
+        long total = in.numel();
+        int[] idx = new int[nd];
+        int row = 0;
+        for (long p = 0; p < total; p++) {
+            int off = in.offset();
+            for (int d = 0; d < nd; d++) off += idx[d] * in.strides()[d];
+            if (Chunks.getD(ib, in.dtype(), off) != 0) {
+                for (int d = 0; d < nd; d++) ob.l.put(out.offset() + row * nd + d, idx[d]);
+                row++;
+            }
+            for (int d = nd - 1; d >= 0; d--) {
+                if (++idx[d] < shape[d]) break;
+                idx[d] = 0;
+            }
+        }
+    }
+}

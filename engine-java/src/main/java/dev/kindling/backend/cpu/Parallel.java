@@ -1,0 +1,87 @@
+package dev.kindling.backend.cpu;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.function.DoubleBinaryOperator;
+
+/**
+ * Splits loops over the CPU threads. Work below a grain size, or work started from inside a worker,
+ * runs inline: small tensors are faster on one core than after a hand-off.
+ */
+final class Parallel {
+    interface Range { void run(long start, long end); }
+
+    interface PartialDouble { double run(long start, long end); }
+
+    private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static volatile ForkJoinPool pool = newPool(threads);
+
+    private Parallel() {}
+
+    static int threads() { return threads; }
+
+    static synchronized void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("setNumThreads: need at least 1 thread, got " + n);
+        if (n == threads) return;
+        ForkJoinPool old = pool;
+        threads = n;
+        pool = newPool(n);
+        old.shutdown();
+    }
+
+    private static ForkJoinPool newPool(int n) {
+        return new ForkJoinPool(Math.max(1, n), p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("kindling-cpu-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        }, null, false);
+    }
+
+    private static int parts(long total, long grain) {
+        int n = threads;
+        if (n <= 1 || total < 2 * grain || ForkJoinTask.inForkJoinPool()) return 1;
+        return (int) Math.min(n, total / grain);
+    }
+
+    static void range(long total, long grain, Range body) {
+        int parts = parts(total, grain);
+        if (parts <= 1) {
+            if (total > 0) body.run(0, total);
+            return;
+        }
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
+        ForkJoinPool p = pool;
+        for (int i = 1; i < parts; i++) {
+            long s = total * i / parts, e = total * (i + 1) / parts;
+            tasks[i - 1] = p.submit(() -> body.run(s, e));
+        }
+        RuntimeException failure = null;
+        try {
+            body.run(0, total / parts);
+        } catch (RuntimeException ex) {
+            failure = ex;
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            try {
+                t.join();
+            } catch (RuntimeException ex) {
+                if (failure == null) failure = ex;
+            }
+        }
+        if (failure != null) throw failure;
+    }
+
+    static double reduce(long total, long grain, PartialDouble body, DoubleBinaryOperator combine) {
+        int parts = parts(total, grain);
+        if (parts <= 1) return body.run(0, total);
+        double[] partial = new double[parts];
+        range(parts, 1, (s, e) -> {
+            for (long i = s; i < e; i++) partial[(int) i] = body.run(total * i / parts, total * (i + 1) / parts);
+        });
+        double acc = partial[0];
+        for (int i = 1; i < parts; i++) acc = combine.applyAsDouble(acc, partial[i]);
+        return acc;
+    }
+}

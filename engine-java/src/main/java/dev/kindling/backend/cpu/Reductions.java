@@ -1,0 +1,209 @@
+package dev.kindling.backend.cpu;
+
+import dev.kindling.DType;
+import dev.kindling.backend.ReduceOp;
+import dev.kindling.backend.View;
+
+import static dev.kindling.backend.cpu.CpuBackend.GRAIN;
+import static dev.kindling.backend.cpu.CpuBackend.buf;
+
+/**
+ * Reductions: the input is split into kept and reduced dimensions; each output element walks its reduced
+ * block with a {@link StridedIter}. Many outputs are spread over threads; a single large output (a full
+ * sum) is split into partial sums instead. Floating sums accumulate in double.
+ */
+final class Reductions {
+    private Reductions() {}
+
+    private record Split(int[] keptShape, int[] keptIn, int[] keptOut, int[] redShape, int[] redIn,
+                         long outCount, long redCount) {
+        static Split of(View in, boolean[] reduced, View out) {
+            int nd = in.dim(), nk = 0;
+            for (boolean r : reduced) if (!r) nk++;
+            int[] ks = new int[nk], ki = new int[nk], ko = new int[nk];
+            int[] rs = new int[nd - nk], ri = new int[nd - nk];
+            long oc = 1, rc = 1;
+            for (int d = 0, a = 0, b = 0; d < nd; d++) {
+                if (reduced[d]) {
+                    rs[b] = in.shape()[d];
+                    ri[b++] = in.strides()[d];
+                    rc *= in.shape()[d];
+                } else {
+                    ks[a] = in.shape()[d];
+                    ki[a] = in.strides()[d];
+                    ko[a++] = out.strides()[d];
+                    oc *= in.shape()[d];
+                }
+            }
+            return new Split(ks, ki, ko, rs, ri, oc, rc);
+        }
+
+        /** {input base offset, output offset} of output element {@code o}. */
+        void offsets(long o, int inOff, int outOff, int[] res) {
+            int a = inOff, b = outOff;
+            for (int d = keptShape.length - 1; d >= 0; d--) {
+                int i = (int) (o % keptShape[d]);
+                o /= keptShape[d];
+                a += i * keptIn[d];
+                b += i * keptOut[d];
+            }
+            res[0] = a;
+            res[1] = b;
+        }
+    }
+
+    static void reduce(ReduceOp op, View in, int[] dims, View out) {
+        boolean[] reduced = new boolean[in.dim()];
+        for (int d : dims) reduced[d] = true;
+        Split sp = Split.of(in, reduced, out);
+        DType it = in.dtype(), ot = out.dtype();
+        CpuBuffer ib = buf(in), ob = buf(out);
+        StridedIter rit = new StridedIter(sp.redShape, in.with(sp.redShape, sp.redIn, 0));
+        int rst = rit.innerStride(0);
+        boolean exactInt = it.isIntegral() && op != ReduceOp.ANY && op != ReduceOp.ALL;
+        long grain = Math.max(1, GRAIN / Math.max(1, sp.redCount));
+        if (exactInt) {
+            Parallel.range(sp.outCount, grain, (s, e) -> {
+                int[] off = new int[2];
+                long[] chunk = Chunks.scratch().l0;
+                for (long o = s; o < e; o++) {
+                    sp.offsets(o, in.offset(), out.offset(), off);
+                    int base = off[0];
+                    long[] acc = {op == ReduceOp.PROD ? 1 : op == ReduceOp.MAX ? Long.MIN_VALUE
+                            : op == ReduceOp.MIN ? Long.MAX_VALUE : 0};
+                    rit.forRange(0, sp.redCount, (ro, n) -> {
+                        for (int c = 0; c < n; c += Chunks.SIZE) {
+                            int len = Math.min(Chunks.SIZE, n - c);
+                            Chunks.readL(ib, it, base + ro[0] + c * rst, rst, len, chunk);
+                            acc[0] = accumulate(op, acc[0], chunk, len);
+                        }
+                    });
+                    Chunks.putL(ob, ot, off[1], acc[0]);
+                }
+            });
+            return;
+        }
+        double identity = switch (op) {
+            case SUM, ANY -> 0;
+            case PROD, ALL -> 1;
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+        };
+        if (sp.outCount >= Parallel.threads() || sp.redCount < 2 * GRAIN) {
+            Parallel.range(sp.outCount, grain, (s, e) -> {
+                int[] off = new int[2];
+                double[] chunk = Chunks.scratch().d0;
+                for (long o = s; o < e; o++) {
+                    sp.offsets(o, in.offset(), out.offset(), off);
+                    double v = block(op, identity, ib, it, rit, rst, off[0], 0, sp.redCount, chunk);
+                    Chunks.putD(ob, ot, off[1], v);
+                }
+            });
+        } else {
+            int[] off = new int[2];
+            for (long o = 0; o < sp.outCount; o++) {
+                sp.offsets(o, in.offset(), out.offset(), off);
+                int base = off[0];
+                double v = Parallel.reduce(sp.redCount, GRAIN,
+                        (s, e) -> block(op, identity, ib, it, rit, rst, base, s, e, Chunks.scratch().d0),
+                        (x, y) -> combine(op, x, y));
+                Chunks.putD(ob, ot, off[1], v);
+            }
+        }
+    }
+
+    private static double block(ReduceOp op, double identity, CpuBuffer ib, DType it, StridedIter rit, int rst,
+                                int base, long start, long end, double[] chunk) {
+        double[] acc = {identity};
+        rit.forRange(start, end, (ro, n) -> {
+            for (int c = 0; c < n; c += Chunks.SIZE) {
+                int len = Math.min(Chunks.SIZE, n - c);
+                Chunks.readD(ib, it, base + ro[0] + c * rst, rst, len, chunk);
+                acc[0] = accumulate(op, acc[0], chunk, len);
+            }
+        });
+        return acc[0];
+    }
+
+    private static double combine(ReduceOp op, double x, double y) {
+        return switch (op) {
+            case SUM -> x + y;
+            case PROD -> x * y;
+            case MAX -> x > y || x != x ? x : y;
+            case MIN -> x < y || x != x ? x : y;
+            case ANY -> x != 0 || y != 0 ? 1 : 0;
+            case ALL -> x != 0 && y != 0 ? 1 : 0;
+        };
+    }
+
+    private static double accumulate(ReduceOp op, double acc, double[] a, int n) {
+        switch (op) {
+            case SUM -> { for (int i = 0; i < n; i++) acc += a[i]; }
+            case PROD -> { for (int i = 0; i < n; i++) acc *= a[i]; }
+            case MAX -> { for (int i = 0; i < n; i++) { double v = a[i]; if (v > acc || v != v) acc = v; if (acc != acc) break; } }
+            case MIN -> { for (int i = 0; i < n; i++) { double v = a[i]; if (v < acc || v != v) acc = v; if (acc != acc) break; } }
+            case ANY -> { for (int i = 0; i < n; i++) if (a[i] != 0) { acc = 1; break; } }
+            case ALL -> { for (int i = 0; i < n; i++) if (a[i] == 0) { acc = 0; break; } }
+        }
+        return acc;
+    }
+
+    private static long accumulate(ReduceOp op, long acc, long[] a, int n) {
+        switch (op) {
+            case SUM -> { for (int i = 0; i < n; i++) acc += a[i]; }
+            case PROD -> { for (int i = 0; i < n; i++) acc *= a[i]; }
+            case MAX -> { for (int i = 0; i < n; i++) acc = Math.max(acc, a[i]); }
+            case MIN -> { for (int i = 0; i < n; i++) acc = Math.min(acc, a[i]); }
+            default -> throw new IllegalStateException(op.toString());
+        }
+        return acc;
+    }
+
+    static void argReduce(boolean max, View in, int dim, View values, View indices) {
+        boolean[] reduced = new boolean[in.dim()];
+        reduced[dim] = true;
+        Split sp = Split.of(in, reduced, values);
+        Split spi = Split.of(in, reduced, indices);
+        DType it = in.dtype();
+        CpuBuffer ib = buf(in), vb = buf(values), xb = buf(indices);
+        int len = in.shape()[dim], stride = in.strides()[dim];
+        boolean integral = it.isIntegral();
+        Parallel.range(sp.outCount, Math.max(1, GRAIN / Math.max(1, len)), (s, e) -> {
+            int[] off = new int[2], offI = new int[2];
+            Chunks.Scratch sc = Chunks.scratch();
+            for (long o = s; o < e; o++) {
+                sp.offsets(o, in.offset(), values.offset(), off);
+                spi.offsets(o, in.offset(), indices.offset(), offI);
+                long best = -1;
+                double bd = 0;
+                long bl = 0;
+                for (int c = 0; c < len; c += Chunks.SIZE) {
+                    int n = Math.min(Chunks.SIZE, len - c);
+                    if (integral) {
+                        Chunks.readL(ib, it, off[0] + c * stride, stride, n, sc.l0);
+                        for (int i = 0; i < n; i++) {
+                            long v = sc.l0[i];
+                            if (best < 0 || (max ? v > bl : v < bl)) {
+                                bl = v;
+                                best = c + i;
+                            }
+                        }
+                    } else {
+                        Chunks.readD(ib, it, off[0] + c * stride, stride, n, sc.d0);
+                        for (int i = 0; i < n; i++) {
+                            double v = sc.d0[i];
+                            if (bd != bd && best >= 0) break; // NaN found: it wins
+                            if (best < 0 || v != v || (max ? v > bd : v < bd)) {
+                                bd = v;
+                                best = c + i;
+                            }
+                        }
+                    }
+                }
+                if (integral) Chunks.putL(vb, values.dtype(), off[1], bl);
+                else Chunks.putD(vb, values.dtype(), off[1], bd);
+                Chunks.putL(xb, indices.dtype(), offI[1], best);
+            }
+        });
+    }
+}

@@ -1,0 +1,80 @@
+package dev.kindling.memory;
+
+import dev.kindling.Device;
+import dev.kindling.backend.Buffer;
+
+import java.lang.ref.Cleaner;
+
+/**
+ * The data behind one or more tensors. Each tensor that views this storage holds one reference; the buffer
+ * goes back to its pool when the last reference is released (deterministically through {@code close()} or
+ * a closing scope) or, as a safety net, when every tensor using it became unreachable (a {@link Cleaner}).
+ */
+public final class Storage {
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "kindling-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Buffer buffer;
+    private final Device device;
+    private final Release release;
+    private final Cleaner.Cleanable cleanable;
+    private int refs;
+
+    public Storage(Buffer buffer, Device device) {
+        this.buffer = buffer;
+        this.device = device;
+        this.release = new Release(buffer, LeakCheck.site());
+        this.cleanable = CLEANER.register(this, release);
+    }
+
+    /** The memory, or a clear error when it was already released. */
+    public Buffer buffer() {
+        if (refs < 0) {
+            throw new IllegalStateException("tensor data was already released (the tensor was closed or its"
+                    + " Kindling.scope() ended); keep it with scope.keep(t) or create it outside the scope");
+        }
+        return buffer;
+    }
+
+    public Device device() { return device; }
+
+    public long bytes() { return buffer.bytes(); }
+
+    public synchronized boolean isReleased() { return refs < 0; }
+
+    /** Adds a reference for one more tensor viewing this storage. */
+    public synchronized void retain() {
+        if (refs < 0) buffer(); // throws the released error
+        refs++;
+    }
+
+    /** Drops one reference; the last one frees the buffer now. */
+    public synchronized void release() {
+        if (refs < 0) return;
+        if (--refs <= 0) {
+            refs = -1;
+            release.explicit = true;
+            cleanable.clean();
+        }
+    }
+
+    /** The cleaner action: holds only the buffer, never the storage, so the storage can become unreachable. */
+    private static final class Release implements Runnable {
+        private final Buffer buffer;
+        private final Throwable site;
+        volatile boolean explicit;
+
+        Release(Buffer buffer, Throwable site) {
+            this.buffer = buffer;
+            this.site = site;
+        }
+
+        @Override public void run() {
+            if (!explicit) LeakCheck.reclaimed(buffer.bytes(), site);
+            buffer.free();
+        }
+    }
+}
