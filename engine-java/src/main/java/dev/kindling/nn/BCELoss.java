@@ -1,0 +1,22 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+/**
+ * Binary cross entropy on probabilities ({@code torch.nn.BCELoss}); logs are clamped at -100 as in PyTorch.
+ * {@code new BCELoss().forward(model.forward(x).sigmoid(), y)}; optional per-element {@code weight}.
+ */
+public class BCELoss extends Loss {
+    public final Tensor weight;
+
+    public BCELoss() { this(null, Reduction.MEAN); }
+
+    public BCELoss(Reduction reduction) { this(null, reduction); }
+
+    public BCELoss(Tensor weight, Reduction reduction) {
+        super(reduction);
+        this.weight = weight == null ? null : registerBuffer("weight", weight);
+    }
+
+    @Override public Tensor forward(Tensor input, Tensor target) { return named(() -> F.binaryCrossEntropy(input, target, weight, reduction)); }
+}

@@ -1,0 +1,79 @@
+package dev.kindling.nn;
+
+import dev.kindling.DType;
+import dev.kindling.Kindling;
+import dev.kindling.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * What BatchNorm1d and BatchNorm2d share: per-channel affine parameters, running statistics (buffers
+ * {@code running_mean}, {@code running_var}, {@code num_batches_tracked}) and train/eval behaviour.
+ */
+public abstract class BatchNorm extends Module {
+    public final int numFeatures;
+    public final double eps, momentum;
+    public final boolean affine, trackRunningStats;
+    public Parameter weight;
+    public Parameter bias;
+
+    BatchNorm(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
+        if (numFeatures <= 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": num_features must be positive, got " + numFeatures);
+        this.numFeatures = numFeatures;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.affine = affine;
+        this.trackRunningStats = trackRunningStats;
+        if (affine) {
+            weight = new Parameter(Tensor.ones(numFeatures));
+            bias = new Parameter(Tensor.zeros(numFeatures));
+        }
+        if (trackRunningStats) {
+            registerBuffer("running_mean", Tensor.zeros(numFeatures));
+            registerBuffer("running_var", Tensor.ones(numFeatures));
+            registerBuffer("num_batches_tracked", Tensor.zeros(new int[0], DType.INT64));
+        }
+    }
+
+    public Tensor runningMean() { return buffer("running_mean"); }
+
+    public Tensor runningVar() { return buffer("running_var"); }
+
+    public Tensor numBatchesTracked() { return buffer("num_batches_tracked"); }
+
+    /** Resets running mean to 0, variance to 1 and the batch count to 0. */
+    public void resetRunningStats() {
+        if (!trackRunningStats) return;
+        try (var off = Kindling.noGrad()) {
+            runningMean().zero_();
+            runningVar().fill_(1);
+            numBatchesTracked().zero_();
+        }
+    }
+
+    abstract void checkInput(Tensor x);
+
+    @Override public Tensor forward(Tensor x) {
+        checkInput(x);
+        if (x.size(1) != numFeatures) {
+            throw error("expected input with " + numFeatures + " channels in dimension 1, got shape " + Arrays.toString(x.shape()));
+        }
+        boolean useBatchStats = isTraining() || !trackRunningStats;
+        if (isTraining() && trackRunningStats) {
+            try (var off = Kindling.noGrad()) {
+                numBatchesTracked().add_(1);
+            }
+        }
+        try {
+            return F.batchNorm(x, trackRunningStats ? runningMean() : null, trackRunningStats ? runningVar() : null,
+                    weight, bias, useBatchStats, momentum, eps);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
+    }
+
+    @Override protected String extraRepr() {
+        return numFeatures + ", eps=" + pyFloat(eps) + ", momentum=" + pyFloat(momentum) + ", affine=" + pyBool(affine)
+                + ", track_running_stats=" + pyBool(trackRunningStats);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Convolution and pooling as {@link Tensor#unfold2d} (im2col) followed by a matmul or a max/mean, so their
+ * gradients come from those ops. 1-D variants run as 2-D ones with height 1.
+ */
+final class Convolution {
+    private Convolution() {}
+
+    static String str(int[] s) { return Arrays.toString(s); }
+
+    static int outSize(int in, int k, int s, int p, int d) { return (in + 2 * p - d * (k - 1) - 1) / s + 1; }
+
+    static Tensor conv2d(String op, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
+        int[] xs = x.shape(), ws = w.shape();
+        if (x.dim() != 4) throw new IllegalArgumentException(op + ": expected a 4-D input [N, C, H, W], got shape " + str(xs));
+        if (w.dim() != 4) throw new IllegalArgumentException(op + ": expected a 4-D weight [out, in/groups, kH, kW], got shape " + str(ws));
+        if (groups <= 0 || xs[1] % groups != 0 || ws[0] % groups != 0) {
+            throw new IllegalArgumentException(op + ": groups=" + groups + " must divide the input channels " + xs[1]
+                    + " and output channels " + ws[0]);
+        }
+        if (ws[1] * groups != xs[1]) {
+            throw new IllegalArgumentException(op + ": weight of shape " + str(ws) + " expects " + (ws[1] * groups)
+                    + " input channels (groups=" + groups + "), got input of shape " + str(xs));
+        }
+        if (groups > 1) {
+            List<Tensor> xg = x.chunk(groups, 1), wg = w.chunk(groups, 0);
+            List<Tensor> bg = b == null ? null : b.chunk(groups, 0);
+            List<Tensor> outs = new ArrayList<>();
+            for (int g = 0; g < groups; g++) {
+                outs.add(conv2d(op, xg.get(g), wg.get(g), bg == null ? null : bg.get(g), stride, padding, dilation, 1));
+            }
+            return Tensor.cat(outs, 1);
+        }
+        int n = xs[0], kh = ws[2], kw = ws[3];
+        int oh = outSize(xs[2], kh, stride[0], padding[0], dilation[0]), ow = outSize(xs[3], kw, stride[1], padding[1], dilation[1]);
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException(op + ": input of shape " + str(xs) + " is too small for kernel (" + kh + ", " + kw
+                    + ") with padding " + str(padding) + " and dilation " + str(dilation) + ": output would be (" + oh + ", " + ow + ")");
+        }
+        Tensor cols = x.unfold2d(kh, kw, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1]);
+        // [O, C*kh*kw] @ [N, C*kh*kw, L] -> [N, O, L]
+        Tensor out = w.reshape(ws[0], -1).matmul(cols);
+        if (b != null) out = out.add(b.reshape(1, ws[0], 1));
+        return out.reshape(n, ws[0], oh, ow);
+    }
+
+    static Tensor convTranspose2d(String op, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding,
+                                  int groups, int[] dilation) {
+        int[] xs = x.shape(), ws = w.shape();
+        if (x.dim() != 4) throw new IllegalArgumentException(op + ": expected a 4-D input [N, C, H, W], got shape " + str(xs));
+        if (w.dim() != 4 || ws[0] != xs[1]) {
+            throw new IllegalArgumentException(op + ": weight of shape " + str(ws) + " expects input channels " + (w.dim() > 0 ? ws[0] : -1)
+                    + ", got input of shape " + str(xs));
+        }
+        if (groups <= 0 || ws[0] % groups != 0) {
+            throw new IllegalArgumentException(op + ": groups=" + groups + " must divide the input channels " + ws[0]);
+        }
+        for (int i = 0; i < 2; i++) {
+            if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {
+                throw new IllegalArgumentException(op + ": output padding " + str(outputPadding)
+                        + " must be smaller than either stride " + str(stride) + " or dilation " + str(dilation));
+            }
+        }
+        if (groups > 1) {
+            List<Tensor> xg = x.chunk(groups, 1), wg = w.chunk(groups, 0);
+            List<Tensor> bg = b == null ? null : b.chunk(groups, 0);
+            List<Tensor> outs = new ArrayList<>();
+            for (int g = 0; g < groups; g++) {
+                outs.add(convTranspose2d(op, xg.get(g), wg.get(g), bg == null ? null : bg.get(g), stride, padding, outputPadding, 1, dilation));
+            }
+            return Tensor.cat(outs, 1);
+        }
+        int n = xs[0], cin = xs[1], h = xs[2], wd = xs[3], cout = ws[1], kh = ws[2], kw = ws[3];
+        int oh = (h - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + outputPadding[0] + 1;
+        int ow = (wd - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + outputPadding[1] + 1;
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException(op + ": output size (" + oh + ", " + ow + ") is not positive for input " + str(xs));
+        }
+        // the transpose of conv: [Cout*kh*kw, Cin] @ [N, Cin, H*W] gives columns that fold sums into the image
+        Tensor cols = w.reshape(cin, cout * kh * kw).t().matmul(x.reshape(n, cin, h * wd));
+        Tensor out = cols.fold2d(oh, ow, kh, kw, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1]);
+        if (b != null) out = out.add(b.reshape(1, cout, 1, 1));
+        return out;
+    }
+
+    static Tensor maxPool2d(String op, Tensor x, int[] k, int[] s, int[] p, int[] d) {
+        int[] xs = x.shape();
+        check4d(op, x);
+        for (int i = 0; i < 2; i++) {
+            if (p[i] * 2 > k[i]) {
+                throw new IllegalArgumentException(op + ": pad should be at most half of effective kernel size, got padding "
+                        + str(p) + " and kernel " + str(k));
+            }
+        }
+        Tensor in = x.reshape(xs[0] * xs[1], 1, xs[2], xs[3]);
+        // pad with -inf so that padding never wins the max
+        if (p[0] > 0 || p[1] > 0) in = Resize.pad(in, new int[]{p[1], p[1], p[0], p[0]}, PadMode.CONSTANT, Double.NEGATIVE_INFINITY);
+        int oh = outSize(xs[2], k[0], s[0], p[0], d[0]), ow = outSize(xs[3], k[1], s[1], p[1], d[1]);
+        checkOut(op, xs, k, oh, ow);
+        Tensor cols = in.unfold2d(k[0], k[1], s[0], s[1], 0, 0, d[0], d[1]);
+        return cols.max(1).values().reshape(xs[0], xs[1], oh, ow);
+    }
+
+    static Tensor avgPool2d(String op, Tensor x, int[] k, int[] s, int[] p, boolean countIncludePad) {
+        int[] xs = x.shape();
+        check4d(op, x);
+        int oh = outSize(xs[2], k[0], s[0], p[0], 1), ow = outSize(xs[3], k[1], s[1], p[1], 1);
+        checkOut(op, xs, k, oh, ow);
+        Tensor cols = x.reshape(xs[0] * xs[1], 1, xs[2], xs[3]).unfold2d(k[0], k[1], s[0], s[1], p[0], p[1], 1, 1);
+        Tensor out;
+        if (countIncludePad || (p[0] == 0 && p[1] == 0)) {
+            out = cols.mean(1);
+        } else {
+            // divide by the number of real (unpadded) cells in each window
+            Tensor ones = Tensor.onesLike(x.select(0, 0).select(0, 0)).reshape(1, 1, xs[2], xs[3]);
+            Tensor counts = ones.unfold2d(k[0], k[1], s[0], s[1], p[0], p[1], 1, 1).sum(1);
+            out = cols.sum(1).div(counts);
+        }
+        return out.reshape(xs[0], xs[1], oh, ow);
+    }
+
+    static Tensor adaptiveAvgPool2d(String op, Tensor x, int outH, int outW) {
+        check4d(op, x);
+        int[] xs = x.shape();
+        int h = xs[2], w = xs[3];
+        if (outH <= 0 || outW <= 0) throw new IllegalArgumentException(op + ": output size must be positive, got (" + outH + ", " + outW + ")");
+        if (h % outH == 0 && w % outW == 0) {
+            int[] k = {h / outH, w / outW};
+            return avgPool2d(op, x, k, k, new int[]{0, 0}, true);
+        }
+        // uneven windows: start = floor(i*in/out), end = ceil((i+1)*in/out), as PyTorch
+        List<Tensor> rows = new ArrayList<>();
+        for (int i = 0; i < outH; i++) {
+            int h0 = (int) Math.floor((double) i * h / outH), h1 = (int) Math.ceil((double) (i + 1) * h / outH);
+            List<Tensor> cells = new ArrayList<>();
+            for (int j = 0; j < outW; j++) {
+                int w0 = (int) Math.floor((double) j * w / outW), w1 = (int) Math.ceil((double) (j + 1) * w / outW);
+                cells.add(x.slice(2, h0, h1).slice(3, w0, w1).mean(new int[]{2, 3}, false));
+            }
+            rows.add(Tensor.stack(cells, 2));
+        }
+        return Tensor.stack(rows, 2);
+    }
+
+    private static void check4d(String op, Tensor x) {
+        if (x.dim() != 4) throw new IllegalArgumentException(op + ": expected a 4-D input [N, C, H, W], got shape " + str(x.shape()));
+    }
+
+    private static void checkOut(String op, int[] xs, int[] k, int oh, int ow) {
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException(op + ": input of shape " + str(xs) + " is too small for kernel " + str(k)
+                    + ": output would be (" + oh + ", " + ow + ")");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+/** Zeroes whole channels of {@code [N, C, H, W]} with probability {@code p} in training ({@code torch.nn.Dropout2d}). */
+public class Dropout2d extends Module {
+    public final double p;
+
+    public Dropout2d() { this(0.5); }
+
+    public Dropout2d(double p) {
+        F.checkP("Dropout2d", p);
+        this.p = p;
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        try {
+            return F.dropout2d(x, p, isTraining());
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
+    }
+
+    @Override protected String extraRepr() { return "p=" + pyFloat(p) + ", inplace=False"; }
+}

@@ -1,0 +1,16 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+/** {@code x} where positive, {@code alpha * (exp(x) - 1)} elsewhere ({@code torch.nn.ELU}). */
+public class ELU extends Module {
+    public final double alpha;
+
+    public ELU() { this(1.0); }
+
+    public ELU(double alpha) { this.alpha = alpha; }
+
+    @Override public Tensor forward(Tensor x) { return F.elu(x, alpha); }
+
+    @Override protected String extraRepr() { return "alpha=" + pyFloat(alpha); }
+}

@@ -1,0 +1,316 @@
+package dev.kindling.nn;
+
+import dev.kindling.Kindling;
+import dev.kindling.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * The functional API ({@code torch.nn.functional}): stateless twins of the layers and losses.
+ *
+ * <pre>{@code
+ * x = F.maxPool2d(F.relu(conv1.forward(x)), 2);
+ * Tensor loss = F.crossEntropy(logits, labels);
+ * }</pre>
+ */
+public final class F {
+    private F() {}
+
+    // ------------------------------------------------------------------ activations
+
+    public static Tensor relu(Tensor x) { return x.relu(); }
+
+    /** {@code x} where positive, {@code negativeSlope * x} elsewhere. */
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) { return Tensor.where(x.gt(0), x, x.mul(negativeSlope)); }
+
+    public static Tensor leakyRelu(Tensor x) { return leakyRelu(x, 0.01); }
+
+    /** {@code x} where positive, {@code alpha * (exp(x) - 1)} elsewhere. */
+    public static Tensor elu(Tensor x, double alpha) {
+        // clamp before expm1 so the unused branch never overflows (inf * 0 would poison the gradient)
+        return Tensor.where(x.gt(0), x, x.clampMax(0).expm1().mul(alpha));
+    }
+
+    public static Tensor elu(Tensor x) { return elu(x, 1.0); }
+
+    /** The exact GELU, {@code x * Phi(x)}. */
+    public static Tensor gelu(Tensor x) { return x.mul(x.mul(1 / Math.sqrt(2)).erf().add(1)).mul(0.5); }
+
+    /** GELU; {@code approximate = "tanh"} uses the tanh formula, {@code "none"} the exact one. */
+    public static Tensor gelu(Tensor x, String approximate) {
+        if ("none".equals(approximate)) return gelu(x);
+        if (!"tanh".equals(approximate)) throw new IllegalArgumentException("gelu: approximate must be \"none\" or \"tanh\", got \"" + approximate + "\"");
+        Tensor inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+        return x.mul(inner.tanh().add(1)).mul(0.5);
+    }
+
+    public static Tensor silu(Tensor x) { return x.mul(x.sigmoid()); }
+
+    public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
+
+    public static Tensor tanh(Tensor x) { return x.tanh(); }
+
+    /** {@code log(1 + exp(beta x)) / beta}, linear above {@code threshold}. */
+    public static Tensor softplus(Tensor x, double beta, double threshold) {
+        Tensor bx = x.mul(beta);
+        // relu(z) + log1p(exp(-|z|)) == log1p(exp(z)) without overflow
+        Tensor soft = bx.relu().add(bx.abs().neg().exp().log1p()).div(beta);
+        return Tensor.where(bx.gt(threshold), x, soft);
+    }
+
+    public static Tensor softplus(Tensor x) { return softplus(x, 1, 20); }
+
+    public static Tensor softmax(Tensor x, int dim) { return x.softmax(dim); }
+
+    public static Tensor logSoftmax(Tensor x, int dim) { return x.logSoftmax(dim); }
+
+    // ------------------------------------------------------------------ linear and convolution
+
+    /** {@code x @ weight.T + bias}; bias may be null. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (x.dim() == 0 || weight.dim() != 2 || x.size(-1) != weight.size(1)) {
+            throw new IllegalArgumentException("linear: expected input with last dimension " + (weight.dim() == 2 ? weight.size(1) : -1)
+                    + ", got shape " + Arrays.toString(x.shape()) + " (weight " + Arrays.toString(weight.shape()) + ")");
+        }
+        Tensor y = x.matmul(weight.t());
+        return bias == null ? y : y.add(bias);
+    }
+
+    public static Tensor linear(Tensor x, Tensor weight) { return linear(x, weight, null); }
+
+    /** {@code y_k = x1^T W_k x2 + b_k} for weight {@code [out, in1, in2]}. */
+    public static Tensor bilinear(Tensor x1, Tensor x2, Tensor weight, Tensor bias) {
+        int out = weight.size(0), in1 = weight.size(1), in2 = weight.size(2);
+        if (x1.size(-1) != in1 || x2.size(-1) != in2 || !Arrays.equals(Arrays.copyOf(x1.shape(), x1.dim() - 1), Arrays.copyOf(x2.shape(), x2.dim() - 1))) {
+            throw new IllegalArgumentException("bilinear: expected inputs [..., " + in1 + "] and [..., " + in2 + "] with the same batch shape, got "
+                    + Arrays.toString(x1.shape()) + " and " + Arrays.toString(x2.shape()));
+        }
+        int[] batch = Arrays.copyOf(x1.shape(), x1.dim() - 1);
+        Tensor a = x1.reshape(-1, in1), b = x2.reshape(-1, in2);
+        // [B, in1] @ [in1, out*in2] -> [B, out, in2], then contract with x2
+        Tensor t = a.matmul(weight.permute(1, 0, 2).reshape(in1, out * in2)).reshape(-1, out, in2);
+        Tensor y = t.mul(b.unsqueeze(1)).sum(2);
+        if (bias != null) y = y.add(bias);
+        int[] os = Arrays.copyOf(batch, batch.length + 1);
+        os[batch.length] = out;
+        return y.reshape(os);
+    }
+
+    /** 2-D convolution of {@code [N, C, H, W]} with weight {@code [out, C/groups, kH, kW]}; bias may be null. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return Convolution.conv2d("conv2d", x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return conv2d(x, weight, bias, new int[]{stride, stride}, new int[]{padding, padding}, new int[]{1, 1}, 1);
+    }
+
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) { return conv2d(x, weight, bias, 1, 0); }
+
+    /** 1-D convolution of {@code [N, C, L]} with weight {@code [out, C/groups, k]}, run as a 2-D one of height 1. */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        if (x.dim() != 3) throw new IllegalArgumentException("conv1d: expected a 3-D input [N, C, L], got shape " + Arrays.toString(x.shape()));
+        if (weight.dim() != 3) throw new IllegalArgumentException("conv1d: expected a 3-D weight [out, in/groups, k], got shape " + Arrays.toString(weight.shape()));
+        return Convolution.conv2d("conv1d", x.unsqueeze(2), weight.unsqueeze(2), bias, new int[]{1, stride}, new int[]{0, padding},
+                new int[]{1, dilation}, groups).squeeze(2);
+    }
+
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias) { return conv1d(x, weight, bias, 1, 0, 1, 1); }
+
+    /** Transposed 2-D convolution with weight {@code [in, out/groups, kH, kW]}. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding,
+                                         int groups, int[] dilation) {
+        return Convolution.convTranspose2d("conv_transpose2d", x, weight, bias, stride, padding, outputPadding, groups, dilation);
+    }
+
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return convTranspose2d(x, weight, bias, new int[]{stride, stride}, new int[]{padding, padding}, new int[]{0, 0}, 1, new int[]{1, 1});
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    /** Max pooling; {@code F.maxPool2d(x, 2)} halves H and W. */
+    public static Tensor maxPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, int[] dilation) {
+        return Convolution.maxPool2d("max_pool2d", x, kernelSize, stride, padding, dilation);
+    }
+
+    public static Tensor maxPool2d(Tensor x, int kernelSize, int stride, int padding) {
+        return maxPool2d(x, new int[]{kernelSize, kernelSize}, new int[]{stride, stride}, new int[]{padding, padding}, new int[]{1, 1});
+    }
+
+    public static Tensor maxPool2d(Tensor x, int kernelSize) { return maxPool2d(x, kernelSize, kernelSize, 0); }
+
+    public static Tensor avgPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, boolean countIncludePad) {
+        return Convolution.avgPool2d("avg_pool2d", x, kernelSize, stride, padding, countIncludePad);
+    }
+
+    public static Tensor avgPool2d(Tensor x, int kernelSize, int stride, int padding) {
+        return avgPool2d(x, new int[]{kernelSize, kernelSize}, new int[]{stride, stride}, new int[]{padding, padding}, true);
+    }
+
+    public static Tensor avgPool2d(Tensor x, int kernelSize) { return avgPool2d(x, kernelSize, kernelSize, 0); }
+
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) { return Convolution.adaptiveAvgPool2d("adaptive_avg_pool2d", x, outH, outW); }
+
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outputSize) { return adaptiveAvgPool2d(x, outputSize, outputSize); }
+
+    // ------------------------------------------------------------------ normalisation, dropout, embedding
+
+    /** Batch normalisation; in training mode updates the running statistics (when given) in place. */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        return Normalization.batchNorm("batch_norm", x, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        return Normalization.layerNorm("layer_norm", x, normalizedShape, weight, bias, eps);
+    }
+
+    public static Tensor groupNorm(Tensor x, int numGroups, Tensor weight, Tensor bias, double eps) {
+        return Normalization.groupNorm("group_norm", x, numGroups, weight, bias, eps);
+    }
+
+    /** Inverted dropout: zeroes with probability {@code p} and scales the rest by {@code 1/(1-p)}; identity when not training. */
+    public static Tensor dropout(Tensor x, double p, boolean training) {
+        checkP("dropout", p);
+        if (!training || p == 0) return x;
+        if (p == 1) return x.mul(0);
+        Tensor mask;
+        try (var off = Kindling.noGrad()) {
+            mask = Tensor.emptyLike(x).bernoulli_(1 - p).div_(1 - p);
+        }
+        return x.mul(mask);
+    }
+
+    public static Tensor dropout(Tensor x, double p) { return dropout(x, p, true); }
+
+    /** Zeroes whole channels of {@code [N, C, H, W]} (or {@code [C, H, W]}) with probability {@code p}. */
+    public static Tensor dropout2d(Tensor x, double p, boolean training) {
+        checkP("dropout2d", p);
+        if (x.dim() != 3 && x.dim() != 4) {
+            throw new IllegalArgumentException("dropout2d: expected a 3-D or 4-D input, got shape " + Arrays.toString(x.shape()));
+        }
+        if (!training || p == 0) return x;
+        if (p == 1) return x.mul(0);
+        int[] ms = x.shape();
+        for (int i = x.dim() - 2; i < x.dim(); i++) ms[i] = 1;
+        Tensor mask;
+        try (var off = Kindling.noGrad()) {
+            mask = Tensor.zeros(ms, x.dtype()).bernoulli_(1 - p).div_(1 - p);
+        }
+        return x.mul(mask);
+    }
+
+    static void checkP(String op, double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException(op + ": probability has to be between 0 and 1, but got " + p);
+    }
+
+    /** Rows of {@code weight} picked by the INT64 {@code indices}; rows equal to {@code paddingIdx} get no gradient (-1: none). */
+    public static Tensor embedding(Tensor indices, Tensor weight, int paddingIdx) {
+        if (indices.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("embedding: expected INT64 indices, got " + indices.dtype());
+        }
+        int n = weight.size(0);
+        for (long v : indices.toLongArray()) {
+            if (v < 0 || v >= n) throw new IllegalArgumentException("embedding: index " + v + " is out of range for " + n + " embeddings");
+        }
+        int[] os = Arrays.copyOf(indices.shape(), indices.dim() + 1);
+        os[indices.dim()] = weight.size(1);
+        Tensor out = weight.indexSelect(0, indices.flatten()).reshape(os);
+        if (paddingIdx < 0) return out;
+        // the padding row is returned but receives no gradient, as in PyTorch
+        return Tensor.where(indices.eq(paddingIdx).unsqueeze(-1), weight.select(0, paddingIdx).detach(), out);
+    }
+
+    public static Tensor embedding(Tensor indices, Tensor weight) { return embedding(indices, weight, -1); }
+
+    // ------------------------------------------------------------------ shape utilities
+
+    /** Pads with (before, after) pairs starting from the last dimension: {@code F.pad(x, new int[]{1, 1, 2, 2}, CONSTANT, 0)}. */
+    public static Tensor pad(Tensor x, int[] pad, PadMode mode, double value) { return Resize.pad(x, pad, mode, value); }
+
+    public static Tensor pad(Tensor x, int... pad) { return Resize.pad(x, pad, PadMode.CONSTANT, 0); }
+
+    /** Resizes {@code [N, C, H, W]} (or {@code [N, C, W]}) to {@code size}. */
+    public static Tensor interpolate(Tensor x, int[] size, InterpolateMode mode, boolean alignCorners) {
+        return Resize.interpolate(x, size, null, mode, alignCorners);
+    }
+
+    public static Tensor interpolate(Tensor x, int[] size, InterpolateMode mode) { return interpolate(x, size, mode, false); }
+
+    /** Resizes by {@code scaleFactor} (output size = floor(input size * factor)). */
+    public static Tensor interpolate(Tensor x, double scaleFactor, InterpolateMode mode, boolean alignCorners) {
+        return Resize.interpolate(x, null, new double[]{scaleFactor}, mode, alignCorners);
+    }
+
+    public static Tensor interpolate(Tensor x, double scaleFactor, InterpolateMode mode) { return interpolate(x, scaleFactor, mode, false); }
+
+    /** One-hot encoding of INT64 class indices; {@code numClasses = -1} infers it from the largest index. */
+    public static Tensor oneHot(Tensor indices, int numClasses) { return indices.oneHot(numClasses); }
+
+    public static Tensor oneHot(Tensor indices) { return indices.oneHot(-1); }
+
+    /** {@code x / max(||x||_p, eps)} along {@code dim}. */
+    public static Tensor normalize(Tensor x, double p, int dim, double eps) {
+        Tensor norm = p == 2 ? x.square().sum(dim, true).sqrt() : x.abs().pow(p).sum(dim, true).pow(1 / p);
+        return x.div(norm.clampMin(eps));
+    }
+
+    public static Tensor normalize(Tensor x) { return normalize(x, 2, 1, 1e-12); }
+
+    // ------------------------------------------------------------------ losses
+
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) { return Losses.mse(input, target, reduction); }
+
+    public static Tensor mseLoss(Tensor input, Tensor target) { return mseLoss(input, target, Reduction.MEAN); }
+
+    public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) { return Losses.l1(input, target, reduction); }
+
+    public static Tensor l1Loss(Tensor input, Tensor target) { return l1Loss(input, target, Reduction.MEAN); }
+
+    public static Tensor smoothL1Loss(Tensor input, Tensor target, Reduction reduction, double beta) {
+        return Losses.smoothL1(input, target, reduction, beta);
+    }
+
+    public static Tensor smoothL1Loss(Tensor input, Tensor target) { return smoothL1Loss(input, target, Reduction.MEAN, 1.0); }
+
+    /** Binary cross entropy on probabilities; {@code weight} may be null. */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
+        return Losses.bce(input, target, weight, reduction);
+    }
+
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target) { return binaryCrossEntropy(input, target, null, Reduction.MEAN); }
+
+    /** Binary cross entropy on logits (sigmoid folded in, stable); {@code weight} and {@code posWeight} may be null. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
+        return Losses.bceWithLogits(input, target, weight, posWeight, reduction);
+    }
+
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) {
+        return binaryCrossEntropyWithLogits(input, target, null, null, Reduction.MEAN);
+    }
+
+    /** Negative log likelihood of log-probabilities {@code [N, C, ...]} and INT64 class targets {@code [N, ...]}. */
+    public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction) {
+        return Losses.nll(input, target, weight, ignoreIndex, reduction);
+    }
+
+    public static Tensor nllLoss(Tensor input, Tensor target) { return nllLoss(input, target, null, -100, Reduction.MEAN); }
+
+    /**
+     * Cross entropy of logits with class indices (INT64) or class probabilities (float, the input's shape).
+     * <pre>{@code Tensor loss = F.crossEntropy(logits, labels);}</pre>
+     */
+    public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction, double labelSmoothing) {
+        return Losses.crossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+    }
+
+    public static Tensor crossEntropy(Tensor input, Tensor target) { return crossEntropy(input, target, null, -100, Reduction.MEAN, 0); }
+
+    /** KL divergence with {@code input} as log-probabilities; {@code logTarget} says the target is too. */
+    public static Tensor klDiv(Tensor input, Tensor target, Reduction reduction, boolean logTarget) {
+        return Losses.klDiv(input, target, reduction, logTarget);
+    }
+
+    public static Tensor klDiv(Tensor input, Tensor target) { return klDiv(input, target, Reduction.MEAN, false); }
+}

@@ -1,0 +1,25 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+/** Flattens dimensions {@code startDim..endDim} ({@code torch.nn.Flatten}); by default all but the batch one. */
+public class Flatten extends Module {
+    public final int startDim, endDim;
+
+    public Flatten() { this(1, -1); }
+
+    public Flatten(int startDim, int endDim) {
+        this.startDim = startDim;
+        this.endDim = endDim;
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        try {
+            return x.flatten(startDim, endDim);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
+    }
+
+    @Override protected String extraRepr() { return "start_dim=" + startDim + ", end_dim=" + endDim; }
+}

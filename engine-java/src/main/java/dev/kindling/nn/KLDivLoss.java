@@ -1,0 +1,22 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+/**
+ * Kullback-Leibler divergence of log-probability inputs ({@code torch.nn.KLDivLoss}); use
+ * {@code Reduction.BATCHMEAN} for the mathematical KL. {@code logTarget} says the target is log-probabilities too.
+ */
+public class KLDivLoss extends Loss {
+    public final boolean logTarget;
+
+    public KLDivLoss() { this(Reduction.MEAN, false); }
+
+    public KLDivLoss(Reduction reduction) { this(reduction, false); }
+
+    public KLDivLoss(Reduction reduction, boolean logTarget) {
+        super(reduction);
+        this.logTarget = logTarget;
+    }
+
+    @Override public Tensor forward(Tensor input, Tensor target) { return named(() -> F.klDiv(input, target, reduction, logTarget)); }
+}

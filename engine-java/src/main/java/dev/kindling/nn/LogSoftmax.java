@@ -1,0 +1,19 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+/** {@code torch.nn.LogSoftmax} along {@code dim}: {@code new LogSoftmax(1)} for {@code [N, classes]}. */
+public class LogSoftmax extends Module {
+    public final int dim;
+
+    public LogSoftmax(int dim) { this.dim = dim; }
+
+    @Override public Tensor forward(Tensor x) {
+        if (x.dim() == 0 ? dim != 0 && dim != -1 : dim < -x.dim() || dim >= x.dim()) {
+            throw error("dim " + dim + " is out of range for input of shape " + java.util.Arrays.toString(x.shape()));
+        }
+        return x.logSoftmax(dim);
+    }
+
+    @Override protected String extraRepr() { return "dim=" + dim; }
+}

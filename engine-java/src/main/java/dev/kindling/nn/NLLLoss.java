@@ -1,0 +1,25 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+/**
+ * Negative log likelihood of log-probabilities ({@code torch.nn.NLLLoss}); pair it with {@link LogSoftmax}.
+ * Targets are INT64 class indices; entries equal to {@code ignoreIndex} (-100) are skipped.
+ */
+public class NLLLoss extends Loss {
+    public final Tensor weight;
+    public final int ignoreIndex;
+
+    public NLLLoss() { this(null, -100, Reduction.MEAN); }
+
+    public NLLLoss(Reduction reduction) { this(null, -100, reduction); }
+
+    /** PyTorch order: weight (per class, may be null), ignore_index, reduction. */
+    public NLLLoss(Tensor weight, int ignoreIndex, Reduction reduction) {
+        super(reduction);
+        this.weight = weight == null ? null : registerBuffer("weight", weight);
+        this.ignoreIndex = ignoreIndex;
+    }
+
+    @Override public Tensor forward(Tensor input, Tensor target) { return named(() -> F.nllLoss(input, target, weight, ignoreIndex, reduction)); }
+}

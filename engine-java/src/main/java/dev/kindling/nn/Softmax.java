@@ -1,0 +1,19 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+/** {@code torch.nn.Softmax} along {@code dim}: {@code new Softmax(1)} for {@code [N, classes]}. */
+public class Softmax extends Module {
+    public final int dim;
+
+    public Softmax(int dim) { this.dim = dim; }
+
+    @Override public Tensor forward(Tensor x) {
+        if (x.dim() == 0 ? dim != 0 && dim != -1 : dim < -x.dim() || dim >= x.dim()) {
+            throw error("dim " + dim + " is out of range for input of shape " + java.util.Arrays.toString(x.shape()));
+        }
+        return x.softmax(dim);
+    }
+
+    @Override protected String extraRepr() { return "dim=" + dim; }
+}

@@ -1,0 +1,24 @@
+package dev.kindling.nn;
+
+import dev.kindling.Tensor;
+
+/** Splits dimension {@code dim} into {@code sizes} ({@code torch.nn.Unflatten}): {@code new Unflatten(1, 1, 28, 28)}. */
+public class Unflatten extends Module {
+    public final int dim;
+    private final int[] sizes;
+
+    public Unflatten(int dim, int... sizes) {
+        this.dim = dim;
+        this.sizes = sizes.clone();
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        try {
+            return x.unflatten(dim, sizes);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
+    }
+
+    @Override protected String extraRepr() { return "dim=" + dim + ", unflattened_size=" + tuple(sizes); }
+}
