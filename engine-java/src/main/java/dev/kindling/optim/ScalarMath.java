@@ -1,14 +1,14 @@
 package dev.kindling.optim;
 
-/** Scalar arithmetic that must round exactly like CPython's (glibc's) so bias corrections match PyTorch. */
-final class ScalarMath {
+/** Scalar arithmetic rounded exactly like CPython's (glibc's), so bias corrections and schedules match PyTorch. */
+public final class ScalarMath {
     private ScalarMath() {}
 
     /**
      * {@code base ** exponent} correctly rounded for whole exponents (the optimizer step): exponentiation
      * by squaring in double-double carries ~106 bits, where {@code Math.pow} may be off by one ulp.
      */
-    static double pow(double base, double exponent) {
+    public static double pow(double base, double exponent) {
         if (exponent != Math.rint(exponent) || Math.abs(exponent) > (1L << 40) || !Double.isFinite(base) || base == 0) {
             return Math.pow(base, exponent);
         }
