@@ -1,6 +1,7 @@
 package dev.kindling;
 
 import dev.kindling.backend.BinaryOp;
+import dev.kindling.backend.TernaryOp;
 import dev.kindling.backend.UnaryOp;
 import dev.kindling.backend.View;
 
@@ -317,6 +318,34 @@ final class Pointwise {
         }
         View sv = self.view();
         self.backend().binary(op, sv, broadcastView(o, shape), sv);
+        self.bumpVersion();
+        return self;
+    }
+
+    /**
+     * {@code self += value * f(t1, t2)} in one fused pass ({@code add_(t, alpha)}, {@code addcmul_},
+     * {@code addcdiv_}); falls back to the composite when autograd records or dtypes differ.
+     */
+    static Tensor ternaryInPlace(TernaryOp op, Tensor self, Tensor t1, Tensor t2, double value, UnaryOperator<Tensor> composite) {
+        String name = switch (op) {
+            case AXPY -> "add_";
+            case ADDCMUL -> "addcmul_";
+            case ADDCDIV -> "addcdiv_";
+        };
+        Tensor second = t2 == null ? t1 : t2;
+        boolean fusable = self.dtype().isFloatingPoint() && t1.dtype() == self.dtype() && second.dtype() == self.dtype()
+                && !Autograd.needsGrad(self, t1, second);
+        if (!fusable) return composite.apply(self);
+        checkDevice(name, self, t1);
+        checkDevice(name, self, second);
+        int[] shape = Broadcast.shape(name, self.shapeInternal(), Broadcast.shape(name, t1.shapeInternal(), second.shapeInternal()));
+        if (!Arrays.equals(shape, self.shapeInternal())) {
+            throw new IllegalArgumentException(name + ": output with shape " + Arrays.toString(self.shapeInternal())
+                    + " doesn't match the broadcast shape " + Arrays.toString(shape));
+        }
+        checkWritable(name, self);
+        View sv = self.view();
+        self.backend().ternary(op, sv, broadcastView(t1, shape), broadcastView(second, shape), value, sv);
         self.bumpVersion();
         return self;
     }

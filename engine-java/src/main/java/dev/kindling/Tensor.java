@@ -3,6 +3,7 @@ package dev.kindling;
 import dev.kindling.backend.Backend;
 import dev.kindling.backend.Backends;
 import dev.kindling.backend.BinaryOp;
+import dev.kindling.backend.TernaryOp;
 import dev.kindling.backend.UnaryOp;
 import dev.kindling.backend.View;
 import dev.kindling.memory.Storage;
@@ -511,7 +512,11 @@ public class Tensor implements AutoCloseable {
 
     public final Tensor add_(Tensor other) { return Pointwise.binaryInPlace(BinaryOp.ADD, this, other); }
 
-    public final Tensor add_(Tensor other, double alpha) { return Pointwise.binaryInPlace(BinaryOp.ADD, this, alpha == 1 ? other : other.mul(alpha)); }
+    /** {@code this += alpha * other} in one fused pass (rounded as one multiply-add, like PyTorch). */
+    public final Tensor add_(Tensor other, double alpha) {
+        return Pointwise.ternaryInPlace(TernaryOp.AXPY, this, other, null, alpha,
+                t -> Pointwise.binaryInPlace(BinaryOp.ADD, t, alpha == 1 ? other : other.mul(alpha)));
+    }
 
     public final Tensor add_(double other) { return Pointwise.binaryInPlace(BinaryOp.ADD, this, Pointwise.scalarFor(this, other)); }
 
@@ -562,10 +567,14 @@ public class Tensor implements AutoCloseable {
     public final Tensor maximum_(Tensor other) { return Pointwise.binaryInPlace(BinaryOp.MAXIMUM, this, other); }
 
     /** {@code this += value * t1 * t2} in place. */
-    public final Tensor addcmul_(Tensor t1, Tensor t2, double value) { return add_(t1.mul(t2), value); }
+    public final Tensor addcmul_(Tensor t1, Tensor t2, double value) {
+        return Pointwise.ternaryInPlace(TernaryOp.ADDCMUL, this, t1, t2, value, t -> t.add_(t1.mul(t2).mul(value)));
+    }
 
     /** {@code this += value * t1 / t2} in place. */
-    public final Tensor addcdiv_(Tensor t1, Tensor t2, double value) { return add_(t1.div(t2), value); }
+    public final Tensor addcdiv_(Tensor t1, Tensor t2, double value) {
+        return Pointwise.ternaryInPlace(TernaryOp.ADDCDIV, this, t1, t2, value, t -> t.add_(t1.mul(value).div(t2)));
+    }
 
     /** {@code this += weight * (end - this)} in place. */
     public final Tensor lerp_(Tensor end, double weight) { return add_(end.sub(this), weight); }

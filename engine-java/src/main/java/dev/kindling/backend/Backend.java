@@ -50,6 +50,12 @@ public interface Backend {
     /** {@code out = op(a, b)}; a and b have the dtype the op computes in and out's shape. */
     void binary(BinaryOp op, View a, View b, View out);
 
+    /**
+     * {@code out = self + value * f(t1, t2)} for FLOAT32/FLOAT64 views of one dtype and out's shape (t2 is
+     * ignored by {@link TernaryOp#AXPY}); {@code out} may be {@code self}. FLOAT32 rounds {@code value} to float first.
+     */
+    void ternary(TernaryOp op, View self, View t1, View t2, double value, View out);
+
     /** {@code out = cond ? a : b}. */
     void where(View cond, View a, View b, View out);
 

@@ -6,6 +6,7 @@ import dev.kindling.backend.Backend;
 import dev.kindling.backend.BinaryOp;
 import dev.kindling.backend.Buffer;
 import dev.kindling.backend.ReduceOp;
+import dev.kindling.backend.TernaryOp;
 import dev.kindling.backend.UnaryOp;
 import dev.kindling.backend.View;
 import dev.kindling.memory.MemoryStats;
@@ -246,6 +247,32 @@ public final class CpuBackend implements Backend {
                     PointwiseMath.binaryD(op, sc.d0, sc.d1, sc.d2, n);
                     Chunks.writeD(ob, ot, off[0], st[0], n, sc.d2);
                 }
+            }
+        });
+    }
+
+    @Override public void ternary(TernaryOp op, View self, View t1, View t2, double value, View out) {
+        DType t = Backend.checkSame(self, t1, "ternary");
+        Backend.checkSame(self, out, "ternary");
+        if (op != TernaryOp.AXPY) Backend.checkSame(self, t2, "ternary");
+        if (!t.isFloatingPoint()) throw new IllegalArgumentException(op + ": expected a floating point dtype, got " + t);
+        View second = op == TernaryOp.AXPY ? t1 : t2;
+        CpuBuffer sb = buf(self), ab = buf(t1), bb = buf(second), ob = buf(out);
+        boolean f32 = t == DType.FLOAT32;
+        float fv = (float) value;
+        forChunks(out.shape(), new View[]{out, self, t1, second}, (sc, off, st, n) -> {
+            if (f32) {
+                Chunks.readF(sb, off[1], st[1], n, sc.f0);
+                Chunks.readF(ab, off[2], st[2], n, sc.f1);
+                if (op != TernaryOp.AXPY) Chunks.readF(bb, off[3], st[3], n, sc.f2);
+                FusedMath.ternaryF(op, sc.f0, sc.f1, sc.f2, fv, n);
+                Chunks.writeF(ob, off[0], st[0], n, sc.f0);
+            } else {
+                Chunks.readD(sb, t, off[1], st[1], n, sc.d0);
+                Chunks.readD(ab, t, off[2], st[2], n, sc.d1);
+                if (op != TernaryOp.AXPY) Chunks.readD(bb, t, off[3], st[3], n, sc.d2);
+                FusedMath.ternaryD(op, sc.d0, sc.d1, sc.d2, value, n);
+                Chunks.writeD(ob, t, off[0], st[0], n, sc.d0);
             }
         });
     }

@@ -1,0 +1,161 @@
+package dev.kindling.optim.lr;
+
+import dev.kindling.optim.Optimizer;
+import dev.kindling.optim.ParamGroup;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of the epoch-driven learning-rate schedulers ({@code torch.optim.lr_scheduler._LRScheduler}): a
+ * scheduler sets every group's {@code "lr"} on each {@link #step()} using PyTorch 1.13's recursive
+ * (chainable) formulas, so sequences match PyTorch exactly and schedulers can be chained.
+ *
+ * <pre>{@code
+ * var sched = new StepLR(opt, 30, 0.1);
+ * for (int epoch = 0; epoch < 100; epoch++) { train(); sched.step(); }
+ * }</pre>
+ */
+public abstract class LRScheduler {
+    protected final Optimizer optimizer;
+    protected double[] baseLrs;
+    protected int lastEpoch = -1;
+    protected int stepCount;
+    private double[] lastLr;
+
+    /** Records {@code "initial_lr"} in each group (if absent) and the base learning rates. */
+    protected LRScheduler(Optimizer optimizer) {
+        if (optimizer == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": optimizer must not be null");
+        this.optimizer = optimizer;
+        List<ParamGroup> groups = optimizer.paramGroups();
+        baseLrs = new double[groups.size()];
+        for (int i = 0; i < baseLrs.length; i++) {
+            ParamGroup g = groups.get(i);
+            if (!g.has("initial_lr")) g.set("initial_lr", g.lr());
+            baseLrs[i] = g.getDouble("initial_lr");
+        }
+    }
+
+    /** The first step (epoch 0), taken at the end of each subclass constructor once its fields are set. */
+    protected final void initialStep() {
+        stepCount = 0;
+        step();
+    }
+
+    /** The learning rates for {@link #lastEpoch} from the current ones (the chainable form). */
+    protected abstract double[] computeLr();
+
+    /** The learning rates for {@link #lastEpoch} from the base ones; chainable-only schedulers reuse {@link #computeLr}. */
+    protected double[] closedFormLr() { return computeLr(); }
+
+    /** Advances one epoch and sets the groups' learning rates. */
+    public void step() {
+        stepCount++;
+        lastEpoch++;
+        apply(computeLr());
+    }
+
+    /** Jumps to {@code epoch} using the closed form where one exists (PyTorch's deprecated {@code step(epoch)}). */
+    public void step(int epoch) {
+        stepCount++;
+        lastEpoch = epoch;
+        apply(closedFormLr());
+    }
+
+    private void apply(double[] lrs) {
+        List<ParamGroup> groups = optimizer.paramGroups();
+        for (int i = 0; i < lrs.length; i++) groups.get(i).setLr(lrs[i]);
+        recordLastLr();
+    }
+
+    /** Remembers the groups' current learning rates as {@link #getLastLr()}. */
+    protected final void recordLastLr() { lastLr = currentLrs(); }
+
+    protected final double[] currentLrs() {
+        List<ParamGroup> groups = optimizer.paramGroups();
+        double[] lrs = new double[groups.size()];
+        for (int i = 0; i < lrs.length; i++) lrs[i] = groups.get(i).lr();
+        return lrs;
+    }
+
+    /** The learning rates set by the last step, one per group ({@code get_last_lr()}). */
+    public List<Double> getLastLr() {
+        List<Double> l = new ArrayList<>();
+        for (double v : lastLr) l.add(v);
+        return l;
+    }
+
+    public int lastEpoch() { return lastEpoch; }
+
+    public Optimizer optimizer() { return optimizer; }
+
+    /** PyTorch's keys: {@code last_epoch}, {@code base_lrs}, {@code _step_count}, {@code _last_lr} and the scheduler's own. */
+    public Map<String, Object> stateDict() {
+        Map<String, Object> sd = new LinkedHashMap<>();
+        sd.put("last_epoch", lastEpoch);
+        sd.put("base_lrs", toList(baseLrs));
+        sd.put("_step_count", stepCount);
+        sd.put("_last_lr", toList(lastLr));
+        saveState(sd);
+        return sd;
+    }
+
+    /** Restores a {@link #stateDict()} of the same scheduler type. */
+    public void loadStateDict(Map<String, ?> sd) {
+        String op = getClass().getSimpleName() + ".loadStateDict";
+        Map<String, Object> probe = new LinkedHashMap<>();
+        saveState(probe);
+        for (String key : List.of("last_epoch", "base_lrs", "_step_count", "_last_lr")) require(sd, key, op);
+        for (String key : probe.keySet()) require(sd, key, op);
+        double[] base = toArray(sd.get("base_lrs"), op);
+        if (base.length != baseLrs.length) {
+            throw new IllegalArgumentException(op + ": state has " + base.length + " base_lrs but the optimizer has "
+                    + baseLrs.length + " param groups");
+        }
+        baseLrs = base;
+        lastEpoch = ((Number) sd.get("last_epoch")).intValue();
+        stepCount = ((Number) sd.get("_step_count")).intValue();
+        lastLr = toArray(sd.get("_last_lr"), op);
+        loadState(sd, op);
+    }
+
+    /** Adds this scheduler's own fields to a state dict. */
+    protected void saveState(Map<String, Object> sd) {}
+
+    /** Restores the fields {@link #saveState} wrote. */
+    protected void loadState(Map<String, ?> sd, String op) {}
+
+    static void require(Map<String, ?> sd, String key, String op) {
+        if (sd == null || !sd.containsKey(key)) {
+            throw new IllegalArgumentException(op + ": state dict lacks \"" + key + "\" (has "
+                    + (sd == null ? "nothing" : sd.keySet()) + "); is it from another scheduler?");
+        }
+    }
+
+    static List<Double> toList(double[] a) {
+        List<Double> l = new ArrayList<>();
+        for (double v : a) l.add(v);
+        return l;
+    }
+
+    static double[] toArray(Object o, String op) {
+        if (o instanceof double[] d) return d.clone();
+        if (o instanceof List<?> l) {
+            double[] d = new double[l.size()];
+            for (int i = 0; i < d.length; i++) {
+                if (!(l.get(i) instanceof Number n)) throw new IllegalArgumentException(op + ": expected numbers, got " + l);
+                d[i] = n.doubleValue();
+            }
+            return d;
+        }
+        throw new IllegalArgumentException(op + ": expected a list of numbers, got " + o);
+    }
+
+    static double number(Map<String, ?> sd, String key) { return ((Number) sd.get(key)).doubleValue(); }
+
+    static void checkPositive(String op, String what, double v) {
+        if (!(v > 0)) throw new IllegalArgumentException(op + ": " + what + " must be positive, got " + v);
+    }
+}
