@@ -52,25 +52,73 @@ final class Gemm {
             CpuBuffer ab = buf(a), bb = buf(b), ob = buf(out);
             Layout la = Layout.of(a.strides()[1], a.strides()[2], m, k);
             Layout lb = Layout.of(b.strides()[1], b.strides()[2], k, n);
-            for (int i = 0; i < batch; i++) {
-                int offA = a.offset() + i * a.strides()[0];
-                int offB = b.offset() + i * b.strides()[0];
-                int offC = out.offset() + i * m * n;
-                if (blas && t == DType.FLOAT32) {
-                    OpenBlas.sgemm(la.trans, lb.trans, m, n, k, ab.f, offA, la.ld, bb.f, offB, lb.ld, 0f, ob.f, offC, n);
-                } else if (blas) {
-                    OpenBlas.dgemm(la.trans, lb.trans, m, n, k, ab.d, offA, la.ld, bb.d, offB, lb.ld, 0.0, ob.d, offC, n);
-                } else if (t == DType.FLOAT32) {
-                    JavaGemm.gemmF(m, n, k, ab.f, offA, a.strides()[1], a.strides()[2],
-                            bb.f, offB, b.strides()[1], b.strides()[2], ob.f, offC, n);
-                } else {
-                    JavaGemm.gemmD(m, n, k, ab.d, offA, a.strides()[1], a.strides()[2],
-                            bb.d, offB, b.strides()[1], b.strides()[2], ob.d, offC, n);
+            View fa = a, fb = b;
+            int threads = Parallel.threads();
+            long work = (long) m * n * k;
+            if (blas && batch >= threads && work < SPLIT_WORK) {
+                // many small products: one whole gemm per task
+                Parallel.range(batch, 1, (s, e) -> {
+                    for (int i = (int) s; i < e; i++) blasBlock(t, la, lb, fa, fb, out, ab, bb, ob, i, 0, m, 0, n, k);
+                });
+            } else {
+                for (int i = 0; i < batch; i++) {
+                    int bi = i;
+                    if (!blas) {
+                        javaGemm(t, fa, fb, out, ab, bb, ob, bi, m, n, k);
+                    } else if (threads > 1 && work >= SPLIT_WORK && Math.max(m, n) >= 2 * threads) {
+                        // OpenBLAS runs single-threaded and we split C into blocks over our own pool, so its
+                        // idle threads never spin against ours; split the larger of rows and columns
+                        boolean rows = m >= n;
+                        int len = rows ? m : n;
+                        Parallel.range(threads, 1, (s, e) -> {
+                            for (long p = s; p < e; p++) {
+                                int lo = (int) (len * p / threads), hi = (int) (len * (p + 1) / threads);
+                                if (rows) blasBlock(t, la, lb, fa, fb, out, ab, bb, ob, bi, lo, hi, 0, n, k);
+                                else blasBlock(t, la, lb, fa, fb, out, ab, bb, ob, bi, 0, m, lo, hi, k);
+                            }
+                        });
+                    } else {
+                        blasBlock(t, la, lb, fa, fb, out, ab, bb, ob, bi, 0, m, 0, n, k);
+                    }
                 }
             }
         } finally {
             if (tmpA != null) tmpA.free();
             if (tmpB != null) tmpB.free();
+        }
+    }
+
+    /** Work (m*n*k) above which one product is split over the threads. */
+    private static final long SPLIT_WORK = 1L << 18;
+
+    /** C[r0:r1, c0:c1] of batch i through single-threaded BLAS. */
+    private static void blasBlock(DType t, Layout la, Layout lb, View a, View b, View out, CpuBuffer ab, CpuBuffer bb,
+                                  CpuBuffer ob, int i, int r0, int r1, int c0, int c1, int k) {
+        int n = out.shape()[2], m = out.shape()[1];
+        // row r of op(A) starts at r*lda when stored row-major, at r when stored transposed; likewise columns of B
+        int offA = a.offset() + i * a.strides()[0] + r0 * (la.trans ? 1 : la.ld);
+        int offB = b.offset() + i * b.strides()[0] + c0 * (lb.trans ? lb.ld : 1);
+        int offC = out.offset() + i * m * n + r0 * n + c0;
+        int rows = r1 - r0, cols = c1 - c0;
+        if (rows <= 0 || cols <= 0) return;
+        if (t == DType.FLOAT32) {
+            OpenBlas.sgemm(la.trans, lb.trans, rows, cols, k, ab.f, offA, la.ld, bb.f, offB, lb.ld, 0f, ob.f, offC, n);
+        } else {
+            OpenBlas.dgemm(la.trans, lb.trans, rows, cols, k, ab.d, offA, la.ld, bb.d, offB, lb.ld, 0.0, ob.d, offC, n);
+        }
+    }
+
+    private static void javaGemm(DType t, View a, View b, View out, CpuBuffer ab, CpuBuffer bb, CpuBuffer ob,
+                                 int i, int m, int n, int k) {
+        int offA = a.offset() + i * a.strides()[0];
+        int offB = b.offset() + i * b.strides()[0];
+        int offC = out.offset() + i * m * n;
+        if (t == DType.FLOAT32) {
+            JavaGemm.gemmF(m, n, k, ab.f, offA, a.strides()[1], a.strides()[2],
+                    bb.f, offB, b.strides()[1], b.strides()[2], ob.f, offC, n);
+        } else {
+            JavaGemm.gemmD(m, n, k, ab.d, offA, a.strides()[1], a.strides()[2],
+                    bb.d, offB, b.strides()[1], b.strides()[2], ob.d, offC, n);
         }
     }
 

@@ -37,8 +37,13 @@ final class OpenBlas {
     /** Why the native path is off, or null when it is on. */
     static String failure() { return FAILURE; }
 
-    static void setThreads(int n) {
-        if (available()) org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(n);
+    /**
+     * OpenBLAS always runs single-threaded: {@link Gemm} splits large products over Kindling's own pool.
+     * Two pools on the same cores fight: OpenBLAS's idle workers spin after each call while our elementwise
+     * kernels need the cores (measured: 2-thread OpenBLAS next to a busy pool ran 20x slower).
+     */
+    static void setThreads(int ignored) {
+        if (available()) org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
     }
 
     /** Row-major {@code C = A @ B} where A is MxK and B is KxN, each possibly transposed in memory. */
