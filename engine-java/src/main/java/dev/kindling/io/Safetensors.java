@@ -1,7 +1,6 @@
 package dev.kindling.io;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.kindling.DType;
 import dev.kindling.Device;
 import dev.kindling.Tensor;
 
@@ -182,19 +181,7 @@ public final class Safetensors {
             bytes.flip();
         }
         bytes.order(ByteOrder.LITTLE_ENDIAN);
-        return switch (e.dtype()) {
-            case F16, BF16 -> halfToFloat(bytes, e.dtype() == StDType.BF16, e.shape());
-            default -> Tensor.fromByteBuffer(bytes, e.dtype().loadAs, e.shape());
-        };
-    }
-
-    private static Tensor halfToFloat(ByteBuffer bytes, boolean bf16, int[] shape) {
-        float[] v = new float[bytes.remaining() / 2];
-        for (int i = 0; i < v.length; i++) {
-            short s = bytes.getShort(bytes.position() + 2 * i);
-            v[i] = bf16 ? HalfFloats.bf16ToFloat(s) : HalfFloats.f16ToFloat(s);
-        }
-        return Tensor.fromArray(v, shape.length == 0 ? new int[0] : shape);
+        return TensorBytes.decode(bytes, e.dtype(), e.shape());
     }
 
     private static FileChannel open(Path path) throws IOException {
