@@ -59,7 +59,8 @@ final class IoTesting {
     static void assertBitEqual(Tensor expected, Tensor actual, String what) {
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape " + Arrays.toString(actual.shape()));
-        assertEquals(expected.toByteBuffer(ByteOrder.LITTLE_ENDIAN), actual.toByteBuffer(ByteOrder.LITTLE_ENDIAN), what + ": values");
+        assertArrayEquals(expected.toByteBuffer(ByteOrder.LITTLE_ENDIAN).array(), actual.toByteBuffer(ByteOrder.LITTLE_ENDIAN).array(),
+                () -> what + ": values");
     }
 
     static Tensor arange(DType dtype, int... shape) {
