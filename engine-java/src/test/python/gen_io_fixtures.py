@@ -93,7 +93,8 @@ def st_load(path, strict_layout=False):
     assert pos == len(body), "data section has %d bytes, header covers %d" % (len(body), pos)
     if strict_layout:
         assert n % 8 == 0, "header not padded to 8 bytes"
-        assert text == text.rstrip(" ") + " " * (len(text) - len(text.rstrip(" "))), "padding must be spaces"
+        pad = len(text) - len(text.rstrip(" "))
+        assert pad < 8 and text.rstrip(" ").endswith("}"), "padding must be fewer than 8 spaces after the JSON"
         names = [k for k, _ in entries]
         expect = [k for k, _ in sorted(header.items(), key=lambda kv: (-RANK[kv[1]["dtype"]], kv[0].encode("utf-8")))]
         assert names == expect, "tensors not in reference order: %s vs %s" % (names, expect)

@@ -73,12 +73,20 @@ public final class Checkpoint {
     public static Map<String, Object> load(Path path) { return load(path, LoadOptions.defaults()); }
 
     /** Reads a checkpoint written by {@link #save}, as {@code options} say (device, memory-mapped reads). */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> load(Path path, LoadOptions options) {
         Safetensors.Contents c = Safetensors.read(path, options);
+        try {
+            return structure(path, c);
+        } catch (RuntimeException e) {
+            c.tensors().values().forEach(Tensor::close);
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> structure(Path path, Safetensors.Contents c) {
         Map<String, String> meta = c.metadata();
         if (!FORMAT.equals(meta.get("format")) || meta.get("structure") == null) {
-            c.tensors().values().forEach(Tensor::close);
             throw new FileFormatException(path, "is a safetensors file but not a Kindling checkpoint (no \"format\": \""
                     + FORMAT + "\" metadata); use Safetensors.load for plain state dicts");
         }
@@ -184,7 +192,10 @@ public final class Checkpoint {
             Map.Entry<String, JsonNode> e = n.fields().next();
             JsonNode v = e.getValue();
             switch (e.getKey()) {
-                case "int": return integral(v).intValue();
+                case "int": {
+                    if (!integral(v).canConvertToInt()) throw bad("int " + v + " is out of range");
+                    return v.intValue();
+                }
                 case "long": return integral(v).longValue();
                 case "float": return (float) real(v);
                 case "double": return real(v);
