@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -103,7 +104,14 @@ public final class PyTorchFiles {
     /** Reads an entry, never allocating more than the bytes that really arrive (at most {@code max}). */
     private static byte[] read(Path path, ZipFile zip, ZipEntry e, int max, boolean exact) throws IOException {
         try (InputStream s = zip.getInputStream(e)) {
-            byte[] b = s.readNBytes(max);
+            byte[] b;
+            if (e.getMethod() == ZipEntry.STORED && e.getSize() == max && max <= Files.size(path)) {
+                // torch.save stores entries uncompressed; such a size cannot exceed the file, so one allocation is safe
+                b = new byte[max];
+                b = Arrays.copyOf(b, s.readNBytes(b, 0, max));
+            } else {
+                b = s.readNBytes(max);   // grows with the bytes that really arrive
+            }
             if (!exact && s.read() != -1) throw new FileFormatException(path, e.getName() + " is larger than " + max + " bytes");
             return b;
         }
@@ -232,9 +240,9 @@ public final class PyTorchFiles {
         /** The view's elements in row-major order, as bytes in the storage's byte order. */
         private static ByteBuffer gather(Storage st, long offset, int[] shape, long[] strides, int numel) {
             int es = st.dtype().size;
+            // a contiguous view is a window on the storage: no copy before the tensor's own
+            if (contiguous(shape, strides)) return st.bytes().slice((int) offset * es, numel * es).order(st.bytes().order());
             ByteBuffer out = ByteBuffer.allocate(numel * es).order(st.bytes().order());
-            if (numel == 0) return out;
-            if (contiguous(shape, strides)) return out.put(0, st.bytes(), (int) offset * es, numel * es);
             int[] idx = new int[shape.length];
             for (int n = 0; n < numel; n++) {
                 long e = offset;

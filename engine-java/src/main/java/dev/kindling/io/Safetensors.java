@@ -150,7 +150,12 @@ public final class Safetensors {
                     throw new FileFormatException(path, "tensor '" + e.name() + "' of shape " + Arrays.toString(e.shape())
                             + " is larger than the 2 GiB a Kindling tensor can hold");
                 }
-                Tensor t = readTensor(path, ch, h.dataStart, e, options.isMmap());
+            }
+            // one direct staging buffer for the whole file: the channel reads into it without an extra copy
+            int largest = (int) h.entries.stream().mapToLong(e -> e.end() - e.begin()).max().orElse(0);
+            ByteBuffer staging = options.isMmap() || largest == 0 ? null : ByteBuffer.allocateDirect(largest);
+            for (SafetensorsHeader.Entry e : h.entries) {
+                Tensor t = readTensor(path, ch, h.dataStart, e, options.isMmap(), staging);
                 if (!options.device().isCpu()) {
                     Tensor moved = t.to(options.device());
                     t.close();
@@ -168,7 +173,8 @@ public final class Safetensors {
         }
     }
 
-    private static Tensor readTensor(Path path, FileChannel ch, long dataStart, SafetensorsHeader.Entry e, boolean mmap) throws IOException {
+    private static Tensor readTensor(Path path, FileChannel ch, long dataStart, SafetensorsHeader.Entry e, boolean mmap,
+                                     ByteBuffer staging) throws IOException {
         int len = Math.toIntExact(e.end() - e.begin());
         ByteBuffer bytes;
         if (len == 0) {
@@ -176,7 +182,7 @@ public final class Safetensors {
         } else if (mmap) {
             bytes = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), len);
         } else {
-            bytes = ByteBuffer.allocate(len);
+            bytes = staging.clear().limit(len);
             SafetensorsHeader.readFully(path, ch, bytes, dataStart + e.begin());
             bytes.flip();
         }
