@@ -132,7 +132,7 @@ def evil_pickle_global(module, name, stack_global):
 def zip_with(path, entries):
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as z:
         for name, data in entries.items():
-            z.writestr(name, data)
+            z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)   # fixed time: reproducible bytes
 
 
 class Hostile:
@@ -152,6 +152,22 @@ def generate():
         y = net(x)
     json.dump({"tensors": {k: values(v) for k, v in sd.items()}, "input": values(x), "output": values(y),
                "bn_eps": net[1].eps}, open(os.path.join(OUT, "mlp.json"), "w"), indent=1)
+
+    # a whole training checkpoint as the seed tutorials write it: epoch, model, Adam state, loss
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    net.train()
+    for _ in range(2):
+        opt.zero_grad()
+        net(torch.randn(8, 4)).pow(2).mean().backward()
+        opt.step()
+    net.eval()
+    ckpt = {"epoch": 3, "model": net.state_dict(), "optimizer": opt.state_dict(), "loss": 0.25}
+    torch.save(ckpt, os.path.join(OUT, "checkpoint.pt"))
+    ostate = opt.state_dict()
+    json.dump({"exp_avg_0": values(ostate["state"][0]["exp_avg"]), "step_0": values(ostate["state"][0]["step"]),
+               "betas": list(ostate["param_groups"][0]["betas"]), "params": ostate["param_groups"][0]["params"],
+               "fc_weight": values(net.state_dict()["0.weight"])},
+              open(os.path.join(OUT, "checkpoint.json"), "w"), indent=1)
 
     # every dtype, 0-d and empty tensors
     torch.manual_seed(2)

@@ -42,6 +42,26 @@ class PyTorchFilesTest {
         return out;
     }
 
+    @Test void readsAWholeTorchCheckpoint() {
+        // {"epoch": 3, "model": state_dict, "optimizer": Adam state_dict, "loss": 0.25} from torch.save
+        JsonNode expected = IoTesting.json("checkpoint.json");
+        Map<?, ?> ckpt = assertInstanceOf(Map.class, PyTorchFiles.load(fixture("checkpoint.pt")));
+        assertEquals(3L, ckpt.get("epoch"));
+        assertEquals(0.25, ckpt.get("loss"));
+        Map<?, ?> model = assertInstanceOf(Map.class, ckpt.get("model"));
+        assertBitEqual(IoTesting.tensor(expected.get("fc_weight")), (Tensor) model.get("0.weight"), "model 0.weight");
+        Map<?, ?> opt = assertInstanceOf(Map.class, ckpt.get("optimizer"));
+        Map<?, ?> p0 = assertInstanceOf(Map.class, ((Map<?, ?>) opt.get("state")).get(0L));
+        assertBitEqual(IoTesting.tensor(expected.get("exp_avg_0")), (Tensor) p0.get("exp_avg"), "exp_avg");
+        assertBitEqual(IoTesting.tensor(expected.get("step_0")), (Tensor) p0.get("step"), "step");
+        Map<?, ?> group = (Map<?, ?>) ((List<?>) opt.get("param_groups")).get(0);
+        assertEquals(List.of(expected.get("betas").get(0).doubleValue(), expected.get("betas").get(1).doubleValue()), group.get("betas"));
+        assertEquals(expected.get("params").size(), ((List<?>) group.get("params")).size());
+        assertEquals(0L, ((List<?>) group.get("params")).get(0));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> PyTorchFiles.loadStateDict(fixture("checkpoint.pt")));
+        assertTrue(e.getMessage().contains("entry 'epoch' holds a Long"), e.getMessage());
+    }
+
     @Test void refusesOsSystemFromARealTorchSave() {
         // torch.save of an object whose __reduce__ returns os.system: pickled as posix.system
         FileFormatException e = assertThrows(FileFormatException.class, () -> PyTorchFiles.load(fixture("evil_reduce.pt")));
