@@ -143,6 +143,36 @@ class PyTorchFilesTest {
                 .getMessage().contains("storage '0' is missing"));
     }
 
+    /** Random flips and truncations of a real data.pkl: a clean refusal or a load, never anything else. */
+    @Test void fuzzedPicklesFailCleanly() throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(fixture("mlp.pt").toFile())) {
+            for (var e : java.util.Collections.list(z.entries())) {
+                try (var in = z.getInputStream(e)) {
+                    entries.put(e.getName().replaceFirst("^[^/]+/", "archive/"), in.readAllBytes());
+                }
+            }
+        }
+        byte[] pkl = entries.remove("archive/data.pkl");
+        Object[] rest = entries.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray();
+        java.util.Random rnd = new java.util.Random(11);
+        int refused = 0;
+        for (int iter = 0; iter < 300; iter++) {
+            byte[] b = iter % 4 == 0 ? java.util.Arrays.copyOf(pkl, rnd.nextInt(pkl.length)) : pkl.clone();
+            if (iter % 4 != 0) for (int f = 0, n = 1 + rnd.nextInt(3); f < n; f++) b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+            Path p = zip(b, rest);
+            try {
+                PyTorchFiles.load(p);
+            } catch (FileFormatException e) {
+                refused++;
+            } catch (Throwable t) {
+                org.junit.jupiter.api.Assertions.fail("iteration " + iter + ": " + t, t);
+            }
+            Files.delete(p);
+        }
+        assertTrue(refused > 100, "refused " + refused);
+    }
+
     private void assertMessage(byte[] pkl, String expected) throws IOException {
         Path p = zip(pkl);
         FileFormatException e = assertThrows(FileFormatException.class, () -> PyTorchFiles.load(p));
