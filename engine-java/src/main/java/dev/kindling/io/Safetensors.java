@@ -42,17 +42,18 @@ public final class Safetensors {
     private Safetensors() {}
 
     /** Writes {@code tensors} to {@code path} with no metadata. */
-    public static void save(Map<String, Tensor> tensors, Path path) { save(tensors, path, null); }
+    public static void save(Map<String, ? extends Tensor> tensors, Path path) { save(tensors, path, null); }
 
     /**
      * Writes {@code tensors} to {@code path} with {@code metadata} as the header's {@code __metadata__} (null
      * for none). Non-contiguous tensors are written as their contiguous values; tensors on another device are
      * copied to the CPU.
      */
-    public static void save(Map<String, Tensor> tensors, Path path, Map<String, String> metadata) {
+    public static void save(Map<String, ? extends Tensor> tensors, Path path, Map<String, String> metadata) {
         Objects.requireNonNull(tensors, "Safetensors.save: tensors");
         Objects.requireNonNull(path, "Safetensors.save: path");
-        List<Map.Entry<String, Tensor>> order = new ArrayList<>(tensors.entrySet());
+        List<Map.Entry<String, Tensor>> order = new ArrayList<>();
+        tensors.forEach((k, v) -> order.add(new java.util.AbstractMap.SimpleImmutableEntry<>(k, v)));
         for (Map.Entry<String, Tensor> e : order) {
             if (e.getKey() == null) throw new IllegalArgumentException("Safetensors.save: a tensor name is null");
             if (e.getKey().equals(SafetensorsHeader.METADATA_KEY)) {
