@@ -8,6 +8,8 @@ import dev.kindling.backend.UnaryOp;
 import dev.kindling.backend.View;
 import dev.kindling.memory.Storage;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -928,6 +930,49 @@ public class Tensor implements AutoCloseable {
     public final int[] toIntArray() { return (int[]) backend().read(to(DType.INT32).view()); }
 
     public final boolean[] toBooleanArray() { return (boolean[]) backend().read(to(DType.BOOL).view()); }
+
+    /**
+     * The elements in row-major order as raw bytes in {@code order}, in a new heap buffer (position 0, limit
+     * {@code numel() * dtype().byteSize()}); a non-contiguous tensor gives its contiguous values.
+     *
+     * <pre>{@code ByteBuffer le = w.toByteBuffer(ByteOrder.LITTLE_ENDIAN);   // as safetensors stores it}</pre>
+     */
+    public final ByteBuffer toByteBuffer(ByteOrder order) {
+        long bytes = numel() * dtype.byteSize();
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalStateException("toByteBuffer: " + describe() + " holds " + bytes + " bytes, more than a ByteBuffer can");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) bytes).order(order);
+        if (bytes == 0) return out;
+        if (isContiguous()) {
+            backend().readBytes(view(), out);
+        } else {
+            try (var off = GradMode.set(false); Tensor c = detach().clone()) {
+                c.backend().readBytes(c.view(), out);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A new CPU tensor of {@code dtype} and {@code shape} over a copy of the raw bytes of {@code src}, read
+     * from its position in its byte order (the position is left unchanged).
+     *
+     * <pre>{@code Tensor w = Tensor.fromByteBuffer(bytes.order(ByteOrder.LITTLE_ENDIAN), DType.FLOAT32, 3, 4);}</pre>
+     */
+    public static Tensor fromByteBuffer(ByteBuffer src, DType dtype, int... shape) {
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException("fromByteBuffer: negative dimension in shape " + java.util.Arrays.toString(shape));
+        }
+        long bytes = Shapes.numel(shape) * dtype.byteSize();
+        if (src.remaining() < bytes) {
+            throw new IllegalArgumentException("fromByteBuffer: shape " + java.util.Arrays.toString(shape) + " of " + dtype
+                    + " needs " + bytes + " bytes but the buffer has " + src.remaining());
+        }
+        Tensor t = empty(dtype, Device.CPU, shape);
+        if (bytes > 0) t.backend().writeBytes(t.view(), src);
+        return t;
+    }
 
     /** Prints like PyTorch: {@code tensor([[0.1234, 1.0000]], requires_grad=True)}. */
     @Override public String toString() { return Formatter.format(this); }

@@ -41,6 +41,18 @@ public interface Backend {
     /** Copies a view into a new Java array of its dtype (BOOL gives {@code boolean[]}). */
     Object read(View src);
 
+    /**
+     * Copies the elements of a contiguous view, as raw bytes in {@code dst}'s byte order, into {@code dst}
+     * starting at its position (which is left unchanged); {@code dst} has room for them.
+     */
+    void readBytes(View src, java.nio.ByteBuffer dst);
+
+    /**
+     * Fills a contiguous view from the raw bytes of {@code src} (in its byte order) starting at its position,
+     * which is left unchanged. BOOL bytes other than 0 are stored as 1.
+     */
+    void writeBytes(View dst, java.nio.ByteBuffer src);
+
     /** {@code out = op(in)}; {@code in} and {@code out} have the same shape. */
     void unary(UnaryOp op, View in, View out);
 

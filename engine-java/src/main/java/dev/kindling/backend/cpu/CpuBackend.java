@@ -11,6 +11,9 @@ import dev.kindling.backend.UnaryOp;
 import dev.kindling.backend.View;
 import dev.kindling.memory.MemoryStats;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import static dev.kindling.backend.cpu.Chunks.SIZE;
 
 /**
@@ -125,6 +128,21 @@ public final class CpuBackend implements Backend {
         else if (array instanceof boolean[] a) for (int i = 0; i < a.length; i++) b.data.put(off + i, a[i] ? (byte) 1 : 0);
         else if (array instanceof byte[] a) b.data.put(off, a);
         else throw new IllegalArgumentException("write: unsupported array type " + array.getClass().getSimpleName());
+    }
+
+    @Override public void readBytes(View src, ByteBuffer dst) {
+        int n = Math.toIntExact(src.numel() * src.dtype().byteSize());
+        ByteBuffer from = buf(src).data.slice(src.offset() * src.dtype().byteSize(), n).order(ByteOrder.nativeOrder());
+        ByteBuffer to = dst.slice(dst.position(), n).order(dst.order());
+        RawBytes.copy(from, to, src.dtype().byteSize());
+    }
+
+    @Override public void writeBytes(View dst, ByteBuffer src) {
+        int n = Math.toIntExact(dst.numel() * dst.dtype().byteSize());
+        ByteBuffer to = buf(dst).data.slice(dst.offset() * dst.dtype().byteSize(), n).order(ByteOrder.nativeOrder());
+        ByteBuffer from = src.slice(src.position(), n).order(src.order());
+        RawBytes.copy(from, to, dst.dtype().byteSize());
+        if (dst.dtype() == DType.BOOL) RawBytes.normalizeBools(to);
     }
 
     @Override public Object read(View src) {
