@@ -2,7 +2,7 @@
 
 Regenerate (from engine-java/):
     /usr/bin/python3 src/test/python/gen_optim_fixtures.py
-Writes src/test/resources/fixtures/optim/{trajectories,schedulers}.json.
+Writes src/test/resources/fixtures/optim/{trajectories,schedulers,seed_workflow,clipping}.json.
 
 Trajectories: 20 steps on a fixed quadratic and on a small MLP, for each optimizer and option set, in
 float64 and float32. Each step records the gradients PyTorch computed (so a test can feed them and compare
@@ -198,6 +198,28 @@ def seed_workflow():
             "X_val": xv.tolist(), "Y_val": yv.tolist()}
 
 
+def clipping():
+    """clip_grad_norm_ for several norm types and clip_grad_value_, on three float64 gradients."""
+    g = torch.Generator().manual_seed(3)
+    shapes = [[3, 4], [4], [2, 2]]
+    grads = [torch.randn(*sh, generator=g, dtype=torch.float64) * 2 for sh in shapes]
+    cases = []
+    for norm_type in [2.0, 1.0, float("inf"), 3.0, 0.5]:
+        for max_norm in [1.0, 100.0]:
+            ps = [torch.zeros(*sh, dtype=torch.float64, requires_grad=True) for sh in shapes]
+            for p, gr in zip(ps, grads):
+                p.grad = gr.clone()
+            total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type)
+            cases.append({"norm_type": "inf" if math.isinf(norm_type) else norm_type, "max_norm": max_norm,
+                          "total": total.item(), "clipped": [p.grad.flatten().tolist() for p in ps]})
+    ps = [torch.zeros(*sh, dtype=torch.float64, requires_grad=True) for sh in shapes]
+    for p, gr in zip(ps, grads):
+        p.grad = gr.clone()
+    torch.nn.utils.clip_grad_value_(ps, 0.5)
+    return {"shapes": shapes, "grads": [x.flatten().tolist() for x in grads], "norm_cases": cases,
+            "value_clip": 0.5, "value_clipped": [p.grad.flatten().tolist() for p in ps]}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "trajectories.json"), "w") as f:
@@ -206,6 +228,8 @@ def main():
         json.dump(schedulers(), f)
     with open(os.path.join(OUT, "seed_workflow.json"), "w") as f:
         json.dump(seed_workflow(), f)
+    with open(os.path.join(OUT, "clipping.json"), "w") as f:
+        json.dump(clipping(), f)
 
 
 if __name__ == "__main__":
