@@ -2,7 +2,7 @@
 
 Regenerate (from engine-java/):
     /usr/bin/python3 src/test/python/gen_optim_fixtures.py
-Writes src/test/resources/fixtures/optim/{trajectories,schedulers,seed_workflow,clipping}.json.
+Writes src/test/resources/fixtures/optim/{trajectories,schedulers,seed_workflow,clipping,lbfgs}.json.
 
 Trajectories: 20 steps on a fixed quadratic and on a small MLP, for each optimizer and option set, in
 float64 and float32. Each step records the gradients PyTorch computed (so a test can feed them and compare
@@ -220,6 +220,31 @@ def clipping():
             "value_clip": 0.5, "value_clipped": [p.grad.flatten().tolist() for p in ps]}
 
 
+def lbfgs():
+    """LBFGS (no line search) on both problems, float64: params and returned loss after each of 5 steps."""
+    probs = problems()
+    cases = []
+    for pname, prob in probs.items():
+        for opts in ({"lr": 1.0, "max_iter": 5}, {"lr": 0.5, "max_iter": 4, "history_size": 3}):
+            dtype = torch.float64
+            params = [torch.tensor(p, dtype=dtype).reshape(s).requires_grad_()
+                      for p, s in zip(prob["params"], prob["shapes"])]
+            opt = torch.optim.LBFGS(params, **opts)
+
+            def closure():
+                opt.zero_grad()
+                loss = loss_fn(pname, prob, params, dtype)
+                loss.backward()
+                return loss
+            after, losses = [], []
+            for _ in range(5):
+                losses.append(opt.step(closure).item())
+                after.append([p.detach().flatten().tolist() for p in params])
+            cases.append({"problem": pname, "options": opts, "losses": losses, "params": after,
+                          "func_evals": opt.state[params[0]]["func_evals"], "n_iter": opt.state[params[0]]["n_iter"]})
+    return {"cases": cases}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "trajectories.json"), "w") as f:
@@ -230,6 +255,8 @@ def main():
         json.dump(seed_workflow(), f)
     with open(os.path.join(OUT, "clipping.json"), "w") as f:
         json.dump(clipping(), f)
+    with open(os.path.join(OUT, "lbfgs.json"), "w") as f:
+        json.dump(lbfgs(), f)
 
 
 if __name__ == "__main__":
