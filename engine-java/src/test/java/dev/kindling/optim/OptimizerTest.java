@@ -154,6 +154,31 @@ class OptimizerTest {
         assertNotNull(other.toString());
     }
 
+    /** Heap bytes allocated so far by all live threads (kernels run on worker threads too). */
+    static long heapAllocated() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) if (b > 0) sum += b;
+        return sum;
+    }
+
+    @Test void aStepCreatesNoGarbageProportionalToTheModel() {
+        List<Tensor> ps = List.of(Tensor.zeros(1000, 1000).requiresGrad(true), Tensor.zeros(1000).requiresGrad(true));
+        for (Tensor p : ps) p.setGrad(Tensor.onesLike(p));
+        for (Optimizer opt : List.of(Adam.builder(ps).weightDecay(1e-4).amsgrad(true).build(),
+                SGD.builder(ps).lr(0.1).momentum(0.9).nesterov(true).build(), new RMSprop(ps), new Adagrad(ps))) {
+            for (int i = 0; i < 3; i++) opt.step();
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                long before = heapAllocated();
+                opt.step();
+                best = Math.min(best, heapAllocated() - before);
+            }
+            // the model is 4 MB of parameters; a step may only allocate per-tensor bookkeeping
+            assertTrue(best < 256 * 1024, opt.getClass().getSimpleName() + " allocated " + best + " heap bytes in one step");
+        }
+    }
+
     @Test void maximizeClimbs() {
         Tensor p = param(1);
         var opt = SGD.builder(List.of(p)).lr(0.1).maximize(true).build();
