@@ -21,8 +21,10 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public class LBFGS extends Optimizer {
+    /** A LBFGS with the given options and PyTorch's defaults for the rest. */
     public LBFGS(Iterable<?> params) { this(params, 1); }
 
+    /** A LBFGS with the given options and PyTorch's defaults for the rest. */
     public LBFGS(Iterable<?> params, double lr) { this(params, options(lr, 20, 25, 1e-7, 1e-9, 100)); }
 
     private LBFGS(Iterable<?> params, Map<String, Object> defaults) {
@@ -40,6 +42,7 @@ public class LBFGS extends Optimizer {
         return d;
     }
 
+    /** A builder for the options past the first few, with PyTorch's defaults. */
     public static Builder builder(Iterable<?> params) { return new Builder(params); }
 
     @Override protected void validate(Map<String, Object> o, String op) {
@@ -199,19 +202,25 @@ public class LBFGS extends Optimizer {
 
         Builder(Iterable<?> params) { this.params = params; }
 
+        /** The learning rate ({@code lr}). */
         public Builder lr(double v) { lr = v; return this; }
 
+        /** Iterations per {@code step} ({@code max_iter}). */
         public Builder maxIter(int v) { maxIter = v; return this; }
 
         /** Defaults to {@code maxIter * 5 / 4}. */
         public Builder maxEval(int v) { maxEval = v; return this; }
 
+        /** Stops when the largest gradient entry is at most this ({@code tolerance_grad}). */
         public Builder toleranceGrad(double v) { toleranceGrad = v; return this; }
 
+        /** Stops when steps or loss changes fall below this ({@code tolerance_change}). */
         public Builder toleranceChange(double v) { toleranceChange = v; return this; }
 
+        /** Number of past updates kept ({@code history_size}). */
         public Builder historySize(int v) { historySize = v; return this; }
 
+        /** The configured instance. */
         public LBFGS build() {
             return new LBFGS(params, options(lr, maxIter, maxEval == null ? maxIter * 5 / 4 : maxEval, toleranceGrad, toleranceChange, historySize));
         }

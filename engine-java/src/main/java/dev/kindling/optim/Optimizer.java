@@ -210,7 +210,7 @@ public abstract class Optimizer {
     }
 
     /** How this optimizer writes its step count: a 0-d FLOAT32 tensor like PyTorch 1.13's Adam. */
-    protected Object exportStep(long step) { return Tensor.scalar(step, dev.kindling.DType.FLOAT32); }
+    protected Object exportStep(long step) { return keep(Tensor.scalar(step, dev.kindling.DType.FLOAT32)); }
 
     /**
      * Restores a {@link #stateDict()} (of this optimizer type, for parameters of the same shapes); state
@@ -332,12 +332,14 @@ public abstract class Optimizer {
 
     // ------------------------------------------------------------------ helpers for subclasses' validate()
 
+    /** A numeric option for validate(); throws naming the key otherwise. */
     protected static double number(Map<String, Object> options, String key, String op) {
         Object v = options.get(key);
         if (v instanceof Number n) return n.doubleValue();
         throw new IllegalArgumentException(op + ": option \"" + key + "\" must be a number, got " + v);
     }
 
+    /** Checks that a numeric option is >= 0 for validate(). */
     protected static void nonNegative(Map<String, Object> options, String key, String what, String op) {
         double v = number(options, key, op);
         if (!(v >= 0)) throw new IllegalArgumentException(op + ": invalid " + what + " value: " + v + " (must be >= 0)");

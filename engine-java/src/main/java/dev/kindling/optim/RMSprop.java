@@ -18,8 +18,10 @@ public class RMSprop extends Optimizer {
     /** RMSprop with lr 1e-2, alpha 0.99, eps 1e-8. */
     public RMSprop(Iterable<?> params) { this(params, 1e-2); }
 
+    /** A RMSprop with the given options and PyTorch's defaults for the rest. */
     public RMSprop(Iterable<?> params, double lr) { this(params, lr, 0.99); }
 
+    /** A RMSprop with the given options and PyTorch's defaults for the rest. */
     public RMSprop(Iterable<?> params, double lr, double alpha) {
         this(params, options(lr, alpha, 1e-8, 0, 0, false, false));
     }
@@ -41,6 +43,7 @@ public class RMSprop extends Optimizer {
         return d;
     }
 
+    /** A builder for the options past the first few, with PyTorch's defaults. */
     public static Builder builder(Iterable<?> params) { return new Builder(params); }
 
     @Override protected void validate(Map<String, Object> o, String op) {
@@ -109,20 +112,28 @@ public class RMSprop extends Optimizer {
 
         Builder(Iterable<?> params) { this.params = params; }
 
+        /** The learning rate ({@code lr}). */
         public Builder lr(double v) { lr = v; return this; }
 
+        /** Smoothing constant of the squared-gradient average ({@code alpha}). */
         public Builder alpha(double v) { alpha = v; return this; }
 
+        /** Term added to the denominator for numerical stability ({@code eps}). */
         public Builder eps(double v) { eps = v; return this; }
 
+        /** L2 penalty ({@code weight_decay}). */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
 
+        /** Momentum factor ({@code momentum}). */
         public Builder momentum(double v) { momentum = v; return this; }
 
+        /** Normalizes by the estimated variance of the gradient ({@code centered}). */
         public Builder centered(boolean v) { centered = v; return this; }
 
+        /** Maximizes the objective instead of minimizing it ({@code maximize}). */
         public Builder maximize(boolean v) { maximize = v; return this; }
 
+        /** The configured instance. */
         public RMSprop build() { return new RMSprop(params, options(lr, alpha, eps, weightDecay, momentum, centered, maximize)); }
     }
 }
