@@ -14,7 +14,8 @@ import java.util.List;
  * to compare with {@code optim_bench.py} (PyTorch, 2 threads).
  *
  * <pre>
- * java -cp engine-java/target/classes:bench/target/classes:$(deps) dev.kindling.bench.OptimBench [threads]
+ * mvn -q -pl engine-java,bench compile exec:java -Dexec.mainClass=dev.kindling.bench.OptimBench -Dexec.args=2
+ * OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/optim_bench.py 2
  * </pre>
  */
 public final class OptimBench {
