@@ -67,7 +67,7 @@ public class Adagrad extends Optimizer {
         long step = (Long) s.get("step") + 1;
         s.put("step", step);
         if (maximize) grad = grad.neg();
-        if (weightDecay != 0) grad = (maximize ? grad : grad.clone()).add_(param, weightDecay);
+        if (weightDecay != 0) grad = grad.add(param, weightDecay);
         double clr = lr / (1 + (step - 1) * lrDecay);
         Tensor sum = (Tensor) s.get("sum");
         sum.addcmul_(grad, grad, 1);

@@ -94,7 +94,7 @@ public class Adam extends Optimizer {
         long step = (Long) s.get("step") + 1;
         s.put("step", step);
         if (maximize) grad = grad.neg();
-        if (weightDecay != 0) grad = (maximize ? grad : grad.clone()).add_(param, weightDecay);
+        if (weightDecay != 0) grad = grad.add(param, weightDecay);
         expAvg.mul_(beta1).add_(grad, 1 - beta1);
         expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
         double biasCorrection1 = 1 - ScalarMath.pow(beta1, step);

@@ -83,14 +83,14 @@ public class RMSprop extends Optimizer {
         if (centered && !s.containsKey("grad_avg")) s.put("grad_avg", keep(Tensor.zerosLike(param)));
         s.put("step", (Long) s.get("step") + 1);
         if (maximize) grad = grad.neg();
-        if (weightDecay != 0) grad = (maximize ? grad : grad.clone()).add_(param, weightDecay);
+        if (weightDecay != 0) grad = grad.add(param, weightDecay);
         Tensor squareAvg = (Tensor) s.get("square_avg");
         squareAvg.mul_(alpha).addcmul_(grad, grad, 1 - alpha);
         Tensor avg;
         if (centered) {
             Tensor gradAvg = (Tensor) s.get("grad_avg");
             gradAvg.mul_(alpha).add_(grad, 1 - alpha);
-            avg = squareAvg.clone().addcmul_(gradAvg, gradAvg, -1).sqrt_();
+            avg = squareAvg.addcmul(gradAvg, gradAvg, -1).sqrt_();
         } else {
             avg = squareAvg.sqrt();
         }

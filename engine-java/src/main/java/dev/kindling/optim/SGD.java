@@ -68,7 +68,7 @@ public class SGD extends Optimizer {
         double dampening = g.getDouble("dampening");
         boolean nesterov = g.getBoolean("nesterov"), maximize = g.getBoolean("maximize");
         Tensor dp = maximize ? grad.neg() : grad;
-        if (weightDecay != 0) dp = (maximize ? dp : dp.clone()).add_(param, weightDecay);
+        if (weightDecay != 0) dp = dp.add(param, weightDecay);
         if (momentum != 0) {
             Tensor buf = (Tensor) s.get("momentum_buffer");
             if (buf == null) {
@@ -77,7 +77,7 @@ public class SGD extends Optimizer {
             } else {
                 buf.mul_(momentum).add_(dp, 1 - dampening);
             }
-            dp = nesterov ? (dp == grad ? dp.clone() : dp).add_(buf, momentum) : buf;
+            dp = nesterov ? dp.add(buf, momentum) : buf;
         }
         param.add_(dp, -lr);
     }
