@@ -161,12 +161,34 @@ def schedulers():
          {"metrics": [-v for v in m]}),
     ]
     out = []
+    # step(epoch): the closed forms (and CosineAnnealingWarmRestarts' fractional epochs)
+    epochs = [0, 3, 7, 12, 20, 5, 33, 2.5, 14.25]
+    jumps = []
+    for name, args, mk in [
+        ("StepLR", {"step_size": 7, "gamma": 0.5}, lambda o: S.StepLR(o, 7, 0.5)),
+        ("MultiStepLR", {"milestones": [10, 30, 60], "gamma": 0.3}, lambda o: S.MultiStepLR(o, [10, 30, 60], 0.3)),
+        ("ExponentialLR", {"gamma": 0.97}, lambda o: S.ExponentialLR(o, 0.97)),
+        ("CosineAnnealingLR", {"T_max": 30, "eta_min": 0.001}, lambda o: S.CosineAnnealingLR(o, 30, 0.001)),
+        ("LinearLR", {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 10}, lambda o: S.LinearLR(o, 0.1, 1.0, 10)),
+        ("CosineAnnealingWarmRestarts", {"T_0": 10, "T_mult": 2, "eta_min": 0.01},
+         lambda o: S.CosineAnnealingWarmRestarts(o, 10, 2, 0.01)),
+    ]:
+        ps = [torch.zeros(1, requires_grad=True)]
+        opt = torch.optim.SGD(ps, lr=0.1)
+        sch = mk(opt)
+        lrs = []
+        for e in epochs:
+            if name != "CosineAnnealingWarmRestarts" and e != int(e):
+                continue
+            sch.step(e)
+            lrs.append([e, opt.param_groups[0]["lr"]])
+        jumps.append({"scheduler": name, "args": args, "lrs": lrs})
     for name, args, mk, extra in specs:
         lrs, moms = sched_run(mk, groups=(0.1, 0.05), **extra)
         out.append({"scheduler": name, "args": args, "initial_lrs": [0.1, 0.05],
                     "momentum": extra.get("momentum", 0.0), "optimizer": extra.get("opt_name", "SGD"),
                     "metrics": extra.get("metrics"), "lrs": lrs, "momentums": moms})
-    return {"steps": 100, "cases": out}
+    return {"steps": 100, "cases": out, "jumps": jumps}
 
 
 def seed_workflow():
