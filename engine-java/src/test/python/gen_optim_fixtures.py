@@ -2,7 +2,7 @@
 
 Regenerate (from engine-java/):
     /usr/bin/python3 src/test/python/gen_optim_fixtures.py
-Writes src/test/resources/fixtures/optim/{trajectories,schedulers}.json.
+Writes src/test/resources/fixtures/optim/{trajectories,schedulers,seed_workflow,clipping,lbfgs}.json.
 
 Trajectories: 20 steps on a fixed quadratic and on a small MLP, for each optimizer and option set, in
 float64 and float32. Each step records the gradients PyTorch computed (so a test can feed them and compare
@@ -161,12 +161,34 @@ def schedulers():
          {"metrics": [-v for v in m]}),
     ]
     out = []
+    # step(epoch): the closed forms (and CosineAnnealingWarmRestarts' fractional epochs)
+    epochs = [0, 3, 7, 12, 20, 5, 33, 2.5, 14.25]
+    jumps = []
+    for name, args, mk in [
+        ("StepLR", {"step_size": 7, "gamma": 0.5}, lambda o: S.StepLR(o, 7, 0.5)),
+        ("MultiStepLR", {"milestones": [10, 30, 60], "gamma": 0.3}, lambda o: S.MultiStepLR(o, [10, 30, 60], 0.3)),
+        ("ExponentialLR", {"gamma": 0.97}, lambda o: S.ExponentialLR(o, 0.97)),
+        ("CosineAnnealingLR", {"T_max": 30, "eta_min": 0.001}, lambda o: S.CosineAnnealingLR(o, 30, 0.001)),
+        ("LinearLR", {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 10}, lambda o: S.LinearLR(o, 0.1, 1.0, 10)),
+        ("CosineAnnealingWarmRestarts", {"T_0": 10, "T_mult": 2, "eta_min": 0.01},
+         lambda o: S.CosineAnnealingWarmRestarts(o, 10, 2, 0.01)),
+    ]:
+        ps = [torch.zeros(1, requires_grad=True)]
+        opt = torch.optim.SGD(ps, lr=0.1)
+        sch = mk(opt)
+        lrs = []
+        for e in epochs:
+            if name != "CosineAnnealingWarmRestarts" and e != int(e):
+                continue
+            sch.step(e)
+            lrs.append([e, opt.param_groups[0]["lr"]])
+        jumps.append({"scheduler": name, "args": args, "lrs": lrs})
     for name, args, mk, extra in specs:
         lrs, moms = sched_run(mk, groups=(0.1, 0.05), **extra)
         out.append({"scheduler": name, "args": args, "initial_lrs": [0.1, 0.05],
                     "momentum": extra.get("momentum", 0.0), "optimizer": extra.get("opt_name", "SGD"),
                     "metrics": extra.get("metrics"), "lrs": lrs, "momentums": moms})
-    return {"steps": 100, "cases": out}
+    return {"steps": 100, "cases": out, "jumps": jumps}
 
 
 def seed_workflow():
@@ -198,6 +220,53 @@ def seed_workflow():
             "X_val": xv.tolist(), "Y_val": yv.tolist()}
 
 
+def clipping():
+    """clip_grad_norm_ for several norm types and clip_grad_value_, on three float64 gradients."""
+    g = torch.Generator().manual_seed(3)
+    shapes = [[3, 4], [4], [2, 2]]
+    grads = [torch.randn(*sh, generator=g, dtype=torch.float64) * 2 for sh in shapes]
+    cases = []
+    for norm_type in [2.0, 1.0, float("inf"), 3.0, 0.5]:
+        for max_norm in [1.0, 100.0]:
+            ps = [torch.zeros(*sh, dtype=torch.float64, requires_grad=True) for sh in shapes]
+            for p, gr in zip(ps, grads):
+                p.grad = gr.clone()
+            total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type)
+            cases.append({"norm_type": "inf" if math.isinf(norm_type) else norm_type, "max_norm": max_norm,
+                          "total": total.item(), "clipped": [p.grad.flatten().tolist() for p in ps]})
+    ps = [torch.zeros(*sh, dtype=torch.float64, requires_grad=True) for sh in shapes]
+    for p, gr in zip(ps, grads):
+        p.grad = gr.clone()
+    torch.nn.utils.clip_grad_value_(ps, 0.5)
+    return {"shapes": shapes, "grads": [x.flatten().tolist() for x in grads], "norm_cases": cases,
+            "value_clip": 0.5, "value_clipped": [p.grad.flatten().tolist() for p in ps]}
+
+
+def lbfgs():
+    """LBFGS (no line search) on both problems, float64: params and returned loss after each of 5 steps."""
+    probs = problems()
+    cases = []
+    for pname, prob in probs.items():
+        for opts in ({"lr": 1.0, "max_iter": 5}, {"lr": 0.5, "max_iter": 4, "history_size": 3}):
+            dtype = torch.float64
+            params = [torch.tensor(p, dtype=dtype).reshape(s).requires_grad_()
+                      for p, s in zip(prob["params"], prob["shapes"])]
+            opt = torch.optim.LBFGS(params, **opts)
+
+            def closure():
+                opt.zero_grad()
+                loss = loss_fn(pname, prob, params, dtype)
+                loss.backward()
+                return loss
+            after, losses = [], []
+            for _ in range(5):
+                losses.append(opt.step(closure).item())
+                after.append([p.detach().flatten().tolist() for p in params])
+            cases.append({"problem": pname, "options": opts, "losses": losses, "params": after,
+                          "func_evals": opt.state[params[0]]["func_evals"], "n_iter": opt.state[params[0]]["n_iter"]})
+    return {"cases": cases}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "trajectories.json"), "w") as f:
@@ -206,6 +275,10 @@ def main():
         json.dump(schedulers(), f)
     with open(os.path.join(OUT, "seed_workflow.json"), "w") as f:
         json.dump(seed_workflow(), f)
+    with open(os.path.join(OUT, "clipping.json"), "w") as f:
+        json.dump(clipping(), f)
+    with open(os.path.join(OUT, "lbfgs.json"), "w") as f:
+        json.dump(lbfgs(), f)
 
 
 if __name__ == "__main__":

@@ -118,4 +118,33 @@ public final class Kindling {
         String failure = CpuBackend.nativeBlasFailure();
         return failure == null ? "OpenBLAS" : "Java fallback (" + failure + ")";
     }
+
+    /**
+     * Scales the gradients of {@code params} so that their joint 2-norm is at most {@code maxNorm}
+     * ({@code torch.nn.utils.clip_grad_norm_}); returns the total norm before clipping.
+     *
+     * <pre>{@code
+     * loss.backward();
+     * Kindling.clipGradNorm(net.parameters(), 1.0);
+     * opt.step();
+     * }</pre>
+     */
+    public static Tensor clipGradNorm(Iterable<? extends Tensor> params, double maxNorm) {
+        return GradClip.clipGradNorm(params, maxNorm, 2.0, false);
+    }
+
+    /** {@link #clipGradNorm(Iterable, double)} with any p-norm, {@code Double.POSITIVE_INFINITY} for the max norm. */
+    public static Tensor clipGradNorm(Iterable<? extends Tensor> params, double maxNorm, double normType) {
+        return GradClip.clipGradNorm(params, maxNorm, normType, false);
+    }
+
+    /** With {@code errorIfNonfinite}, throws instead of scaling when the total norm is NaN or infinite. */
+    public static Tensor clipGradNorm(Iterable<? extends Tensor> params, double maxNorm, double normType, boolean errorIfNonfinite) {
+        return GradClip.clipGradNorm(params, maxNorm, normType, errorIfNonfinite);
+    }
+
+    /** Clamps every gradient of {@code params} to {@code [-clipValue, clipValue]} in place ({@code clip_grad_value_}). */
+    public static void clipGradValue(Iterable<? extends Tensor> params, double clipValue) {
+        GradClip.clipGradValue(params, clipValue);
+    }
 }

@@ -323,6 +323,30 @@ final class Pointwise {
     }
 
     /**
+     * {@code self + value * f(t1, t2)} into a new tensor in one fused pass, rounded like PyTorch
+     * ({@code add(t, alpha=)}, {@code addcmul}, {@code addcdiv}). AXPY records its own gradient; the others
+     * and mixed dtypes take the composite when autograd records.
+     */
+    static Tensor ternary(TernaryOp op, Tensor self, Tensor t1, Tensor t2, double value, java.util.function.Supplier<Tensor> composite) {
+        String name = switch (op) {
+            case AXPY -> "add";
+            case ADDCMUL -> "addcmul";
+            case ADDCDIV -> "addcdiv";
+        };
+        Tensor second = t2 == null ? t1 : t2;
+        boolean sameType = self.dtype().isFloatingPoint() && t1.dtype() == self.dtype() && second.dtype() == self.dtype();
+        if (!sameType || (op != TernaryOp.AXPY && Autograd.needsGrad(self, t1, second))) return composite.get();
+        checkDevice(name, self, t1);
+        checkDevice(name, self, second);
+        int[] shape = Broadcast.shape(name, self.shapeInternal(), Broadcast.shape(name, t1.shapeInternal(), second.shapeInternal()));
+        Tensor out = Tensor.empty(self.dtype(), self.device(), shape);
+        out.backend().ternary(op, broadcastView(self, shape), broadcastView(t1, shape), broadcastView(second, shape), value, out.view());
+        if (op != TernaryOp.AXPY) return out;
+        return Autograd.record("AddBackward0", out, new Tensor[]{self, t1},
+                (g, n) -> new Tensor[]{g, n[1] ? g.mul(value) : null});
+    }
+
+    /**
      * {@code self += value * f(t1, t2)} in one fused pass ({@code add_(t, alpha)}, {@code addcmul_},
      * {@code addcdiv_}); falls back to the composite when autograd records or dtypes differ.
      */

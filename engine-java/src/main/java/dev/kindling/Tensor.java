@@ -413,13 +413,18 @@ public class Tensor implements AutoCloseable {
     public final Tensor add(Tensor other) { return Pointwise.binary(BinaryOp.ADD, this, other); }
 
     /** {@code this + alpha * other}, PyTorch's {@code add(other, alpha=...)}. */
-    public final Tensor add(Tensor other, double alpha) { return add(other.mul(alpha)); }
+    public final Tensor add(Tensor other, double alpha) {
+        return Pointwise.ternary(TernaryOp.AXPY, this, other, null, alpha, () -> add(other.mul(alpha)));
+    }
 
     public final Tensor add(double other) { return Pointwise.binary(BinaryOp.ADD, this, Pointwise.scalarFor(this, other)); }
 
     public final Tensor sub(Tensor other) { return Pointwise.binary(BinaryOp.SUB, this, other); }
 
-    public final Tensor sub(Tensor other, double alpha) { return sub(other.mul(alpha)); }
+    /** {@code this - alpha * other}, rounded as one multiply-add like PyTorch. */
+    public final Tensor sub(Tensor other, double alpha) {
+        return Pointwise.ternary(TernaryOp.AXPY, this, other, null, -alpha, () -> sub(other.mul(alpha)));
+    }
 
     public final Tensor sub(double other) { return Pointwise.binary(BinaryOp.SUB, this, Pointwise.scalarFor(this, other)); }
 
@@ -571,6 +576,16 @@ public class Tensor implements AutoCloseable {
     /** {@code this += value * t1 * t2} in place. */
     public final Tensor addcmul_(Tensor t1, Tensor t2, double value) {
         return Pointwise.ternaryInPlace(TernaryOp.ADDCMUL, this, t1, t2, value, t -> t.add_(t1.mul(t2).mul(value)));
+    }
+
+    /** {@code this + value * t1 * t2} ({@code torch.addcmul}), in one pass. */
+    public final Tensor addcmul(Tensor t1, Tensor t2, double value) {
+        return Pointwise.ternary(TernaryOp.ADDCMUL, this, t1, t2, value, () -> add(t1.mul(t2).mul(value)));
+    }
+
+    /** {@code this + value * t1 / t2} ({@code torch.addcdiv}), in one pass. */
+    public final Tensor addcdiv(Tensor t1, Tensor t2, double value) {
+        return Pointwise.ternary(TernaryOp.ADDCDIV, this, t1, t2, value, () -> add(t1.mul(value).div(t2)));
     }
 
     /** {@code this += value * t1 / t2} in place. */

@@ -17,6 +17,7 @@ public class Adagrad extends Optimizer {
     /** Adagrad with lr 1e-2. */
     public Adagrad(Iterable<?> params) { this(params, 1e-2); }
 
+    /** A Adagrad with the given options and PyTorch's defaults for the rest. */
     public Adagrad(Iterable<?> params, double lr) { this(params, lr, 0, 0); }
 
     /** {@code Adagrad(params, lr, lr_decay, weight_decay)}. */
@@ -40,6 +41,7 @@ public class Adagrad extends Optimizer {
         return d;
     }
 
+    /** A builder for the options past the first few, with PyTorch's defaults. */
     public static Builder builder(Iterable<?> params) { return new Builder(params); }
 
     @Override protected void validate(Map<String, Object> o, String op) {
@@ -65,7 +67,7 @@ public class Adagrad extends Optimizer {
         long step = (Long) s.get("step") + 1;
         s.put("step", step);
         if (maximize) grad = grad.neg();
-        if (weightDecay != 0) grad = (maximize ? grad : grad.clone()).add_(param, weightDecay);
+        if (weightDecay != 0) grad = grad.add(param, weightDecay);
         double clr = lr / (1 + (step - 1) * lrDecay);
         Tensor sum = (Tensor) s.get("sum");
         sum.addcmul_(grad, grad, 1);
@@ -81,18 +83,25 @@ public class Adagrad extends Optimizer {
 
         Builder(Iterable<?> params) { this.params = params; }
 
+        /** The learning rate ({@code lr}). */
         public Builder lr(double v) { lr = v; return this; }
 
+        /** Learning-rate decay per step ({@code lr_decay}). */
         public Builder lrDecay(double v) { lrDecay = v; return this; }
 
+        /** L2 penalty ({@code weight_decay}). */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
 
+        /** Starting value of the squared-gradient sum ({@code initial_accumulator_value}). */
         public Builder initialAccumulatorValue(double v) { initialAccumulatorValue = v; return this; }
 
+        /** Term added to the denominator for numerical stability ({@code eps}). */
         public Builder eps(double v) { eps = v; return this; }
 
+        /** Maximizes the objective instead of minimizing it ({@code maximize}). */
         public Builder maximize(boolean v) { maximize = v; return this; }
 
+        /** The configured instance. */
         public Adagrad build() { return new Adagrad(params, options(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize)); }
     }
 }

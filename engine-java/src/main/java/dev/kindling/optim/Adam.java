@@ -19,6 +19,7 @@ public class Adam extends Optimizer {
     /** Adam with lr 1e-3, betas (0.9, 0.999), eps 1e-8, no weight decay. */
     public Adam(Iterable<?> params) { this(params, 1e-3); }
 
+    /** A Adam with the given options and PyTorch's defaults for the rest. */
     public Adam(Iterable<?> params, double lr) { this(params, lr, 0.9, 0.999); }
 
     /** {@code Adam(params, lr, betas=(beta1, beta2))}. */
@@ -42,6 +43,7 @@ public class Adam extends Optimizer {
         return d;
     }
 
+    /** A builder for the options past the first few, with PyTorch's defaults. */
     public static Builder builder(Iterable<?> params) { return new Builder(params, 0); }
 
     @Override protected void validate(Map<String, Object> o, String op) {
@@ -92,7 +94,7 @@ public class Adam extends Optimizer {
         long step = (Long) s.get("step") + 1;
         s.put("step", step);
         if (maximize) grad = grad.neg();
-        if (weightDecay != 0) grad = (maximize ? grad : grad.clone()).add_(param, weightDecay);
+        if (weightDecay != 0) grad = grad.add(param, weightDecay);
         expAvg.mul_(beta1).add_(grad, 1 - beta1);
         expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
         double biasCorrection1 = 1 - ScalarMath.pow(beta1, step);
@@ -120,20 +122,27 @@ public class Adam extends Optimizer {
             this.weightDecay = weightDecay;
         }
 
+        /** The learning rate ({@code lr}). */
         public Builder lr(double v) { lr = v; return this; }
 
+        /** Decay rates of the first and second moment averages ({@code betas}). */
         public Builder betas(double b1, double b2) { beta1 = b1; beta2 = b2; return this; }
 
+        /** Term added to the denominator for numerical stability ({@code eps}). */
         public Builder eps(double v) { eps = v; return this; }
 
+        /** L2 penalty ({@code weight_decay}). */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
 
+        /** Uses the maximum of past second moments (AMSGrad, {@code amsgrad}). */
         public Builder amsgrad(boolean v) { amsgrad = v; return this; }
 
+        /** Maximizes the objective instead of minimizing it ({@code maximize}). */
         public Builder maximize(boolean v) { maximize = v; return this; }
 
         Map<String, Object> options() { return Adam.options(lr, beta1, beta2, eps, weightDecay, amsgrad, maximize); }
 
+        /** The configured instance. */
         public Adam build() { return new Adam("Adam", params, options()); }
     }
 }

@@ -13,10 +13,13 @@ import java.util.Map;
  * }</pre>
  */
 public class AdamW extends Adam {
+    /** A AdamW with the given options and PyTorch's defaults for the rest. */
     public AdamW(Iterable<?> params) { this(params, 1e-3); }
 
+    /** A AdamW with the given options and PyTorch's defaults for the rest. */
     public AdamW(Iterable<?> params, double lr) { this(params, lr, 0.9, 0.999); }
 
+    /** A AdamW with the given options and PyTorch's defaults for the rest. */
     public AdamW(Iterable<?> params, double lr, double beta1, double beta2) {
         super("AdamW", params, options(lr, beta1, beta2, 1e-8, 1e-2, false, false));
     }

@@ -65,6 +65,14 @@ public abstract class Optimizer {
     /** The option keys that identify this optimizer type in a state dict. */
     protected abstract Set<String> identifyingKeys();
 
+    /** How many parameter groups this optimizer supports. */
+    protected int maxParamGroups() { return Integer.MAX_VALUE; }
+
+    /** The state of {@code param} for an optimizer that updates outside {@link #update}; created empty. */
+    protected final Map<String, Object> mutableState(Tensor param) {
+        return state.computeIfAbsent(param, k -> new LinkedHashMap<>());
+    }
+
     /** The defaults (PyTorch's {@code optimizer.defaults}). */
     public final Map<String, Object> defaults() { return defaults; }
 
@@ -80,6 +88,10 @@ public abstract class Optimizer {
     /** Adds a group; options it lacks take this optimizer's defaults ({@code add_param_group}). */
     public final void addParamGroup(ParamGroup group) {
         if (group == null) throw new IllegalArgumentException(name + ".addParamGroup: group must not be null");
+        if (groups.size() >= maxParamGroups()) {
+            throw new IllegalArgumentException(name + ": doesn't support per-parameter options (more than "
+                    + maxParamGroups() + " parameter group)");
+        }
         for (Tensor p : group.params()) {
             if (p == null) throw new IllegalArgumentException(name + ": a parameter is null");
             if (!p.dtype().isFloatingPoint()) {
@@ -198,7 +210,7 @@ public abstract class Optimizer {
     }
 
     /** How this optimizer writes its step count: a 0-d FLOAT32 tensor like PyTorch 1.13's Adam. */
-    protected Object exportStep(long step) { return Tensor.scalar(step, dev.kindling.DType.FLOAT32); }
+    protected Object exportStep(long step) { return keep(Tensor.scalar(step, dev.kindling.DType.FLOAT32)); }
 
     /**
      * Restores a {@link #stateDict()} (of this optimizer type, for parameters of the same shapes); state
@@ -271,6 +283,7 @@ public abstract class Optimizer {
                         + saved.keySet() + "); the state dict is from another optimizer type or other options");
             }
         }
+        Set<String> perElement = stateKeys(probe);
         Map<String, Object> s = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : saved.entrySet()) {
             String key = String.valueOf(e.getKey());
@@ -279,19 +292,30 @@ public abstract class Optimizer {
                 if (v instanceof Tensor t) s.put(key, (long) t.item());
                 else if (v instanceof Number n) s.put(key, n.longValue());
                 else throw new IllegalArgumentException(op + ": \"step\" of parameter " + id + " is not a number: " + v);
-            } else if (v instanceof Tensor t) {
-                if (!Arrays.equals(t.shape(), p.shape())) {
+            } else {
+                if (v instanceof Tensor t && perElement.contains(key) && !Arrays.equals(t.shape(), p.shape())) {
                     throw new IllegalArgumentException(op + ": \"" + key + "\" of parameter " + id + " has shape "
                             + Arrays.toString(t.shape()) + " but the parameter has shape " + Arrays.toString(p.shape()));
                 }
-                try (var off = Kindling.noGrad()) {
-                    s.put(key, keep(t.to(p.dtype()).clone()));
-                }
-            } else {
-                s.put(key, v);
+                s.put(key, copyState(v, p));
             }
         }
         return s;
+    }
+
+    /** A deep copy of a state value: tensors (also inside lists) cloned in the parameter's dtype. */
+    private static Object copyState(Object v, Tensor p) {
+        if (v instanceof Tensor t) {
+            try (var off = Kindling.noGrad()) {
+                return keep(t.to(p.dtype()).clone());
+            }
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : l) out.add(copyState(o, p));
+            return out;
+        }
+        return v;
     }
 
     private static int toIndex(Object o, String op) {
@@ -308,12 +332,14 @@ public abstract class Optimizer {
 
     // ------------------------------------------------------------------ helpers for subclasses' validate()
 
+    /** A numeric option for validate(); throws naming the key otherwise. */
     protected static double number(Map<String, Object> options, String key, String op) {
         Object v = options.get(key);
         if (v instanceof Number n) return n.doubleValue();
         throw new IllegalArgumentException(op + ": option \"" + key + "\" must be a number, got " + v);
     }
 
+    /** Checks that a numeric option is >= 0 for validate(). */
     protected static void nonNegative(Map<String, Object> options, String key, String what, String op) {
         double v = number(options, key, op);
         if (!(v >= 0)) throw new IllegalArgumentException(op + ": invalid " + what + " value: " + v + " (must be >= 0)");

@@ -8,8 +8,9 @@ final class Owned extends Tensor {
         super(data);
     }
 
-    /** Takes {@code t}'s data out of any scope; {@code t} itself is closed. */
+    /** Takes {@code t}'s data out of any scope; {@code t} itself is closed (unless it is already owned). */
     static Tensor of(Tensor t) {
+        if (t instanceof Owned) return t;
         Tensor owned = new Owned(t);
         t.close();
         return owned;

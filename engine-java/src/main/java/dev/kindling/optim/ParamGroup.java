@@ -47,21 +47,28 @@ public final class ParamGroup {
         return this;
     }
 
+    /** Whether the option is set. */
     public boolean has(String key) { return options.containsKey(key); }
 
+    /** The option's value, or null. */
     public Object get(String key) { return options.get(key); }
 
+    /** Sets this group's learning rate; returns this. */
     public ParamGroup lr(double lr) { return set("lr", lr); }
 
+    /** Sets this group's weight decay; returns this. */
     public ParamGroup weightDecay(double weightDecay) { return set("weight_decay", weightDecay); }
 
     /** The learning rate ({@code group["lr"]}). */
     public double lr() { return getDouble("lr"); }
 
+    /** Sets the learning rate ({@code group["lr"] = lr}). */
     public void setLr(double lr) { options.put("lr", lr); }
 
+    /** This group's weight decay ({@code group["weight_decay"]}). */
     public double weightDecay() { return getDouble("weight_decay"); }
 
+    /** A numeric option; throws naming the key when it is missing or not a number. */
     public double getDouble(String key) {
         Object v = options.get(key);
         if (v instanceof Number n) return n.doubleValue();
@@ -69,6 +76,7 @@ public final class ParamGroup {
         throw new IllegalStateException("param group option \"" + key + "\" is " + (v == null ? "missing" : "not a number: " + v));
     }
 
+    /** A boolean option; throws naming the key when it is missing or not a boolean. */
     public boolean getBoolean(String key) {
         Object v = options.get(key);
         if (v instanceof Boolean b) return b;

@@ -18,8 +18,10 @@ public class RMSprop extends Optimizer {
     /** RMSprop with lr 1e-2, alpha 0.99, eps 1e-8. */
     public RMSprop(Iterable<?> params) { this(params, 1e-2); }
 
+    /** A RMSprop with the given options and PyTorch's defaults for the rest. */
     public RMSprop(Iterable<?> params, double lr) { this(params, lr, 0.99); }
 
+    /** A RMSprop with the given options and PyTorch's defaults for the rest. */
     public RMSprop(Iterable<?> params, double lr, double alpha) {
         this(params, options(lr, alpha, 1e-8, 0, 0, false, false));
     }
@@ -41,6 +43,7 @@ public class RMSprop extends Optimizer {
         return d;
     }
 
+    /** A builder for the options past the first few, with PyTorch's defaults. */
     public static Builder builder(Iterable<?> params) { return new Builder(params); }
 
     @Override protected void validate(Map<String, Object> o, String op) {
@@ -80,14 +83,14 @@ public class RMSprop extends Optimizer {
         if (centered && !s.containsKey("grad_avg")) s.put("grad_avg", keep(Tensor.zerosLike(param)));
         s.put("step", (Long) s.get("step") + 1);
         if (maximize) grad = grad.neg();
-        if (weightDecay != 0) grad = (maximize ? grad : grad.clone()).add_(param, weightDecay);
+        if (weightDecay != 0) grad = grad.add(param, weightDecay);
         Tensor squareAvg = (Tensor) s.get("square_avg");
         squareAvg.mul_(alpha).addcmul_(grad, grad, 1 - alpha);
         Tensor avg;
         if (centered) {
             Tensor gradAvg = (Tensor) s.get("grad_avg");
             gradAvg.mul_(alpha).add_(grad, 1 - alpha);
-            avg = squareAvg.clone().addcmul_(gradAvg, gradAvg, -1).sqrt_();
+            avg = squareAvg.addcmul(gradAvg, gradAvg, -1).sqrt_();
         } else {
             avg = squareAvg.sqrt();
         }
@@ -109,20 +112,28 @@ public class RMSprop extends Optimizer {
 
         Builder(Iterable<?> params) { this.params = params; }
 
+        /** The learning rate ({@code lr}). */
         public Builder lr(double v) { lr = v; return this; }
 
+        /** Smoothing constant of the squared-gradient average ({@code alpha}). */
         public Builder alpha(double v) { alpha = v; return this; }
 
+        /** Term added to the denominator for numerical stability ({@code eps}). */
         public Builder eps(double v) { eps = v; return this; }
 
+        /** L2 penalty ({@code weight_decay}). */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
 
+        /** Momentum factor ({@code momentum}). */
         public Builder momentum(double v) { momentum = v; return this; }
 
+        /** Normalizes by the estimated variance of the gradient ({@code centered}). */
         public Builder centered(boolean v) { centered = v; return this; }
 
+        /** Maximizes the objective instead of minimizing it ({@code maximize}). */
         public Builder maximize(boolean v) { maximize = v; return this; }
 
+        /** The configured instance. */
         public RMSprop build() { return new RMSprop(params, options(lr, alpha, eps, weightDecay, momentum, centered, maximize)); }
     }
 }

@@ -16,8 +16,10 @@ import java.util.Set;
  * }</pre>
  */
 public class SGD extends Optimizer {
+    /** A SGD with the given options and PyTorch's defaults for the rest. */
     public SGD(Iterable<?> params, double lr) { this(params, lr, 0); }
 
+    /** A SGD with the given options and PyTorch's defaults for the rest. */
     public SGD(Iterable<?> params, double lr, double momentum) {
         this(params, options(lr, momentum, 0, 0, false, false));
     }
@@ -38,6 +40,7 @@ public class SGD extends Optimizer {
         return d;
     }
 
+    /** A builder for the options past the first few, with PyTorch's defaults. */
     public static Builder builder(Iterable<?> params) { return new Builder(params); }
 
     @Override protected void validate(Map<String, Object> o, String op) {
@@ -65,7 +68,7 @@ public class SGD extends Optimizer {
         double dampening = g.getDouble("dampening");
         boolean nesterov = g.getBoolean("nesterov"), maximize = g.getBoolean("maximize");
         Tensor dp = maximize ? grad.neg() : grad;
-        if (weightDecay != 0) dp = (maximize ? dp : dp.clone()).add_(param, weightDecay);
+        if (weightDecay != 0) dp = dp.add(param, weightDecay);
         if (momentum != 0) {
             Tensor buf = (Tensor) s.get("momentum_buffer");
             if (buf == null) {
@@ -74,7 +77,7 @@ public class SGD extends Optimizer {
             } else {
                 buf.mul_(momentum).add_(dp, 1 - dampening);
             }
-            dp = nesterov ? (dp == grad ? dp.clone() : dp).add_(buf, momentum) : buf;
+            dp = nesterov ? dp.add(buf, momentum) : buf;
         }
         param.add_(dp, -lr);
     }
@@ -87,18 +90,25 @@ public class SGD extends Optimizer {
 
         Builder(Iterable<?> params) { this.params = params; }
 
+        /** The learning rate ({@code lr}). */
         public Builder lr(double v) { lr = v; return this; }
 
+        /** Momentum factor ({@code momentum}). */
         public Builder momentum(double v) { momentum = v; return this; }
 
+        /** Dampening of the momentum ({@code dampening}). */
         public Builder dampening(double v) { dampening = v; return this; }
 
+        /** L2 penalty ({@code weight_decay}). */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
 
+        /** Uses Nesterov momentum; needs a momentum and zero dampening ({@code nesterov}). */
         public Builder nesterov(boolean v) { nesterov = v; return this; }
 
+        /** Maximizes the objective instead of minimizing it ({@code maximize}). */
         public Builder maximize(boolean v) { maximize = v; return this; }
 
+        /** The configured instance. */
         public SGD build() { return new SGD(params, options(lr, momentum, dampening, weightDecay, nesterov, maximize)); }
     }
 }

@@ -16,8 +16,10 @@ public class CosineAnnealingLR extends LRScheduler {
     private int tMax;
     private double etaMin;
 
+    /** A CosineAnnealingLR with the given options and PyTorch's defaults for the rest. */
     public CosineAnnealingLR(Optimizer optimizer, int tMax) { this(optimizer, tMax, 0); }
 
+    /** A CosineAnnealingLR with the given options and PyTorch's defaults for the rest. */
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
         super(optimizer);
         if (tMax <= 0) throw new IllegalArgumentException("CosineAnnealingLR: tMax must be positive, got " + tMax);

@@ -20,10 +20,13 @@ public class CosineAnnealingWarmRestarts extends LRScheduler {
     private double tI;
     private double tCur;
 
+    /** A CosineAnnealingWarmRestarts with the given options and PyTorch's defaults for the rest. */
     public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0) { this(optimizer, t0, 1, 0); }
 
+    /** A CosineAnnealingWarmRestarts with the given options and PyTorch's defaults for the rest. */
     public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult) { this(optimizer, t0, tMult, 0); }
 
+    /** A CosineAnnealingWarmRestarts with the given options and PyTorch's defaults for the rest. */
     public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult, double etaMin) {
         super(optimizer);
         if (t0 <= 0) throw new IllegalArgumentException("CosineAnnealingWarmRestarts: expected positive integer T_0, but got " + t0);

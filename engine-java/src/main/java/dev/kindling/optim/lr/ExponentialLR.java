@@ -15,6 +15,7 @@ import java.util.Map;
 public class ExponentialLR extends LRScheduler {
     private double gamma;
 
+    /** A ExponentialLR with the given options and PyTorch's defaults for the rest. */
     public ExponentialLR(Optimizer optimizer, double gamma) {
         super(optimizer);
         this.gamma = gamma;

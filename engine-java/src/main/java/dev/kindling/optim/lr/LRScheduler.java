@@ -19,9 +19,13 @@ import java.util.Map;
  * }</pre>
  */
 public abstract class LRScheduler {
+    /** The optimizer whose groups this scheduler drives. */
     protected final Optimizer optimizer;
+    /** Each group's {@code initial_lr}. */
     protected double[] baseLrs;
+    /** Epochs stepped so far ({@code last_epoch}). */
     protected int lastEpoch = -1;
+    /** Calls to step ({@code _step_count}). */
     protected int stepCount;
     private double[] lastLr;
 
@@ -73,6 +77,7 @@ public abstract class LRScheduler {
     /** Remembers the groups' current learning rates as {@link #getLastLr()}. */
     protected final void recordLastLr() { lastLr = currentLrs(); }
 
+    /** The groups' current learning rates. */
     protected final double[] currentLrs() {
         List<ParamGroup> groups = optimizer.paramGroups();
         double[] lrs = new double[groups.size()];
@@ -87,8 +92,10 @@ public abstract class LRScheduler {
         return l;
     }
 
+    /** The epoch of the last step ({@code last_epoch}). */
     public int lastEpoch() { return lastEpoch; }
 
+    /** The optimizer whose rates this scheduler sets. */
     public Optimizer optimizer() { return optimizer; }
 
     /** PyTorch's keys: {@code last_epoch}, {@code base_lrs}, {@code _step_count}, {@code _last_lr} and the scheduler's own. */

@@ -20,6 +20,7 @@ public class LinearLR extends LRScheduler {
     /** PyTorch's defaults: from 1/3 to 1 over 5 epochs. */
     public LinearLR(Optimizer optimizer) { this(optimizer, 1.0 / 3, 1.0, 5); }
 
+    /** A LinearLR with the given options and PyTorch's defaults for the rest. */
     public LinearLR(Optimizer optimizer, double startFactor, double endFactor, int totalIters) {
         super(optimizer);
         if (startFactor > 1.0 || startFactor < 0 || !(startFactor == startFactor)) {

@@ -19,8 +19,10 @@ public class MultiStepLR extends LRScheduler {
     private int[] milestones;
     private double gamma;
 
+    /** A MultiStepLR with the given options and PyTorch's defaults for the rest. */
     public MultiStepLR(Optimizer optimizer, int[] milestones) { this(optimizer, milestones, 0.1); }
 
+    /** A MultiStepLR with the given options and PyTorch's defaults for the rest. */
     public MultiStepLR(Optimizer optimizer, int[] milestones, double gamma) {
         super(optimizer);
         if (milestones == null) throw new IllegalArgumentException("MultiStepLR: milestones must not be null");

@@ -28,6 +28,7 @@ public class OneCycleLR extends LRScheduler {
     private final boolean useBeta1;
     private final Phase[] phases;
 
+    /** A OneCycleLR with the given options and PyTorch's defaults for the rest. */
     public OneCycleLR(Optimizer optimizer, double maxLr, int totalSteps) { this(builder(optimizer, maxLr, totalSteps)); }
 
     private OneCycleLR(Builder b) {
@@ -119,6 +120,7 @@ public class OneCycleLR extends LRScheduler {
         if (saved != totalSteps) throw new IllegalArgumentException(op + ": state has total_steps " + saved + " but this scheduler " + totalSteps);
     }
 
+    /** A builder for the options past the first few, with PyTorch's defaults. */
     public static Builder builder(Optimizer optimizer, double maxLr, int totalSteps) { return new Builder(optimizer, maxLr, totalSteps); }
 
     /** The options of {@link OneCycleLR}, PyTorch's defaults preset. */
@@ -136,22 +138,31 @@ public class OneCycleLR extends LRScheduler {
             this.totalSteps = totalSteps;
         }
 
+        /** Fraction of the cycle spent increasing the rate ({@code pct_start}). */
         public Builder pctStart(double v) { pctStart = v; return this; }
 
+        /** Cosine or linear annealing ({@code anneal_strategy}). */
         public Builder annealStrategy(Anneal v) { anneal = v; return this; }
 
+        /** Cycles momentum (or beta1) inversely to the rate ({@code cycle_momentum}). */
         public Builder cycleMomentum(boolean v) { cycleMomentum = v; return this; }
 
+        /** Lowest momentum of the cycle ({@code base_momentum}). */
         public Builder baseMomentum(double v) { baseMomentum = v; return this; }
 
+        /** Highest momentum of the cycle ({@code max_momentum}). */
         public Builder maxMomentum(double v) { maxMomentum = v; return this; }
 
+        /** The initial rate is {@code maxLr / divFactor} ({@code div_factor}). */
         public Builder divFactor(double v) { divFactor = v; return this; }
 
+        /** The final rate is the initial rate over this ({@code final_div_factor}). */
         public Builder finalDivFactor(double v) { finalDivFactor = v; return this; }
 
+        /** Uses a third phase that anneals below the initial rate ({@code three_phase}). */
         public Builder threePhase(boolean v) { threePhase = v; return this; }
 
+        /** The configured instance. */
         public OneCycleLR build() { return new OneCycleLR(this); }
     }
 }

@@ -43,6 +43,7 @@ public class ReduceLROnPlateau {
     /** Mode min, factor 0.1, the given patience. */
     public ReduceLROnPlateau(Optimizer optimizer, int patience) { this(builder(optimizer).patience(patience)); }
 
+    /** A ReduceLROnPlateau with the given options and PyTorch's defaults for the rest. */
     public ReduceLROnPlateau(Optimizer optimizer) { this(builder(optimizer)); }
 
     private ReduceLROnPlateau(Builder b) {
@@ -126,11 +127,13 @@ public class ReduceLROnPlateau {
         return a > best + threshold;
     }
 
+    /** The learning rates after the last step, one per group ({@code get_last_lr()}). */
     public List<Double> getLastLr() { return LRScheduler.toList(lastLr); }
 
     /** The best metric seen so far. */
     public double best() { return best; }
 
+    /** Epochs since the metric last improved. */
     public int numBadEpochs() { return numBadEpochs; }
 
     /** PyTorch's fields: {@code best}, {@code num_bad_epochs}, {@code cooldown_counter}, {@code last_epoch}, the options. */
@@ -167,6 +170,7 @@ public class ReduceLROnPlateau {
         if (sd.get("_last_lr") != null) lastLr = LRScheduler.toArray(sd.get("_last_lr"), op);
     }
 
+    /** A builder for the options past the first few, with PyTorch's defaults. */
     public static Builder builder(Optimizer optimizer) { return new Builder(optimizer); }
 
     /** The options of {@link ReduceLROnPlateau}, PyTorch's defaults preset. */
@@ -180,16 +184,22 @@ public class ReduceLROnPlateau {
 
         Builder(Optimizer optimizer) { this.optimizer = optimizer; }
 
+        /** Whether the metric should fall (MIN) or rise (MAX). */
         public Builder mode(Mode v) { mode = v; return this; }
 
+        /** Multiplier applied to the rate on a plateau ({@code factor}). */
         public Builder factor(double v) { factor = v; return this; }
 
+        /** Epochs without improvement tolerated before cutting the rate ({@code patience}). */
         public Builder patience(int v) { patience = v; return this; }
 
+        /** Smallest change counted as an improvement ({@code threshold}). */
         public Builder threshold(double v) { threshold = v; return this; }
 
+        /** Whether the threshold is relative or absolute ({@code threshold_mode}). */
         public Builder thresholdMode(ThresholdMode v) { thresholdMode = v; return this; }
 
+        /** Epochs to wait after a cut before counting again ({@code cooldown}). */
         public Builder cooldown(int v) { cooldown = v; return this; }
 
         /** One floor for every group. */
@@ -198,8 +208,10 @@ public class ReduceLROnPlateau {
         /** One floor per group. */
         public Builder minLrs(double... v) { minLrs = v.clone(); return this; }
 
+        /** Term added to the denominator for numerical stability ({@code eps}). */
         public Builder eps(double v) { eps = v; return this; }
 
+        /** The configured instance. */
         public ReduceLROnPlateau build() { return new ReduceLROnPlateau(this); }
     }
 }

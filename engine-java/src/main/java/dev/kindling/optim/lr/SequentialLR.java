@@ -20,6 +20,7 @@ public class SequentialLR extends LRScheduler {
     private final List<LRScheduler> schedulers;
     private final int[] milestones;
 
+    /** A SequentialLR with the given options and PyTorch's defaults for the rest. */
     public SequentialLR(Optimizer optimizer, List<? extends LRScheduler> schedulers, int[] milestones) {
         super(optimizer);
         if (schedulers == null || schedulers.isEmpty()) throw new IllegalArgumentException("SequentialLR: expects at least one scheduler");

@@ -16,8 +16,10 @@ public class StepLR extends LRScheduler {
     private int stepSize;
     private double gamma;
 
+    /** A StepLR with the given options and PyTorch's defaults for the rest. */
     public StepLR(Optimizer optimizer, int stepSize) { this(optimizer, stepSize, 0.1); }
 
+    /** A StepLR with the given options and PyTorch's defaults for the rest. */
     public StepLR(Optimizer optimizer, int stepSize, double gamma) {
         super(optimizer);
         if (stepSize <= 0) throw new IllegalArgumentException("StepLR: stepSize must be positive, got " + stepSize);

@@ -141,6 +141,30 @@ class SchedulerTest {
         return tests.stream();
     }
 
+    @Test void jumpsToAnEpochUseTheClosedFormsLikePyTorch() {
+        for (JsonNode j : FIX.get("jumps")) {
+            var opt = new SGD(List.of(Tensor.zeros(1).requiresGrad(true)), 0.1);
+            JsonNode a = j.get("args");
+            LRScheduler s = switch (j.get("scheduler").asText()) {
+                case "StepLR" -> new StepLR(opt, a.get("step_size").asInt(), a.get("gamma").asDouble());
+                case "MultiStepLR" -> new MultiStepLR(opt, Fixtures.ints(a.get("milestones")), a.get("gamma").asDouble());
+                case "ExponentialLR" -> new ExponentialLR(opt, a.get("gamma").asDouble());
+                case "CosineAnnealingLR" -> new CosineAnnealingLR(opt, a.get("T_max").asInt(), a.get("eta_min").asDouble());
+                case "LinearLR" -> new LinearLR(opt, a.get("start_factor").asDouble(), a.get("end_factor").asDouble(),
+                        a.get("total_iters").asInt());
+                case "CosineAnnealingWarmRestarts" -> new CosineAnnealingWarmRestarts(opt, a.get("T_0").asInt(),
+                        a.get("T_mult").asInt(), a.get("eta_min").asDouble());
+                default -> throw new IllegalArgumentException(j.get("scheduler").asText());
+            };
+            for (JsonNode step : j.get("lrs")) {
+                double e = step.get(0).asDouble();
+                if (s instanceof CosineAnnealingWarmRestarts w) w.step(e);
+                else s.step((int) e);
+                assertEquals(step.get(1).asDouble(), opt.paramGroups().get(0).lr(), 0.0, j.get("scheduler").asText() + " at epoch " + e);
+            }
+        }
+    }
+
     @Test void badArgumentsAreRejected() {
         var opt = new SGD(List.of(Tensor.zeros(2).requiresGrad(true)), 0.1);
         assertThrows(IllegalArgumentException.class, () -> new StepLR(opt, 0));
