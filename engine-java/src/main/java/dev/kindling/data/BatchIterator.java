@@ -73,6 +73,12 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
         if (cleanable != null) cleanable.clean();
     }
 
+    /** Stops this epoch's workers without referring to the iterator. */
+    Runnable stopper() {
+        Cleaner.Cleanable c = cleanable;
+        return c == null ? () -> { } : c::clean;
+    }
+
     private Batch advance() {
         try {
             Batch b = pipeline == null ? runNow() : fromWorkers();
