@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link DataLoaderException} naming the sample index. Batches made by workers belong to no
  * {@link Kindling#scope()}: close them (or let the garbage collector do it). Tensors a data set creates in
  * {@code get} live until their batch is built: the loader frees them then (keep a cache you fill lazily
- * outside any scope, or load it in the constructor).
+ * outside any scope, or load it in the constructor). An {@link IterableDataset}'s iterator may keep
+ * tensors from one batch to the next, so there the loader frees nothing itself.
  */
 public final class DataLoader implements Iterable<Batch> {
     private final Dataset dataset;

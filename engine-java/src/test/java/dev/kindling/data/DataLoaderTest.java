@@ -35,7 +35,7 @@ class DataLoaderTest {
     }
 
     static void awaitNoWorkers() throws InterruptedException {
-        for (int i = 0; i < 100 && workerThreads() > 0; i++) {
+        for (int i = 0; i < 300 && workerThreads() > 0; i++) {
             System.gc();
             Thread.sleep(50);
         }
@@ -287,5 +287,9 @@ class DataLoaderTest {
         assertThrows(ClassCastException.class, () -> Sample.of("text").get(0));
         assertTrue(s.toString().startsWith("Sample(Tensor"), s.toString());
         assertEquals(Arrays.asList(2), List.of(Batch.of(Tensor.zeros(2)).get(0).shape()[0]));
+        Tensor flag = Sample.of(true).get(0);
+        assertEquals(DType.BOOL, flag.dtype());
+        assertEquals(0, flag.dim());
+        assertEquals(DType.FLOAT32, Sample.of(1.5f).get(0).dtype());
     }
 }
