@@ -5,6 +5,8 @@ import dev.kindling.data.DataLoader;
 import dev.kindling.data.datasets.FashionMNIST;
 import dev.kindling.data.transforms.Transforms;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -19,6 +21,8 @@ import java.util.Arrays;
  * </pre>
  */
 public final class DataBench {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private DataBench() { }
 
     public static void main(String[] args) {
@@ -35,14 +39,17 @@ public final class DataBench {
         for (int workers : new int[]{0, 2}) {
             var loader = DataLoader.builder(train).batchSize(64).shuffle(true).seed(0).numWorkers(workers).build();
             epoch(loader);   // warm-up
-            double[] rates = new double[5];
+            double[] rates = new double[5], cpu = new double[5];
             for (int e = 0; e < rates.length; e++) {
-                long t0 = System.nanoTime();
+                long t0 = System.nanoTime(), c0 = THREADS.getCurrentThreadCpuTime();
                 int n = epoch(loader);
                 rates[e] = n / ((System.nanoTime() - t0) / 1e9);
+                cpu[e] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e3 / n;
             }
             System.out.printf("numWorkers=%d: %d batches of 64 per epoch, median %.0f batches/s (%.0f images/s), epochs %s%n",
                     workers, loader.size(), median(rates), median(rates) * 64, Arrays.toString(round(rates)));
+            // CPU time of the calling thread: with 0 workers the whole pipeline's cost, and steady when the machine is busy
+            System.out.printf("numWorkers=%d: caller thread CPU per batch: median %.0f us%n", workers, median(cpu));
         }
     }
 
