@@ -103,6 +103,10 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     }
 
     private Batch fromWorkers() {
+        if (pipeline.cancelled.get()) {
+            throw new IllegalStateException("DataLoader: this epoch's workers were stopped because the loader started a new epoch;"
+                    + " with numWorkers > 0 only the latest iterator of a loader runs (use a second loader to iterate twice at once)");
+        }
         while (pipeline.inFlight() < capacity) {
             Callable<Batch> task = nextTask();
             if (task == null) break;

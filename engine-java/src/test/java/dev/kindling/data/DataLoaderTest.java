@@ -183,6 +183,13 @@ class DataLoaderTest {
         breakEarly(loader);
         assertTrue(workerThreads() > 0);
         awaitNoWorkers();
+        // an older epoch's iterator says why it stopped
+        var old = loader.iterator();
+        old.next();
+        var newer = loader.iterator();
+        var e = assertThrows(IllegalStateException.class, () -> { while (old.hasNext()) old.next(); });
+        assertTrue(e.getMessage().contains("new epoch"), e.getMessage());
+        newer.close();
         // a finished epoch stops its workers by itself
         assertEquals(250, count(loader));
         assertEquals(0, workerThreads());
