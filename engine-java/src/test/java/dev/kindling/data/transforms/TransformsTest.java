@@ -71,18 +71,18 @@ class TransformsTest {
         Tensor x = Tensor.fromArray(doubles(c.get("input")), ints(c.get("shape")));
         for (JsonNode k : c.get("cases")) {
             int[] s = ints(k.get("size"));
-            Tensor y = Transforms.<Tensor>resize(s[0], s[1]).apply(x);
+            Tensor y = Transforms.resize(s[0], s[1]).apply(x);
             assertArrayEquals(new int[]{2, s[0], s[1]}, y.shape());
             close(doubles(k.get("expected")), y, 1e-12);
         }
         JsonNode b = fx.get("resize_bytes");
         int[] s = ints(b.get("size"));
-        Image im = Transforms.<Image>resize(s[0], s[1]).apply(image(b.get("bytes"), b.get("hwc")));
+        Image im = Transforms.resize(s[0], s[1]).apply(image(b.get("bytes"), b.get("hwc")));
         int[] want = ints(b.get("expected"));
         for (int i = 0; i < want.length; i++) assertEquals(want[i], im.data()[i] & 0xFF, "byte " + i);
         // resize(int): the smaller edge becomes size, the aspect ratio stays
-        assertArrayEquals(new int[]{2, 10, 14}, Transforms.<Tensor>resize(10).apply(x).shape());
-        Image tall = Transforms.<Image>resize(4).apply(Image.gray(new byte[20 * 10], 20, 10));
+        assertArrayEquals(new int[]{2, 10, 14}, Transforms.resize(10).apply(x).shape());
+        Image tall = Transforms.resize(4).apply(Image.gray(new byte[20 * 10], 20, 10));
         assertEquals(8, tall.height());
         assertEquals(4, tall.width());
     }
@@ -92,10 +92,10 @@ class TransformsTest {
         Tensor x = Tensor.fromArray(doubles(c.get("input")), ints(c.get("shape"))).to(DType.FLOAT32);
         for (JsonNode k : c.get("cases")) {
             int[] s = ints(k.get("size"));
-            Tensor y = Transforms.<Tensor>centerCrop(s[0], s[1]).apply(x);
+            Tensor y = Transforms.centerCrop(s[0], s[1]).apply(x);
             close(doubles(k.get("expected")), y, 0);
             // the Image path crops the same pixels
-            Image im = Transforms.<Image>centerCrop(s[0], s[1]).apply(bytesOf(x.select(0, 0)));
+            Image im = Transforms.centerCrop(s[0], s[1]).apply(bytesOf(x.select(0, 0)));
             double[] channel0 = java.util.Arrays.copyOf(doubles(k.get("expected")), s[0] * s[1]);
             close(channel0, Transforms.toTensor().apply(im).mul(255).round().reshape(-1), 0);
         }
@@ -111,15 +111,15 @@ class TransformsTest {
 
     @Test void flipAndRandomCrop() {
         Tensor x = Tensor.arange(0, 12).reshape(1, 3, 4).to(DType.FLOAT32);
-        assertTrue(Transforms.<Tensor>randomHorizontalFlip(1).apply(x).equal(x.flip(-1)));
-        assertSame(x, Transforms.<Tensor>randomHorizontalFlip(0).apply(x));
+        assertTrue(Transforms.randomHorizontalFlip(1).apply(x).equal(x.flip(-1)));
+        assertSame(x, Transforms.randomHorizontalFlip(0).apply(x));
         Image im = new Image(new byte[]{1, 2, 3, 4, 5, 6}, 1, 2, 3);
-        assertArrayEquals(new byte[]{4, 5, 6, 1, 2, 3}, Transforms.<Image>randomHorizontalFlip(1).apply(im).data());
+        assertArrayEquals(new byte[]{4, 5, 6, 1, 2, 3}, Transforms.randomHorizontalFlip(1).apply(im).data());
         // a crop of the padded image: every window lies inside the zero-padded input
         Tensor padded = Tensor.zeros(1, 7, 8);
         padded.narrow(1, 2, 3).narrow(2, 2, 4).copy_(x);
         for (int trial = 0; trial < 20; trial++) {
-            Tensor y = Transforms.<Tensor>randomCrop(3, 2).apply(x);
+            Tensor y = Transforms.randomCrop(3, 2).apply(x);
             assertArrayEquals(new int[]{1, 3, 3}, y.shape());
             boolean found = false;
             for (int t = 0; t <= 4 && !found; t++) {
@@ -127,9 +127,9 @@ class TransformsTest {
             }
             assertTrue(found, "crop is a window of the padded image: " + y);
         }
-        Image c = Transforms.<Image>randomCrop(2, 1).apply(Image.gray(new byte[]{9, 9, 9, 9}, 2, 2));
+        Image c = Transforms.randomCrop(2, 1).apply(Image.gray(new byte[]{9, 9, 9, 9}, 2, 2));
         assertEquals(2, c.height());
-        var e = assertThrows(IllegalArgumentException.class, () -> Transforms.<Tensor>randomCrop(5).apply(x));
+        var e = assertThrows(IllegalArgumentException.class, () -> Transforms.randomCrop(5).apply(x));
         assertTrue(e.getMessage().contains("larger than the input image size"), e.getMessage());
     }
 
