@@ -13,11 +13,14 @@ import java.util.Arrays;
 /**
  * Fashion-MNIST input pipeline: time to decode the 60,000 training images, then batches per second for one
  * shuffled epoch of batches of 64 through toTensor + normalize, with 0 and 2 workers (median of 5 epochs
- * after 1 warm-up epoch). The PyTorch peer is data_bench.py beside this file.
+ * after 1 warm-up epoch), and the calling thread's CPU time per batch, which stays meaningful on a busy
+ * machine. The PyTorch peer is data_bench.py beside this file. Without a root holding the files it reads
+ * Debian's {@code /usr/share/datasets/fashion-mnist}.
  *
  * <pre>
- * mvn -B -q -pl engine-java,bench -am compile
- * java -cp "bench/target/classes:engine-java/target/classes:$(cat cp.txt)" dev.kindling.bench.DataBench [root]
+ * mvn -B -q -pl engine-java,bench compile
+ * mvn -B -q -pl engine-java dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp "bench/target/classes:engine-java/target/classes:$(cat /tmp/cp.txt)" dev.kindling.bench.DataBench [root]
  * </pre>
  */
 public final class DataBench {
