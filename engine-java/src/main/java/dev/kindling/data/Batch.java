@@ -38,7 +38,10 @@ public final class Batch implements AutoCloseable {
     /** Item 2 as a tensor, for Kotlin destructuring. */
     public Tensor component3() { return get(2); }
 
-    /** Closes every tensor of the batch; harmless if they were closed already. */
+    /**
+     * Closes every tensor of the batch; harmless if they were closed already. The default collate always
+     * makes new tensors; a custom collate that hands out a data set's own tensors should not be closed.
+     */
     @Override public void close() {
         for (Object o : items) if (o instanceof Tensor t) t.close();
     }

@@ -73,6 +73,12 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
         if (cleanable != null) cleanable.clean();
     }
 
+    /** Stops this epoch's workers without referring to the iterator. */
+    Runnable stopper() {
+        Cleaner.Cleanable c = cleanable;
+        return c == null ? () -> { } : c::clean;
+    }
+
     private Batch advance() {
         try {
             Batch b = pipeline == null ? runNow() : fromWorkers();
@@ -97,6 +103,10 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     }
 
     private Batch fromWorkers() {
+        if (pipeline.cancelled.get()) {
+            throw new IllegalStateException("DataLoader: this epoch's workers were stopped because the loader started a new epoch;"
+                    + " with numWorkers > 0 only the latest iterator of a loader runs (use a second loader to iterate twice at once)");
+        }
         while (pipeline.inFlight() < capacity) {
             Callable<Batch> task = nextTask();
             if (task == null) break;

@@ -18,6 +18,7 @@ public class BatchSampler implements Iterable<int[]> {
     private final int batchSize;
     private final boolean dropLast;
 
+    /** Batches of {@code batchSize} indices of {@code sampler}; the short last one is dropped if {@code dropLast}. */
     public BatchSampler(Sampler sampler, int batchSize, boolean dropLast) {
         if (sampler == null) throw new IllegalArgumentException("BatchSampler: sampler must not be null");
         if (batchSize <= 0) throw new IllegalArgumentException("BatchSampler: batchSize should be a positive integer, got " + batchSize);

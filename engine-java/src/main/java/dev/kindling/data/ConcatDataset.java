@@ -13,6 +13,7 @@ public final class ConcatDataset implements Dataset {
     /** cumulative[k] = number of samples in datasets 0..k. */
     private final int[] cumulative;
 
+    /** The data sets in order; empty ones are allowed. */
     public ConcatDataset(Dataset... datasets) {
         if (datasets.length == 0) throw new IllegalArgumentException("ConcatDataset: expected at least one data set");
         this.datasets = datasets.clone();
@@ -26,6 +27,7 @@ public final class ConcatDataset implements Dataset {
         }
     }
 
+    /** The data sets of the list, in order. */
     public ConcatDataset(List<? extends Dataset> datasets) { this(datasets.toArray(new Dataset[0])); }
 
     @Override public Sample get(int index) {

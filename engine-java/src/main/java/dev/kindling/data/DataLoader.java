@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link DataLoaderException} naming the sample index. Batches made by workers belong to no
  * {@link Kindling#scope()}: close them (or let the garbage collector do it). Tensors a data set creates in
  * {@code get} live until their batch is built: the loader frees them then (keep a cache you fill lazily
- * outside any scope, or load it in the constructor).
+ * outside any scope, or load it in the constructor). An {@link IterableDataset}'s iterator may keep
+ * tensors from one batch to the next, so there the loader frees nothing itself.
  */
 public final class DataLoader implements Iterable<Batch> {
     private final Dataset dataset;
@@ -39,7 +40,8 @@ public final class DataLoader implements Iterable<Batch> {
     private final int prefetchFactor;
     private final boolean pinMemory;
     private final Generator generator;
-    private BatchIterator current;
+    /** Stops the workers of the latest epoch; not the iterator itself, so a dropped iterator stays collectable. */
+    private Runnable stopCurrent;
 
     private DataLoader(Builder b) {
         this.dataset = b.dataset;
@@ -79,12 +81,13 @@ public final class DataLoader implements Iterable<Batch> {
      * so a loop left with {@code break} leaves no threads behind once the next one starts.
      */
     @Override public synchronized BatchIterator iterator() {
-        if (current != null) current.close();
+        if (stopCurrent != null) stopCurrent.run();
         long epochSeed = generator.nextLong();
-        current = dataset != null
+        BatchIterator it = dataset != null
                 ? new BatchIterator(this, batchSampler.iterator(), null, epochSeed)
                 : new BatchIterator(this, null, iterable.iterator(), epochSeed);
-        return current;
+        stopCurrent = it.stopper();
+        return it;
     }
 
     /** Number of batches per epoch ({@code len(loader)}); a stream-style data set has none to give. */

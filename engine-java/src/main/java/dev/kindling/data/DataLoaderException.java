@@ -11,7 +11,6 @@ package dev.kindling.data;
  * }</pre>
  */
 public final class DataLoaderException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
     private final int index;
 
     /** {@code index} is the failing sample's index in the data set, or -1 when the whole batch failed. */

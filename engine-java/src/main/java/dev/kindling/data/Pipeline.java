@@ -1,8 +1,10 @@
 package dev.kindling.data;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,15 +25,17 @@ final class Pipeline implements Runnable {
     private static final long KEEP_ALIVE_SECONDS = 10;
 
     private final ThreadPoolExecutor executor;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Future<Batch>> inFlight = new ArrayDeque<>();
     final AtomicBoolean cancelled = new AtomicBoolean();
 
-    Pipeline(int threads) {
+    Pipeline(int workers) {
         int epoch = EPOCHS.incrementAndGet();
         AtomicInteger count = new AtomicInteger();
-        executor = new ThreadPoolExecutor(threads, threads, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        executor = new ThreadPoolExecutor(workers, workers, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, THREAD_PREFIX + epoch + "-" + count.getAndIncrement());
             t.setDaemon(true);
+            threads.add(t);
             return t;
         });
         executor.allowCoreThreadTimeOut(true);
@@ -72,8 +76,13 @@ final class Pipeline implements Runnable {
             }
             inFlight.clear();
         }
+        // join, not just awaitTermination: a terminated pool's threads may still be finishing their exit
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            for (Thread t : threads) {
+                long left = deadline - System.nanoTime();
+                if (left > 0 && t != Thread.currentThread()) TimeUnit.NANOSECONDS.timedJoin(t, left);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 public final class SequentialSampler implements Sampler {
     private final int n;
 
+    /** Indices {@code 0..n-1}. */
     public SequentialSampler(int n) {
         if (n < 0) throw new IllegalArgumentException("SequentialSampler: n must be >= 0, got " + n);
         this.n = n;

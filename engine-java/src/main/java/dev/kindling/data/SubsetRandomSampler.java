@@ -13,6 +13,7 @@ public final class SubsetRandomSampler implements Sampler {
     private final int[] indices;
     private final Generator generator;
 
+    /** A new permutation of {@code indices} per epoch, drawn from {@code generator}. */
     public SubsetRandomSampler(int[] indices, Generator generator) {
         if (generator == null) throw new IllegalArgumentException("SubsetRandomSampler: generator must not be null");
         this.indices = indices.clone();

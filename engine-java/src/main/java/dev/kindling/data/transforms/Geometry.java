@@ -109,7 +109,7 @@ final class Geometry {
             for (int y = 0; y < oh; y++) {
                 for (int xx = 0; xx < ow; xx++) {
                     double v = sample(ay, ax, y, xx, (r, col) -> src[(r * iw + col) * c + fc] & 0xFF);
-                    out[(y * ow + xx) * c + ch] = (byte) Math.max(0, Math.min(255, Math.round(v)));
+                    out[(y * ow + xx) * c + ch] = (byte) Math.max(0, Math.min(255, Math.rint(v)));
                 }
             }
         }

@@ -14,8 +14,8 @@ import java.util.function.Function;
  * <p>Images come in as {@link Image} (HWC unsigned bytes, what the data sets deliver). {@link #toTensor()}
  * turns one into a float tensor {@code [C, H, W]} in [0, 1]; {@link #normalize} works on such tensors. The
  * geometric transforms ({@link #randomHorizontalFlip}, {@link #randomCrop}, {@link #resize},
- * {@link #centerCrop}) take either an {@code Image} (and give an {@code Image}) or a tensor whose last two
- * dimensions are {@code H, W} (and give a tensor). Random choices come from {@link WorkerInfo#generator()},
+ * {@link #centerCrop}) are {@link ImageTransform}s: they take either an {@code Image} (and give an
+ * {@code Image}) or a tensor whose last two dimensions are {@code H, W} (and give a tensor). Random choices come from {@link WorkerInfo#generator()},
  * so a seeded {@code DataLoader} repeats them exactly.
  *
  * <pre>{@code
@@ -117,25 +117,25 @@ public final class Transforms {
     }
 
     /** {@code transforms.RandomHorizontalFlip}: mirrors left-right with probability {@code p}. */
-    public static <T> Transform<T, T> randomHorizontalFlip(double p) {
+    public static ImageTransform randomHorizontalFlip(double p) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("RandomHorizontalFlip: p must be in [0, 1], got " + p);
-        return named("RandomHorizontalFlip(p=" + p + ")", x -> {
+        return new ImageTransform("RandomHorizontalFlip(p=" + p + ")", x -> {
             Geometry.check("RandomHorizontalFlip", x);
             return WorkerInfo.generator().nextDouble() < p ? Geometry.hflip(x) : x;
         });
     }
 
     /** {@code transforms.RandomCrop(size)}: a random {@code size x size} window. */
-    public static <T> Transform<T, T> randomCrop(int size) { return randomCrop(size, size, 0); }
+    public static ImageTransform randomCrop(int size) { return randomCrop(size, size, 0); }
 
     /** {@code transforms.RandomCrop(size, padding)}: pads every side with {@code padding} zeros, then crops. */
-    public static <T> Transform<T, T> randomCrop(int size, int padding) { return randomCrop(size, size, padding); }
+    public static ImageTransform randomCrop(int size, int padding) { return randomCrop(size, size, padding); }
 
     /** {@code transforms.RandomCrop((height, width), padding)}. */
-    public static <T> Transform<T, T> randomCrop(int height, int width, int padding) {
+    public static ImageTransform randomCrop(int height, int width, int padding) {
         Geometry.checkSize("RandomCrop", height, width);
         if (padding < 0) throw new IllegalArgumentException("RandomCrop: padding must be >= 0, got " + padding);
-        return named("RandomCrop(size=(" + height + ", " + width + "), padding=" + padding + ")", x -> {
+        return new ImageTransform("RandomCrop(size=(" + height + ", " + width + "), padding=" + padding + ")", x -> {
             int[] hw = Geometry.check("RandomCrop", x);
             int h = hw[0] + 2 * padding, w = hw[1] + 2 * padding;
             if (h < height || w < width) {
@@ -149,12 +149,12 @@ public final class Transforms {
     }
 
     /** {@code transforms.CenterCrop(size)}: a central square, padded with zeros if the image is smaller. */
-    public static <T> Transform<T, T> centerCrop(int size) { return centerCrop(size, size); }
+    public static ImageTransform centerCrop(int size) { return centerCrop(size, size); }
 
     /** {@code transforms.CenterCrop((height, width))}. */
-    public static <T> Transform<T, T> centerCrop(int height, int width) {
+    public static ImageTransform centerCrop(int height, int width) {
         Geometry.checkSize("CenterCrop", height, width);
-        return named("CenterCrop(size=(" + height + ", " + width + "))", x -> {
+        return new ImageTransform("CenterCrop(size=(" + height + ", " + width + "))", x -> {
             int[] hw = Geometry.check("CenterCrop", x);
             return Geometry.crop(x, centre(hw[0], height), centre(hw[1], width), height, width);
         });
@@ -169,9 +169,9 @@ public final class Transforms {
      * {@code transforms.Resize(size)}: the smaller edge becomes {@code size}, keeping the aspect ratio;
      * bilinear, as {@code F.interpolate(mode="bilinear", align_corners=False)} (no antialiasing).
      */
-    public static <T> Transform<T, T> resize(int size) {
+    public static ImageTransform resize(int size) {
         Geometry.checkSize("Resize", size, size);
-        return named("Resize(size=" + size + ", interpolation=bilinear)", x -> {
+        return new ImageTransform("Resize(size=" + size + ", interpolation=bilinear)", x -> {
             int[] hw = Geometry.check("Resize", x);
             int h = hw[0], w = hw[1];
             if (h <= w) return Geometry.resize(x, size, (int) ((long) size * w / h));
@@ -180,9 +180,9 @@ public final class Transforms {
     }
 
     /** {@code transforms.Resize((height, width))}: bilinear to exactly that size. */
-    public static <T> Transform<T, T> resize(int height, int width) {
+    public static ImageTransform resize(int height, int width) {
         Geometry.checkSize("Resize", height, width);
-        return named("Resize(size=(" + height + ", " + width + "), interpolation=bilinear)", x -> {
+        return new ImageTransform("Resize(size=(" + height + ", " + width + "), interpolation=bilinear)", x -> {
             Geometry.check("Resize", x);
             return Geometry.resize(x, height, width);
         });
