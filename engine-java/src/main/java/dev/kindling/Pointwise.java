@@ -286,7 +286,14 @@ final class Pointwise {
             self.backend().copy(r.view(), self.view());
         }
         self.bumpVersion();
-        if (r.requiresGrad()) self.setGradFn((Node) r.gradFn());
+        if (r.gradFn() != null) {
+            self.setGradFn((Node) r.gradFn());
+        } else if (GradMode.isEnabled() && self.requiresGrad()) {
+            // the new values do not depend on the old ones (copy_ of a constant): cut the history with a zero
+            // gradient, otherwise backward would still flow into the overwritten values' graph
+            self.setGradFn((Node) Autograd.record("CopyBackwards", r, src,
+                    (g, n) -> new Tensor[]{Tensor.zerosLike(g)}).gradFn());
+        }
         return self;
     }
 
@@ -334,7 +341,11 @@ final class Pointwise {
 
     static Tensor fill_(Tensor self, double value) {
         checkWritable("fill_", self);
-        if (Autograd.needsGrad(self)) return inPlace(self, t -> Tensor.fullLike(t, value));
+        if (Autograd.needsGrad(self)) {
+            // the filled values do not depend on the old ones: a zero gradient, as PyTorch's FillBackward0
+            return inPlace(self, t -> Autograd.record(value == 0 ? "ZeroBackward0" : "FillBackward0",
+                    Tensor.fullLike(t, value), t, (g, n) -> new Tensor[]{Tensor.zerosLike(g)}));
+        }
         if (self.numel() > 0) {
             if (self.dtype().isIntegral() && value == Math.rint(value)) self.backend().fillLong(self.view(), (long) value);
             else self.backend().fill(self.view(), value);

@@ -636,7 +636,7 @@ public class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- reductions
 
-    public final Tensor sum() { return Reduce.sum(this, Shapes.allDims(dim()), false); }
+    public final Tensor sum() { return Reduce.sum(this, Reduce.ALL, false); }
 
     public final Tensor sum(int dim) { return Reduce.sum(this, new int[]{dim}, false); }
 
@@ -644,7 +644,7 @@ public class Tensor implements AutoCloseable {
 
     public final Tensor sum(int[] dims, boolean keepdim) { return Reduce.sum(this, dims, keepdim); }
 
-    public final Tensor mean() { return Reduce.mean(this, Shapes.allDims(dim()), false); }
+    public final Tensor mean() { return Reduce.mean(this, Reduce.ALL, false); }
 
     public final Tensor mean(int dim) { return Reduce.mean(this, new int[]{dim}, false); }
 
@@ -652,7 +652,7 @@ public class Tensor implements AutoCloseable {
 
     public final Tensor mean(int[] dims, boolean keepdim) { return Reduce.mean(this, dims, keepdim); }
 
-    public final Tensor prod() { return Reduce.prod(this, Shapes.allDims(dim()), false); }
+    public final Tensor prod() { return Reduce.prod(this, Reduce.ALL, false); }
 
     public final Tensor prod(int dim, boolean keepdim) { return Reduce.prod(this, new int[]{dim}, keepdim); }
 
