@@ -90,7 +90,8 @@ final class Pointwise {
             case DIV -> Autograd.record("DivBackward0", out, new Tensor[]{ac, bc},
                     (g, n) -> new Tensor[]{n[0] ? g.div(bc) : null, n[1] ? g.neg().mul(ac).div(bc.mul(bc)) : null}, ac, bc);
             case POW -> Autograd.record("PowBackward1", out, new Tensor[]{ac, bc}, (g, n) -> new Tensor[]{
-                    n[0] ? g.mul(bc).mul(ac.pow(bc.sub(1))) : null,
+                    // 0 where the exponent is 0, as PyTorch, rather than 0 * 0^-1 = NaN at a == 0
+                    n[0] ? Tensor.where(bc.eq(0), 0.0, g.mul(bc).mul(ac.pow(bc.sub(1)))) : null,
                     // d/db a^b = a^b log a, defined as 0 where a == 0 and b >= 0 (PyTorch's convention)
                     n[1] ? Tensor.where(ac.eq(0).logicalAnd(bc.ge(0)), 0.0, g.mul(ac.pow(bc)).mul(ac.log())) : null}, ac, bc);
             case MAXIMUM, MINIMUM -> {
@@ -236,7 +237,12 @@ final class Pointwise {
             throw new IllegalArgumentException("masked_fill: mask of shape " + Arrays.toString(mask.shapeInternal())
                     + " cannot be broadcast to the tensor's shape " + Arrays.toString(x.shapeInternal()));
         }
-        return where(mask, Factory.full(new int[0], value, x.dtype(), x.device()), x);
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            out = where(mask, Factory.full(new int[0], value, x.dtype(), x.device()), x);
+        }
+        // its own node so that users see PyTorch's MaskedFillBackward0 rather than WhereBackward0
+        return Autograd.record("MaskedFillBackward0", out, x, (g, n) -> new Tensor[]{g.maskedFill(mask, 0)});
     }
 
     static Tensor cast(Tensor t, DType target) {

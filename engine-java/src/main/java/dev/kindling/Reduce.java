@@ -210,15 +210,44 @@ final class Reduce {
     }
 
     static Tensor var(Tensor x, int[] dims0, boolean unbiased, boolean keepdim) {
+        return spread(x, dims0, unbiased, keepdim, false);
+    }
+
+    static Tensor std(Tensor x, int[] dims0, boolean unbiased, boolean keepdim) {
+        return spread(x, dims0, unbiased, keepdim, true);
+    }
+
+    /**
+     * var and std as primitives (VarBackward0, StdBackward0): d var = 2 (x - mean) / (N - correction), and
+     * d std = d var / (2 std), taken as 0 where std is 0 like PyTorch (sqrt(var) composed would give NaN).
+     */
+    private static Tensor spread(Tensor x, int[] dims0, boolean unbiased, boolean keepdim, boolean std) {
+        String op = std ? "std" : "var";
         if (!x.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("var: expected a floating point tensor, got " + x.dtype());
+            throw new IllegalArgumentException(op + ": expected a floating point tensor, got " + x.dtype());
         }
-        int[] dims = dims("var", dims0, x.dim());
+        int[] dims = dims(op, dims0, x.dim());
         if (dims0.length == 0 && x.dim() > 0) dims = Shapes.allDims(x.dim());
         long count = 1;
         for (int d : dims) count *= x.shapeInternal()[d];
-        Tensor centered = x.sub(x.mean(dims, true));
-        return centered.square().sum(dims, keepdim).div((double) Math.max(0, count - (unbiased ? 1 : 0)));
+        double denom = Math.max(0, count - (unbiased ? 1 : 0));
+        int[] in = x.shape(), d = dims;
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            Tensor centered = x.sub(x.mean(dims, true));
+            Tensor v = centered.square().sum(dims, keepdim).div(denom);
+            out = std ? v.sqrt() : v;
+        }
+        return Autograd.record(std ? "StdBackward0" : "VarBackward0", out, x, (g, n) -> {
+            Tensor gv = g;
+            if (std) {
+                Tensor zero = out.eq(0);
+                // divide by a safe value so that double backward does not meet 0 * inf in the unused branch
+                gv = Tensor.where(zero, 0.0, g.div(Tensor.where(zero, 1.0, out).mul(2)));
+            }
+            Tensor gk = expandBack(gv, in, d, keepdim);
+            return new Tensor[]{gk.mul(x.sub(x.mean(d, true))).mul(2 / denom)};
+        }, x, out);
     }
 
     static Tensor logsumexp(Tensor x, int dim0, boolean keepdim) {
@@ -277,11 +306,30 @@ final class Reduce {
 
     static Tensor norm(Tensor x, double p) {
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
-        if (p == 2) return xf.square().sum().sqrt();
-        if (p == 1) return xf.abs().sum();
-        if (p == Double.POSITIVE_INFINITY) return xf.abs().max();
-        if (p == Double.NEGATIVE_INFINITY) return xf.abs().min();
-        if (p == 0) return xf.ne(0).sum().to(xf.dtype());
-        return xf.abs().pow(p).sum().pow(1.0 / p);
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            if (p == 2) out = xf.square().sum().sqrt();
+            else if (p == 1) out = xf.abs().sum();
+            else if (p == Double.POSITIVE_INFINITY) out = xf.abs().max();
+            else if (p == Double.NEGATIVE_INFINITY) out = xf.abs().min();
+            else if (p == 0) out = xf.ne(0).sum().to(xf.dtype());
+            else out = xf.abs().pow(p).sum().pow(1.0 / p);
+        }
+        // one node, as PyTorch's NormBackward1, so that a zero vector gets a zero gradient instead of NaN
+        return Autograd.record("NormBackward1", out, xf, (g, n) -> new Tensor[]{normBackward(g, xf, out, p)}, xf, out);
+    }
+
+    private static Tensor normBackward(Tensor g, Tensor x, Tensor norm, double p) {
+        if (p == 0) return null;    // PyTorch leaves the gradient undefined
+        if (p == 1) return g.mul(x.sign());
+        if (Double.isInfinite(p)) {
+            // the elements at the extreme share the gradient evenly, as amax does
+            Tensor mask = x.abs().eq(norm).to(g.dtype());
+            return g.mul(x.sign()).mul(mask).div(mask.sum());
+        }
+        Tensor zero = norm.eq(0);
+        Tensor safe = Tensor.where(zero, 1.0, norm);
+        Tensor scale = p == 2 ? x.div(safe) : x.mul(x.abs().pow(p - 2)).div(safe.pow(p - 1));
+        return Tensor.where(zero, 0.0, g.mul(scale));
     }
 }

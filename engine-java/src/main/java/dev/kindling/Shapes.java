@@ -332,19 +332,30 @@ final class Shapes {
             exp[2 * i + 1] = si;
             out[i] = repeats[i] * si;
         }
-        return t.reshape(unsq).expand(exp).contiguous().reshape(out);
+        Tensor r;
+        try (var noGrad = GradMode.set(false)) {
+            r = t.reshape(unsq).expand(exp).contiguous().reshape(out);
+        }
+        // PyTorch's RepeatBackward0: the tiles' gradients summed, read as [r0, s0, r1, s1, ...]
+        int[] tiles = new int[n];
+        for (int i = 0; i < n; i++) tiles[i] = 2 * i;
+        return Autograd.record("RepeatBackward0", r, t, (g, k) -> new Tensor[]{g.reshape(exp).sum(tiles, false).reshape(s)});
     }
 
     static Tensor flip(Tensor t, int[] dims) {
         Tensor r = t;
-        for (int d0 : dims) {
-            int d = dim("flip", d0, t.dim());
-            int n = t.shapeInternal()[d];
-            long[] idx = new long[n];
-            for (int i = 0; i < n; i++) idx[i] = n - 1 - i;
-            r = r.indexSelect(d, Factory.fromArray(idx, new int[]{n}));
+        try (var off = GradMode.set(false)) {
+            for (int d0 : dims) {
+                int d = dim("flip", d0, t.dim());
+                int n = t.shapeInternal()[d];
+                long[] idx = new long[n];
+                for (int i = 0; i < n; i++) idx[i] = n - 1 - i;
+                r = r.indexSelect(d, Factory.fromArray(idx, new int[]{n}));
+            }
+            if (r == t) r = t.clone();
         }
-        return r == t ? t.clone() : r;
+        // flipping is its own inverse (PyTorch's FlipBackward0)
+        return Autograd.record("FlipBackward0", r, t, (g, n) -> new Tensor[]{g.flip(dims)});
     }
 
     static Tensor cat(List<Tensor> tensors, int dim) {
@@ -414,7 +425,13 @@ final class Shapes {
             }
             parts.add(t.unsqueeze(d));
         }
-        return cat(parts, d);
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            out = cat(parts, d);
+        }
+        // its own node so that users see PyTorch's StackBackward0: each input gets its slice back
+        return Autograd.record("StackBackward0", out, tensors.toArray(new Tensor[0]),
+                (g, n) -> g.unbind(d).toArray(new Tensor[0]));
     }
 
     static List<Tensor> split(Tensor t, int size, int dim) {

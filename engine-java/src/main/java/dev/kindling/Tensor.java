@@ -696,11 +696,13 @@ public class Tensor implements AutoCloseable {
 
     public final Tensor var(int[] dims, boolean unbiased, boolean keepdim) { return Reduce.var(this, dims, unbiased, keepdim); }
 
-    public final Tensor std() { return var().sqrt(); }
+    public final Tensor std() { return Reduce.std(this, Shapes.allDims(dim()), true, false); }
 
-    public final Tensor std(boolean unbiased) { return var(unbiased).sqrt(); }
+    public final Tensor std(boolean unbiased) { return Reduce.std(this, Shapes.allDims(dim()), unbiased, false); }
 
-    public final Tensor std(int dim, boolean unbiased, boolean keepdim) { return var(dim, unbiased, keepdim).sqrt(); }
+    public final Tensor std(int dim, boolean unbiased, boolean keepdim) { return Reduce.std(this, new int[]{dim}, unbiased, keepdim); }
+
+    public final Tensor std(int[] dims, boolean unbiased, boolean keepdim) { return Reduce.std(this, dims, unbiased, keepdim); }
 
     /** {@code log(sum(exp(x)))} along {@code dim}, computed without overflow. */
     public final Tensor logsumexp(int dim, boolean keepdim) { return Reduce.logsumexp(this, dim, keepdim); }
