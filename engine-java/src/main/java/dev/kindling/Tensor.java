@@ -940,7 +940,13 @@ public class Tensor implements AutoCloseable {
 
     /** Records {@code this} (a fresh alias) as a view of {@code base} with the given gradient formula. */
     final Tensor linkView(Tensor base, String name, UnaryOperator<Tensor> backward) {
-        return Autograd.record(name, this, base, (g, needs) -> new Tensor[]{backward.apply(g)});
+        Autograd.record(name, this, base, (g, needs) -> new Tensor[]{backward.apply(g)});
+        if (gradFn != null) {
+            // remembered so that using this view after an in-place change of its base is caught (Node.checkView)
+            gradFn.viewBase = base;
+            gradFn.viewBaseEdge = base.gradEdge();
+        }
+        return this;
     }
 
     static List<Tensor> listOf(Tensor... ts) { return new ArrayList<>(List.of(ts)); }

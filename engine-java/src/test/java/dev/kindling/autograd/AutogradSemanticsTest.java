@@ -251,6 +251,21 @@ class AutogradSemanticsTest {
     }
 
     @Test
+    void nodesThatSavedNothingCanRunAgain() {
+        Tensor w = Tensor.of(new double[][]{{1, 2}, {3, 4}}).requiresGrad(true);
+        Tensor wt = w.t();                 // taken once, used by every step (TBackward0 saves nothing)
+        for (int step = 0; step < 2; step++) {
+            Tensor x = Tensor.of(new double[][]{{1, 0}, {0, 1}});
+            x.matmul(wt).sum().backward();
+        }
+        assertValues(new double[]{2, 2, 2, 2}, w.grad().reshape(-1));
+        Tensor e = w.exp();                // ExpBackward0 saved its output: a second pass is refused
+        Tensor twice = e.sum();
+        twice.backward();
+        assertThrows(IllegalStateException.class, twice::backward);
+    }
+
+    @Test
     void gradOfSomethingThatDoesNotRequireGrad() {
         Tensor c = Tensor.of(1.0, 2.0);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.sum().backward());
@@ -284,6 +299,32 @@ class AutogradSemanticsTest {
         t.mul_(3);
         t.sum().backward();
         assertValues(new double[]{3, 3}, x.grad());
+    }
+
+    @Test
+    void aViewOfABaseChangedInPlaceIsRefusedRatherThanWrong() {
+        Tensor x = leaf(1, 2, 3);
+        Tensor a = x.mul(1);
+        Tensor v = a.slice(0, 0, 2);
+        Tensor vv = v.unsqueeze(0);
+        Tensor early = v.sum();            // used before the change: its gradient is still right
+        a.mul_(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> v.mul(3));
+        assertTrue(e.getMessage().contains("SliceBackward0") && e.getMessage().contains("MulBackward0"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> vv.sum(), "a view of the stale view is refused too");
+        assertThrows(IllegalStateException.class, () -> v.backward(Tensor.ones(new int[]{2}, DType.FLOAT64)));
+        early.backward(true);
+        assertValues(new double[]{1, 1, 0}, x.grad());
+        a.slice(0, 0, 2).sum().backward();  // a fresh view sees the new history
+        assertValues(new double[]{3, 3, 0}, x.grad());
+        try (var off = Kindling.noGrad()) {
+            a.mul_(0.5);                    // without recording nothing is rebased, as in PyTorch
+        }
+        Tensor w = a.slice(0, 1, 3);
+        try (var off = Kindling.noGrad()) {
+            a.add_(1);
+        }
+        w.sum();
     }
 
     @Test
