@@ -2,11 +2,13 @@ package dev.kindling;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Runs backward: collects the graph below the roots iteratively (no recursion, so long chains cannot
@@ -61,6 +63,9 @@ final class Engine {
                 captures.put(inputs[i].gradEdge(), i);
             }
         }
+        // Kindling.grad runs only the nodes through which a requested input is reached, as PyTorch does:
+        // the rest of the graph is neither computed nor freed (another backward may still need it)
+        Set<Node> execute = inputs == null ? null : leadingTo(captures.keySet(), dependencies, roots);
         try (var mode = GradMode.set(createGraph)) {
             for (int i = 0; i < roots.length; i++) {
                 accumulate(pending, roots[i].gradEdge(), rootGrads[i]);
@@ -78,6 +83,11 @@ final class Engine {
                     if (node.hooks != null) {
                         for (var hook : node.hooks) {
                             Tensor replaced = hook.apply(grad);
+                            if (replaced != null && !java.util.Arrays.equals(replaced.shape(), grad.shape())) {
+                                throw new IllegalStateException("hook: a hook on the gradient of " + node.name
+                                        + " returned shape " + java.util.Arrays.toString(replaced.shape())
+                                        + " but the gradient has shape " + java.util.Arrays.toString(grad.shape()));
+                            }
                             if (replaced != null) grad = replaced;
                         }
                     }
@@ -88,7 +98,7 @@ final class Engine {
                     }
                     if (node.isAccumulator()) {
                         if (inputs == null) ((Node.Accumulate) node).leaf.accumulateGrad(grad, createGraph);
-                    } else {
+                    } else if (execute == null || execute.contains(node)) {
                         Tensor[] grads = node.apply(grad);
                         done.add(node);
                         for (int i = 0; i < node.next.length; i++) {
@@ -118,6 +128,40 @@ final class Engine {
             }
         }
         return results;
+    }
+
+    /** The nodes from which one of {@code targets} can be reached (targets themselves only if so too). */
+    private static Set<Node> leadingTo(Set<Node> targets, Map<Node, Integer> dependencies, Tensor[] roots) {
+        // a topological order (consumers before producers), then a sweep from the producers back up
+        Map<Node, Integer> remaining = new IdentityHashMap<>(dependencies);
+        Deque<Node> queue = new ArrayDeque<>();
+        Set<Node> queued = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor r : roots) {
+            Node n = r.gradEdge();
+            if (remaining.get(n) == 0 && queued.add(n)) queue.add(n);
+        }
+        List<Node> order = new ArrayList<>();
+        while (!queue.isEmpty()) {
+            Node n = queue.poll();
+            order.add(n);
+            for (Node next : n.next) {
+                if (next == null) continue;
+                int d = remaining.get(next) - 1;
+                remaining.put(next, d);
+                if (d == 0) queue.add(next);
+            }
+        }
+        Set<Node> leading = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Node n = order.get(i);
+            for (Node next : n.next) {
+                if (next != null && (targets.contains(next) || leading.contains(next))) {
+                    leading.add(n);
+                    break;
+                }
+            }
+        }
+        return leading;
     }
 
     /** Sums a broadcast gradient back to the input's shape and dtype. */

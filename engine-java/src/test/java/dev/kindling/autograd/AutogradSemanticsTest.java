@@ -430,6 +430,25 @@ class AutogradSemanticsTest {
     }
 
     @Test
+    void gradRunsOnlyThePartOfTheGraphItNeeds() {
+        Tensor x = leaf(1, 2);
+        Tensor h = x.exp();                // ExpBackward0 saves its output
+        Tensor loss = h.mul(3).sum();
+        assertValues(new double[]{3, 3}, Kindling.grad(loss, List.of(h)).get(0));
+        // ExpBackward0 lies below h: it was neither run nor freed, so backward to x still works
+        h.sum().backward();
+        assertValues(Tensor.of(1.0, 2.0).exp().toDoubleArray(), x.grad());
+    }
+
+    @Test
+    void aHookMustKeepTheShape() {
+        Tensor x = leaf(1, 2);
+        x.registerHook(g -> g.sum());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> x.mul(2).sum().backward());
+        assertTrue(e.getMessage().contains("hook"), e.getMessage());
+    }
+
+    @Test
     void broadcastGradientsAreSummedBack() {
         Tensor b = leaf(1, 2, 3);
         Tensor m = Tensor.ones(new int[]{4, 3}, DType.FLOAT64);
