@@ -1,6 +1,7 @@
 """PyTorch counterpart of TapeBench.java: a chain of small elementwise ops with and without autograd.
 
 Run: OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/src/main/java/dev/kindling/bench/tape_bench.py [ops] [reps]
+Figures are medians in thread CPU time and in wall time, as in TapeBench.
 """
 import sys
 import time
@@ -8,7 +9,7 @@ import time
 import torch
 
 ops = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-reps = int(sys.argv[2]) if len(sys.argv) > 2 else 31
+reps = int(sys.argv[2]) if len(sys.argv) > 2 else 101
 torch.set_num_threads(2)
 torch.manual_seed(0)
 x = torch.randn(16, requires_grad=True)
@@ -23,32 +24,46 @@ def chain():
     return y
 
 
+def clock():
+    return time.thread_time(), time.perf_counter()
+
+
+def since(t0):
+    c, w = clock()
+    return c - t0[0], w - t0[1]
+
+
 def forward(grad):
     with torch.set_grad_enabled(grad):
-        t0 = time.perf_counter()
+        t0 = clock()
         chain()
-        return time.perf_counter() - t0
+        return since(t0)
 
 
 def backward():
     loss = chain().sum()
-    t0 = time.perf_counter()
+    t0 = clock()
     loss.backward()
-    t = time.perf_counter() - t0
+    t = since(t0)
     x.grad = None
     return t
 
 
-for _ in range(5):
+for _ in range(10):
     forward(False), forward(True), backward()
 off, on, back = [], [], []
 for _ in range(reps):
     off.append(forward(False))
     on.append(forward(True))
     back.append(backward())
-med = lambda v: sorted(v)[len(v) // 2]
-t_off, t_on, t_back = med(off), med(on), med(back)
-print(f"tape_bench.py (torch {torch.__version__}): chain of {ops} elementwise ops on a [16] float32 tensor, median of {reps}")
-print(f"  forward, no_grad            {t_off / ops * 1e6:8.1f} us/op  {ops / t_off:10.0f} ops/s")
-print(f"  forward, recording tape     {t_on / ops * 1e6:8.1f} us/op  {ops / t_on:10.0f} ops/s  (tape overhead {(t_on - t_off) / ops * 1e6:.1f} us/op)")
-print(f"  backward through the chain  {t_back / ops * 1e6:8.1f} us/op  {ops / t_back:10.0f} ops/s")
+
+
+def med(v, k):
+    return sorted(t[k] for t in v)[len(v) // 2]
+
+
+print(f"tape_bench.py (torch {torch.__version__}): chain of {ops} elementwise ops (mul, add) on a [16] float32 tensor, median of {reps}")
+print(f"  {'':28} {'cpu us/op':>14} {'wall us/op':>14} {'ops/s (cpu)':>14}")
+for name, v in (("forward, no_grad", off), ("forward, recording the tape", on), ("backward through the chain", back)):
+    print(f"  {name:28} {med(v, 0) / ops * 1e6:14.2f} {med(v, 1) / ops * 1e6:14.2f} {ops / med(v, 0):14.0f}")
+print(f"  tape overhead: {(med(on, 0) - med(off, 0)) / ops * 1e6:.2f} us/op cpu, {(med(on, 1) - med(off, 1)) / ops * 1e6:.2f} us/op wall")
