@@ -449,6 +449,44 @@ class AutogradSemanticsTest {
     }
 
     @Test
+    void mixedDtypesGiveEachInputAGradOfItsOwnDtype() {
+        Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
+        Tensor y = Tensor.of(3.0, 4.0).requiresGrad(true);
+        Tensor z = x.mul(y);
+        assertEquals(DType.FLOAT64, z.dtype());
+        z.sum().backward();
+        assertEquals(DType.FLOAT32, x.grad().dtype());
+        assertEquals(DType.FLOAT64, y.grad().dtype());
+        assertValues(new double[]{3, 4}, x.grad());
+        assertValues(new double[]{1, 2}, y.grad());
+        Tensor i = Tensor.of(2L, 3L);
+        Tensor w = Tensor.of(0.5f, 0.5f).requiresGrad(true);
+        w.mul(i).sum().backward();
+        assertValues(new double[]{2, 3}, w.grad());
+    }
+
+    @Test
+    void backwardWorksInsideNoGrad() {
+        Tensor x = leaf(1, 2);
+        Tensor loss = x.square().sum();
+        try (var off = Kindling.noGrad()) {
+            loss.backward();
+        }
+        assertValues(new double[]{2, 4}, x.grad());
+        assertFalse(x.grad().requiresGrad());
+    }
+
+    @Test
+    void gradOfSeveralOutputsWithGivenGradients() {
+        Tensor x = leaf(1, 2);
+        Tensor a = x.mul(2), b = x.square();
+        List<Tensor> g = Kindling.grad(List.of(a, b), List.of(x),
+                List.of(Tensor.of(1.0, 1.0), Tensor.of(0.5, 2.0)), false, false, false);
+        assertValues(new double[]{3, 10}, g.get(0));
+        assertNull(x.grad());
+    }
+
+    @Test
     void broadcastGradientsAreSummedBack() {
         Tensor b = leaf(1, 2, 3);
         Tensor m = Tensor.ones(new int[]{4, 3}, DType.FLOAT64);
