@@ -53,14 +53,15 @@ final class Engine {
                 }
             }
         }
-        Map<Node, Integer> captures = new IdentityHashMap<>();
+        // a node may be asked for several times (Kindling.grad(y, List.of(x, x)))
+        Map<Node, List<Integer>> captures = new IdentityHashMap<>();
         Tensor[] results = inputs == null ? null : new Tensor[inputs.length];
         if (inputs != null) {
             for (int i = 0; i < inputs.length; i++) {
                 if (!inputs[i].requiresGrad()) {
                     throw new IllegalStateException("Kindling.grad: input " + i + " does not require grad");
                 }
-                captures.put(inputs[i].gradEdge(), i);
+                captures.computeIfAbsent(inputs[i].gradEdge(), k -> new ArrayList<>()).add(i);
             }
         }
         // Kindling.grad runs only the nodes through which a requested input is reached, as PyTorch does:
@@ -92,9 +93,9 @@ final class Engine {
                         }
                     }
                     if (node.retainGradOf != null) node.retainGradOf.accumulateGrad(grad, createGraph);
-                    Integer capture = captures.get(node);
+                    List<Integer> capture = captures.get(node);
                     if (capture != null) {
-                        results[capture] = grad;
+                        for (int i : capture) results[i] = grad;
                     }
                     if (node.isAccumulator()) {
                         if (inputs == null) ((Node.Accumulate) node).leaf.accumulateGrad(grad, createGraph);

@@ -484,6 +484,9 @@ class AutogradSemanticsTest {
                 List.of(Tensor.of(1.0, 1.0), Tensor.of(0.5, 2.0)), false, false, false);
         assertValues(new double[]{3, 10}, g.get(0));
         assertNull(x.grad());
+        List<Tensor> twice = Kindling.grad(List.of(x.square().sum()), List.of(x, x), null, false, false, false);
+        assertValues(new double[]{2, 4}, twice.get(0));
+        assertValues(new double[]{2, 4}, twice.get(1));
     }
 
     @Test
