@@ -192,14 +192,17 @@ final class Shapes {
         return t.alias(ns, st, off).linkView(t, "SelectBackward0", g -> sliceBackward(g.unsqueeze(d), s, d, i, 1, 1));
     }
 
-    static Tensor transpose(Tensor t, int dim0, int dim1) {
+    static Tensor transpose(Tensor t, int dim0, int dim1) { return transpose(t, dim0, dim1, "TransposeBackward0"); }
+
+    /** {@code name} lets {@code t()} record PyTorch's TBackward0, the name users see on {@code x @ w.t()}. */
+    static Tensor transpose(Tensor t, int dim0, int dim1, String name) {
         int n = t.dim();
-        if (n == 0) return t.alias(new int[0], new int[0], t.offset()).linkView(t, "TransposeBackward0", g -> g);
+        if (n == 0) return t.alias(new int[0], new int[0], t.offset()).linkView(t, name, g -> g);
         int a = dim("transpose", dim0, n), b = dim("transpose", dim1, n);
         int[] order = allDims(n);
         order[a] = b;
         order[b] = a;
-        return permuteChecked(t, order, "TransposeBackward0");
+        return permuteChecked(t, order, name);
     }
 
     static Tensor permute(Tensor t, int[] dims) {

@@ -702,6 +702,7 @@ public class Tensor implements AutoCloseable {
 
     public final Tensor std(int dim, boolean unbiased, boolean keepdim) { return Reduce.std(this, new int[]{dim}, unbiased, keepdim); }
 
+    /** Standard deviation over several dims ({@code torch.std(x, dims, unbiased, keepdim)}). */
     public final Tensor std(int[] dims, boolean unbiased, boolean keepdim) { return Reduce.std(this, dims, unbiased, keepdim); }
 
     /** {@code log(sum(exp(x)))} along {@code dim}, computed without overflow. */
@@ -745,7 +746,7 @@ public class Tensor implements AutoCloseable {
     /** Transpose of a tensor of at most 2 dimensions. */
     public final Tensor t() {
         if (dim() > 2) throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but got " + dim() + "-D " + java.util.Arrays.toString(shape));
-        return dim() < 2 ? this.alias(shape, strides, offset).linkView(this, "TBackward0", g -> g.t()) : transpose(0, 1);
+        return dim() < 2 ? this.alias(shape, strides, offset).linkView(this, "TBackward0", g -> g.t()) : Shapes.transpose(this, 0, 1, "TBackward0");
     }
 
     // ---------------------------------------------------------------- shapes and views

@@ -86,6 +86,18 @@ class AutogradSemanticsTest {
         assertEquals("AccumulateGrad", fn.nextFunctions().get(0).name());
         assertNull(fn.nextFunctions().get(1), "an input that needs no grad has no edge");
         assertTrue(y.toString().contains("grad_fn=<MulBackward0>"), y.toString());
+        // the names users meet most often, as PyTorch prints them
+        assertEquals("SumBackward0", x.sum().gradFn().name());
+        assertEquals("SumBackward1", x.sum(0).gradFn().name());
+        assertEquals("MeanBackward0", x.mean().gradFn().name());
+        assertEquals("MeanBackward1", x.mean(0).gradFn().name());
+        assertEquals("SoftmaxBackward0", x.softmax(0).gradFn().name());
+        assertEquals("LogSoftmaxBackward0", x.logSoftmax(0).gradFn().name());
+        assertEquals("DotBackward0", x.dot(c).gradFn().name());
+        assertEquals("MmBackward0", x.reshape(1, 2).matmul(c.reshape(2, 1)).gradFn().name());
+        assertEquals("TBackward0", x.reshape(1, 2).t().gradFn().name());
+        assertEquals("StdBackward0", x.std().gradFn().name());
+        assertEquals("MaxBackward0", x.max(0).values().gradFn().name());
         assertTrue(x.toString().contains("requires_grad=True"), x.toString());
         assertFalse(c.mul(c).requiresGrad());
         assertThrows(IllegalStateException.class, () -> y.requiresGrad(false));
