@@ -158,6 +158,22 @@ conv["where_nan_branch"] = grad_of(lambda a: torch.where(a > 0, a.sqrt(), torch.
 conv["sign_floor_round"] = grad_of(lambda a: a.sign() + a.floor() + a.round(), [-1.5, 0.0, 2.5])
 cases["conventions"] = conv
 
+# --- in-place changes through views: the base takes them, views taken before are rebased
+x = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
+a = x * 1
+v = a[:2]
+a.mul_(torch.tensor([2.0, 3.0, 4.0], dtype=torch.float64))
+v.sum().backward()
+stale = x.grad.clone()
+h = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
+out = torch.zeros(2, 3, dtype=torch.float64)
+column = out[:, 0]
+out[1] = 2 * h
+m = torch.tensor([[5.0, 5.0, 5.0], [1.0, 10.0, 100.0]], dtype=torch.float64)
+((out * m).sum() + (column * torch.tensor([5.0, 7.0], dtype=torch.float64)).sum()).backward()
+cases["inplace_views"] = {"stale_view_grad": t(stale), "buffer_grad": t(h.grad), "buffer": t(out),
+                          "buffer_grad_fn": type(out.grad_fn).__name__}
+
 with open(OUT, "w") as f:
     json.dump({"generator": "engine-java/src/test/python/gen_autograd_fixtures.py", "torch": torch.__version__,
                "cases": cases}, f, indent=1)

@@ -33,7 +33,7 @@ final class Engine {
                 throw new IllegalStateException("element " + i + " of tensors does not require grad and does not"
                         + " have a grad_fn");
             }
-            Node.checkView(r, null);
+            if (r.viewRoot != null) ViewInPlace.refresh(r, null);
             Node n = r.gradEdge();
             if (!dependencies.containsKey(n)) {
                 dependencies.put(n, 0);

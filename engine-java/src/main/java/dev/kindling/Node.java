@@ -21,9 +21,6 @@ class Node implements GradFn {
     final long sequence;
     List<UnaryOperator<Tensor>> hooks;
     Tensor retainGradOf;
-    /** For view ops: the base and the node that fed it when the view was taken (see {@link #checkView}). */
-    Tensor viewBase;
-    Node viewBaseEdge;
 
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
@@ -39,7 +36,6 @@ class Node implements GradFn {
         for (int i = 0; i < n; i++) {
             Tensor t = inputs[i];
             if (t != null && t.requiresGrad()) {
-                checkView(t, name);
                 next[i] = t.gradEdge();
                 needs[i] = true;
             }
@@ -51,24 +47,6 @@ class Node implements GradFn {
         this.saved = saved;
         this.savedVersions = new int[saved.length];
         for (int i = 0; i < saved.length; i++) savedVersions[i] = saved[i].version();
-    }
-
-    /**
-     * Refuses to record an op on a view whose base was modified in place (with grad recording) after the
-     * view was taken: the view's values changed but its history still describes the old ones, so its
-     * gradient would be silently wrong. PyTorch rebases such views; Kindling asks for a fresh view.
-     */
-    static void checkView(Tensor t, String usedBy) {
-        Node n = t.gradFn() instanceof Node node ? node : null;
-        while (n != null && n.viewBase != null) {
-            if (n.viewBase.gradEdge() != n.viewBaseEdge) {
-                throw new IllegalStateException("a view (" + n.name + ") of a tensor that was modified by an inplace"
-                        + " operation after the view was taken is used" + (usedBy == null ? "" : " by " + usedBy)
-                        + ": its values changed but its gradient would not. Take the view again after the inplace"
-                        + " operation, or use the out-of-place op.");
-            }
-            n = n.viewBase.gradFn() instanceof Node up ? up : null;
-        }
     }
 
     /** For leaves: a node without a formula that adds incoming gradients into {@code .grad}. */

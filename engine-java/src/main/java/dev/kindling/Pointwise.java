@@ -284,15 +284,17 @@ final class Pointwise {
             throw new IllegalArgumentException("in-place op: result type " + r.dtype() + " can't be cast to the desired"
                     + " output type " + self.dtype());
         }
-        if (r.requiresGrad() && self.isViewInternal()) {
-            throw new IllegalStateException("in-place op on a view: Kindling does not track in-place changes of views"
-                    + " that need gradients; use the out-of-place op (e.g. add instead of add_)");
-        }
+        // on a view, the history goes to the view's root (PyTorch's CopySlices), see ViewInPlace
+        boolean throughView = self.viewRoot != null && GradMode.isEnabled()
+                && (r.requiresGrad() || self.viewRoot.requiresGrad());
+        if (throughView) ViewInPlace.checkWritable(self);
         try (var off = GradMode.set(false)) {
             self.backend().copy(r.view(), self.view());
         }
         self.bumpVersion();
-        if (r.gradFn() != null) {
+        if (throughView) {
+            ViewInPlace.record(self, r);
+        } else if (r.gradFn() != null) {
             self.setGradFn((Node) r.gradFn());
         } else if (GradMode.isEnabled() && self.requiresGrad()) {
             // the new values do not depend on the old ones (copy_ of a constant): cut the history with a zero

@@ -46,6 +46,9 @@ public class Tensor implements AutoCloseable {
     private Node.Accumulate accumulator;
     private boolean retainsGrad;
     private boolean isView;
+    /** For views: the non-view tensor whose memory this one reads, and its grad_fn when this history was made. */
+    Tensor viewRoot;
+    GradFn rootFnAtView;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset, Version version, boolean isView) {
         storage.retain();
@@ -942,11 +945,10 @@ public class Tensor implements AutoCloseable {
     /** Records {@code this} (a fresh alias) as a view of {@code base} with the given gradient formula. */
     final Tensor linkView(Tensor base, String name, UnaryOperator<Tensor> backward) {
         Autograd.record(name, this, base, (g, needs) -> new Tensor[]{backward.apply(g)});
-        if (gradFn != null) {
-            // remembered so that using this view after an in-place change of its base is caught (Node.checkView)
-            gradFn.viewBase = base;
-            gradFn.viewBaseEdge = base.gradEdge();
-        }
+        // the root and its node as this history knows them: in-place changes through views and rebasing
+        // of stale views rely on them (ViewInPlace)
+        viewRoot = base.viewRoot != null ? base.viewRoot : base;
+        rootFnAtView = base.viewRoot != null ? base.rootFnAtView : base.gradFn();
         return this;
     }
 

@@ -312,6 +312,43 @@ class OpGradTest {
         row("fill_ and zero_", in -> x(in).mul(1).fill_(2).add(x(in).mul(1).zero_()).add(y(in)), () -> List.of(any(3), any(3)));
         row("maximum_", in -> x(in).mul(1).maximum_(y(in)), () -> List.of(any(3, 4), any(3, 4)));
 
+        // in-place ops through views: the root takes the change (CopySlices), stale views are rebased
+        row("view relu_", in -> {
+            Tensor a = x(in).mul(1);
+            a.view(12).relu_();
+            return a;
+        }, () -> List.of(away(3, 4)));
+        row("select copy_ into a zero buffer", in -> {
+            Tensor out = Tensor.zeros(new int[]{3, 4}, DType.FLOAT64);
+            out.select(0, 1).copy_(x(in));
+            out.select(1, 2).mul_(y(in));
+            return out;
+        }, () -> List.of(any(4), any(3)));
+        row("slice with step add_", in -> {
+            Tensor a = x(in).mul(2);
+            a.slice(1, 0, 4, 2).add_(y(in));
+            return a.exp();
+        }, () -> List.of(any(3, 4), any(3, 2)));
+        row("transposed select mul_", in -> {
+            Tensor a = x(in).mul(1);
+            a.t().select(0, 1).mul_(y(in));
+            return a;
+        }, () -> List.of(any(3, 4), any(3)));
+        row("stale view rebased", in -> {
+            Tensor a = x(in).mul(1);
+            Tensor v = a.slice(0, 0, 2);
+            a.mul_(y(in));
+            return v.mul(3);
+        }, () -> List.of(any(3, 4), any(4)));
+        row("stale view of a buffer mul_", in -> {
+            Tensor out = Tensor.zeros(new int[]{2, 3}, DType.FLOAT64);
+            Tensor column = out.select(1, 0);   // taken while out has no history
+            out.select(0, 1).copy_(x(in));
+            column.mul_(y(in));
+            return out;
+        }, () -> List.of(any(3), any(2)));
+        row("reduction result mul_", in -> x(in).sum(1).mul_(y(in)), () -> List.of(any(3, 4), any(3)));
+
         // composed: a small network layer
         row("linear + tanh + logSoftmax", in -> x(in).matmul(y(in).t()).add(in.get(2)).tanh().logSoftmax(1),
                 () -> List.of(any(2, 3), any(4, 3), any(4)));

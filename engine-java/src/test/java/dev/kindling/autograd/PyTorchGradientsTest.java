@@ -121,6 +121,27 @@ class PyTorchGradientsTest {
         assertClose(c.get("penalty_w_grad"), wp.grad(), F64_RTOL, F64_ATOL, "penalty d/dw");
     }
 
+    @Test
+    void inPlaceChangesThroughViews() {
+        JsonNode c = Fixture.get("inplace_views");
+        Tensor x = Tensor.of(1.0, 2.0, 3.0).requiresGrad(true);
+        Tensor a = x.mul(1);
+        Tensor v = a.slice(0, 0, 2);
+        a.mul_(Tensor.of(2.0, 3.0, 4.0));
+        v.sum().backward();
+        assertClose(c.get("stale_view_grad"), x.grad(), F64_RTOL, F64_ATOL, "view taken before a.mul_");
+
+        Tensor h = Tensor.of(1.0, 2.0, 3.0).requiresGrad(true);
+        Tensor out = Tensor.zeros(new int[]{2, 3}, DType.FLOAT64);
+        Tensor column = out.select(1, 0);
+        out.select(0, 1).copy_(h.mul(2));
+        // column was taken before out had a history: reading it now must see h (PyTorch rebases it)
+        out.mul(Tensor.of(new double[][]{{5, 5, 5}, {1, 10, 100}})).sum().add(column.mul(Tensor.of(5.0, 7.0)).sum()).backward();
+        assertClose(c.get("buffer"), out, F64_RTOL, F64_ATOL, "buffer");
+        assertClose(c.get("buffer_grad"), h.grad(), F64_RTOL, F64_ATOL, "buffer grad");
+        assertEquals(c.get("buffer_grad_fn").asText(), out.gradFn().name());
+    }
+
     // ------------------------------------------------------------------ PyTorch's choices at kinks and ties
 
     /** Runs {@code fn} on the case's inputs, backward with ones, and compares every input's gradient. */
