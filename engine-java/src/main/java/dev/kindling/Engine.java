@@ -185,7 +185,8 @@ final class Engine {
         }
         if (!finite) {
             throw new IllegalStateException("Function '" + node.name + "' returned nan or inf values in its "
-                    + ordinal(i) + " output (the gradient for its input " + i + ").");
+                    + ordinal(i) + " output (the gradient for its input " + i + ")."
+                    + (node.creation == null ? "" : " The cause shows the forward call that recorded it."), node.creation);
         }
     }
 

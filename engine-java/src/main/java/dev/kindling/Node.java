@@ -21,6 +21,8 @@ class Node implements GradFn {
     final long sequence;
     List<UnaryOperator<Tensor>> hooks;
     Tensor retainGradOf;
+    /** In anomaly mode, where the forward op was called (PyTorch prints that traceback too). */
+    final Throwable creation;
 
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
@@ -28,6 +30,7 @@ class Node implements GradFn {
         this.name = name;
         this.fn = fn;
         this.sequence = SEQUENCE.incrementAndGet();
+        this.creation = GradMode.anomalyEnabled() ? new Throwable("forward call that recorded " + name) : null;
         int n = inputs.length;
         next = new Node[n];
         inputShapes = new int[n][];
@@ -57,6 +60,7 @@ class Node implements GradFn {
         this.inputDTypes = new DType[0];
         this.needs = new boolean[0];
         this.sequence = SEQUENCE.incrementAndGet();
+        this.creation = null;
         this.saved = new Tensor[0];
         this.savedVersions = new int[0];
     }

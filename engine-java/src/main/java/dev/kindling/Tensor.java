@@ -116,6 +116,11 @@ public class Tensor implements AutoCloseable {
     }
 
     void setGradFn(Node node) {
+        // an in-place op gives this tensor a new node: a retained gradient follows it, as in PyTorch
+        if (retainsGrad && gradFn != null && gradFn.retainGradOf == this) {
+            gradFn.retainGradOf = null;
+            node.retainGradOf = this;
+        }
         this.gradFn = node;
         this.requiresGrad = true;
     }

@@ -71,6 +71,10 @@ class AutogradSemanticsTest {
         assertValues(new double[]{3, 6}, z.grad());
         assertTrue(z.retainsGrad());
         assertValues(new double[]{12, 24}, x.grad());
+        Tensor r = x.mul(1).retainGrad();
+        r.mul_(5);                         // the retained gradient is that of r's current value
+        r.mul(2).sum().backward();
+        assertValues(new double[]{2, 2}, r.grad());
     }
 
     @Test
@@ -424,6 +428,8 @@ class AutogradSemanticsTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> x.sqrt().sum().backward());
             assertTrue(e.getMessage().contains("SqrtBackward0"), e.getMessage());
             assertTrue(e.getMessage().contains("nan"), e.getMessage());
+            assertNotNull(e.getCause(), "the forward call is attached");
+            assertTrue(e.getCause().getStackTrace().length > 0);
             Tensor z = leaf(0, 1);
             IllegalStateException l = assertThrows(IllegalStateException.class, () -> z.log().sum().backward());
             assertTrue(l.getMessage().contains("LogBackward0"), l.getMessage());
