@@ -67,9 +67,12 @@ final class Engine {
         // Kindling.grad runs only the nodes through which a requested input is reached, as PyTorch does:
         // the rest of the graph is neither computed nor freed (another backward may still need it)
         Set<Node> execute = inputs == null ? null : leadingTo(captures.keySet(), dependencies, roots);
+        // pending gradients this engine created itself (sums, region buffers): only these may be added to in
+        // place; any other tensor may be shared with a formula's other outputs or belong to the caller
+        Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         try (var mode = GradMode.set(createGraph)) {
             for (int i = 0; i < roots.length; i++) {
-                accumulate(pending, roots[i].gradEdge(), rootGrads[i]);
+                accumulate(pending, owned, roots[i].gradEdge(), rootGrads[i], createGraph);
             }
             PriorityQueue<Node> ready = new PriorityQueue<>((a, b) -> Long.compare(b.sequence, a.sequence));
             for (Tensor r : roots) {
@@ -80,6 +83,7 @@ final class Engine {
             while (!ready.isEmpty()) {
                 Node node = ready.poll();
                 Tensor grad = pending.remove(node);
+                if (grad != null) owned.remove(grad);
                 if (grad != null) {
                     if (node.hooks != null) {
                         for (var hook : node.hooks) {
@@ -99,6 +103,10 @@ final class Engine {
                     }
                     if (node.isAccumulator()) {
                         if (inputs == null) ((Node.Accumulate) node).leaf.accumulateGrad(grad, createGraph);
+                    } else if (node.region != null && !createGraph && node.next[0] != null
+                            && (execute == null || execute.contains(node))) {
+                        if (GradMode.anomalyEnabled()) checkFinite(grad, node, 0);
+                        addIntoRegion(pending, owned, node, grad);
                     } else if (execute == null || execute.contains(node)) {
                         Tensor[] grads = node.apply(grad);
                         done.add(node);
@@ -107,7 +115,7 @@ final class Engine {
                             if (next == null || i >= grads.length || grads[i] == null) continue;
                             Tensor g = fit(grads[i], node, i);
                             if (GradMode.anomalyEnabled()) checkFinite(g, node, i);
-                            accumulate(pending, next, g);
+                            accumulate(pending, owned, next, g, createGraph);
                         }
                     }
                 }
@@ -173,9 +181,34 @@ final class Engine {
         return g;
     }
 
-    private static void accumulate(Map<Node, Tensor> pending, Node n, Tensor g) {
+    private static void accumulate(Map<Node, Tensor> pending, Set<Tensor> owned, Node n, Tensor g, boolean createGraph) {
         Tensor prev = pending.get(n);
-        pending.put(n, prev == null ? g : prev.add(g));
+        if (prev == null) {
+            pending.put(n, g);
+        } else if (!createGraph && owned.contains(prev)) {
+            prev.add_(g);
+        } else {
+            Tensor sum = prev.add(g);
+            pending.put(n, sum);
+            if (!createGraph) owned.add(sum);
+        }
+    }
+
+    /** A slice or select node's backward without padding: its gradient is added into its region of the input's. */
+    private static void addIntoRegion(Map<Node, Tensor> pending, Set<Tensor> owned, Node node, Tensor grad) {
+        Node next = node.next[0];
+        Tensor buf = pending.get(next);
+        if (buf == null || !owned.contains(buf)) {
+            Tensor fresh = Factory.full(node.inputShapes[0], 0, node.inputDTypes[0], grad.device());
+            if (buf != null) fresh.add_(buf);
+            pending.put(next, fresh);
+            owned.add(fresh);
+            buf = fresh;
+        }
+        Node.SliceRegion r = node.region;
+        if (r.length() == 0) return;
+        Tensor part = buf.slice(r.dim(), r.start(), r.start() + (r.length() - 1) * r.step() + 1, r.step());
+        part.add_(r.selected() ? grad.unsqueeze(r.dim()) : grad);
     }
 
     private static void checkFinite(Tensor g, Node node, int i) {

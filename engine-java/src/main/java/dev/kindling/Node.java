@@ -21,6 +21,14 @@ class Node implements GradFn {
     final long sequence;
     List<UnaryOperator<Tensor>> hooks;
     Tensor retainGradOf;
+    /**
+     * For slice and select nodes: where the output lies in the input, so that backward can add the
+     * gradient straight into that region of the input's gradient (see Engine) instead of padding it with
+     * zeros to the input's size; unbind over n steps then costs one pass over the input, not n.
+     */
+    record SliceRegion(int dim, int start, int length, int step, boolean selected) {}
+
+    SliceRegion region;
     /** In anomaly mode, where the forward op was called (PyTorch prints that traceback too). */
     final Throwable creation;
 

@@ -136,7 +136,9 @@ final class Shapes {
         st[d] = st[d] * step;
         int off = t.offset() + b * t.stridesInternal()[d];
         int fb = b;
-        return t.alias(ns, st, off).linkView(t, "SliceBackward0", g -> sliceBackward(g, s, d, fb, len, step));
+        Tensor v = t.alias(ns, st, off).linkView(t, "SliceBackward0", g -> sliceBackward(g, s, d, fb, len, step));
+        if (v.gradFn() instanceof Node n) n.region = new Node.SliceRegion(d, fb, len, step, false);
+        return v;
     }
 
     /** The gradient of a slice: the slice's gradient placed back among zeros, differentiably. */
@@ -189,7 +191,9 @@ final class Shapes {
             st[b++] = t.stridesInternal()[a];
         }
         int off = t.offset() + i * t.stridesInternal()[d];
-        return t.alias(ns, st, off).linkView(t, "SelectBackward0", g -> sliceBackward(g.unsqueeze(d), s, d, i, 1, 1));
+        Tensor v = t.alias(ns, st, off).linkView(t, "SelectBackward0", g -> sliceBackward(g.unsqueeze(d), s, d, i, 1, 1));
+        if (v.gradFn() instanceof Node n) n.region = new Node.SliceRegion(d, i, 1, 1, true);
+        return v;
     }
 
     static Tensor transpose(Tensor t, int dim0, int dim1) { return transpose(t, dim0, dim1, "TransposeBackward0"); }

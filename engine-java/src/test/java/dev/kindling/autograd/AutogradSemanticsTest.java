@@ -533,6 +533,27 @@ class AutogradSemanticsTest {
     }
 
     @Test
+    void sliceGradientsAddIntoTheirRegionWithoutTouchingSharedTensors() {
+        Tensor x = leaf(1, 2, 3, 4);
+        Tensor h = x.mul(1);
+        Tensor y = h.add(h.select(0, 0)).add(h.slice(0, 1, 4, 2).sum());
+        Tensor g = Tensor.of(1.0, 2.0, 3.0, 4.0);
+        y.backward(g);
+        assertValues(new double[]{1, 2, 3, 4}, g);             // the caller's gradient is not written to
+        assertValues(new double[]{11, 12, 3, 14}, x.grad());   // g + [sum g, 0, 0, 0] + [0, sum g, 0, sum g]
+
+        Tensor z = leaf(1, 2, 3, 4, 5, 6).reshape(3, 2);
+        Tensor loss = null;
+        int k = 1;
+        for (Tensor row : z.unbind(0)) {
+            Tensor part = row.mul((double) k++).sum();
+            loss = loss == null ? part : loss.add(part);
+        }
+        Tensor gz = Kindling.grad(loss, List.of(z)).get(0);
+        assertValues(new double[]{1, 1, 2, 2, 3, 3}, gz.reshape(-1));
+    }
+
+    @Test
     void broadcastGradientsAreSummedBack() {
         Tensor b = leaf(1, 2, 3);
         Tensor m = Tensor.ones(new int[]{4, 3}, DType.FLOAT64);
