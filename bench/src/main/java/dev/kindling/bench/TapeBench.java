@@ -56,6 +56,26 @@ public final class TapeBench {
         report("backward through the chain", back, ops);
         System.out.printf(Locale.ROOT, "  tape overhead: %.2f us/op cpu, %.2f us/op wall%n",
                 (median(on, true) - median(off, true)) / ops * 1e6, (median(on, false) - median(off, false)) / ops * 1e6);
+
+        // slices' gradients: backward of the sum of every step of x.unbind(0), as a sequence model does
+        Tensor seq = Tensor.randn(100, 64, 128).requiresGrad(true);
+        Time[] unbind = new Time[Math.max(5, reps / 10)];
+        for (int i = 0; i < 3; i++) unbindBackward(seq);
+        for (int r = 0; r < unbind.length; r++) unbind[r] = unbindBackward(seq);
+        System.out.printf(Locale.ROOT, "  backward of unbind(0) of a [100, 64, 128] tensor, every step used: %.2f ms cpu, %.2f ms wall%n",
+                median(unbind, true) * 1e3, median(unbind, false) * 1e3);
+    }
+
+    private static Time unbindBackward(Tensor seq) {
+        try (var s = Kindling.scope()) {
+            Tensor loss = null;
+            for (Tensor step : seq.unbind(0)) loss = loss == null ? step.sum() : loss.add(step.sum());
+            long c0 = THREADS.getCurrentThreadCpuTime(), w0 = System.nanoTime();
+            loss.backward();
+            long c1 = THREADS.getCurrentThreadCpuTime(), w1 = System.nanoTime();
+            seq.setGrad(null);
+            return new Time((c1 - c0) * 1e-9, (w1 - w0) * 1e-9);
+        }
     }
 
     private static void report(String what, Time[] t, int ops) {

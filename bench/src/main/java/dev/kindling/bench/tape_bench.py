@@ -67,3 +67,20 @@ print(f"  {'':28} {'cpu us/op':>14} {'wall us/op':>14} {'ops/s (cpu)':>14}")
 for name, v in (("forward, no_grad", off), ("forward, recording the tape", on), ("backward through the chain", back)):
     print(f"  {name:28} {med(v, 0) / ops * 1e6:14.2f} {med(v, 1) / ops * 1e6:14.2f} {ops / med(v, 0):14.0f}")
 print(f"  tape overhead: {(med(on, 0) - med(off, 0)) / ops * 1e6:.2f} us/op cpu, {(med(on, 1) - med(off, 1)) / ops * 1e6:.2f} us/op wall")
+
+seq = torch.randn(100, 64, 128, requires_grad=True)
+
+
+def unbind_backward():
+    loss = sum(step.sum() for step in seq.unbind(0))
+    t0 = clock()
+    loss.backward()
+    t = since(t0)
+    seq.grad = None
+    return t
+
+
+for _ in range(3):
+    unbind_backward()
+ub = [unbind_backward() for _ in range(max(5, reps // 10))]
+print(f"  backward of unbind(0) of a [100, 64, 128] tensor, every step used: {med(ub, 0) * 1e3:.2f} ms cpu, {med(ub, 1) * 1e3:.2f} ms wall")
