@@ -102,7 +102,13 @@ final class Engine {
                         for (int i : capture) results[i] = grad;
                     }
                     if (node.isAccumulator()) {
-                        if (inputs == null) ((Node.Accumulate) node).leaf.accumulateGrad(grad, createGraph);
+                        if (inputs == null) {
+                            Tensor leaf = ((Node.Accumulate) node).leaf;
+                            // two threads may backward into the same parameter (PyTorch locks here too)
+                            synchronized (leaf) {
+                                leaf.accumulateGrad(grad, createGraph);
+                            }
+                        }
                     } else if (node.region != null && !createGraph && node.next[0] != null
                             && (execute == null || execute.contains(node))) {
                         if (GradMode.anomalyEnabled()) checkFinite(grad, node, 0);

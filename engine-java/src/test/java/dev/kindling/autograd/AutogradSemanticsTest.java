@@ -175,6 +175,20 @@ class AutogradSemanticsTest {
         for (int k = 1; k <= 4; k++) assertValues(new double[]{2 * k}, leaves.get(k - 1).grad());
     }
 
+    @Test
+    void threadsBackwardIntoTheSameLeaf() throws Exception {
+        Tensor w = leaf(0, 0);
+        List<Thread> threads = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 50; i++) w.mul(1.0).sum().backward();
+            }));
+        }
+        for (Thread t : threads) t.start();
+        for (Thread t : threads) t.join();
+        assertValues(new double[]{200, 200}, w.grad());
+    }
+
     // ------------------------------------------------------------------ detach and data
 
     @Test
