@@ -10,6 +10,9 @@ final class Autograd {
      */
     static Tensor record(String name, Tensor out, Tensor[] inputs, Backward fn, Tensor... saved) {
         if (!GradMode.isEnabled()) return out;
+        for (Tensor t : inputs) {
+            if (t != null && t.viewRoot != null) ViewInPlace.refresh(t, name);
+        }
         boolean any = false;
         for (Tensor t : inputs) {
             if (t != null && t.requiresGrad()) {
@@ -29,7 +32,11 @@ final class Autograd {
 
     static boolean needsGrad(Tensor... inputs) {
         if (!GradMode.isEnabled()) return false;
-        for (Tensor t : inputs) if (t != null && t.requiresGrad()) return true;
+        for (Tensor t : inputs) {
+            // a view whose root got a history since it was taken must be rebased before it is asked
+            if (t != null && t.viewRoot != null) ViewInPlace.refresh(t, null);
+            if (t != null && t.requiresGrad()) return true;
+        }
         return false;
     }
 

@@ -154,8 +154,18 @@ final class Indexing {
         Tensor indices = Tensor.empty(DType.INT64, x.device(), new int[]{rows, len});
         if (rows > 0 && len > 0) values.backend().sort(flat.view(), descending, values.view(), indices.view());
         Tensor idx = indices.reshape(ms).transpose(dim, -1).contiguous();
-        // values through gather, so they carry the gradient
-        return new ValuesIndices(x.gather(dim, idx), idx);
+        return new ValuesIndices(picked("SortBackward0", x, dim, idx), idx);
+    }
+
+    /** The values at {@code idx} along {@code dim}, recorded under the op's own name (SortBackward0, TopkBackward0). */
+    private static Tensor picked(String name, Tensor x, int dim, Tensor idx) {
+        Tensor values;
+        try (var off = GradMode.set(false)) {
+            values = x.gather(dim, idx);
+        }
+        int[] in = x.shape();
+        return Autograd.record(name, values, x,
+                (g, n) -> new Tensor[]{Factory.full(in, 0, g.dtype(), g.device()).scatterAdd(dim, idx, g)});
     }
 
     static ValuesIndices topk(Tensor x, int k, int dim0, boolean largest, boolean sorted) {
@@ -166,6 +176,6 @@ final class Indexing {
         }
         if (x.dim() == 0) return sort(x, 0, largest);
         Tensor idx = sort(x.detach(), dim, largest).indices().narrow(dim, 0, k).contiguous();
-        return new ValuesIndices(x.gather(dim, idx), idx);
+        return new ValuesIndices(picked("TopkBackward0", x, dim, idx), idx);
     }
 }

@@ -77,7 +77,13 @@ final class LinAlg {
                     + "] and src [" + b.shapeInternal()[0] + "] to have the same number of elements");
         }
         checkPair("dot", a, b);
-        return mm(a.unsqueeze(0), b.unsqueeze(1)).reshape();
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            out = mm(a.unsqueeze(0), b.unsqueeze(1)).reshape();
+        }
+        // its own node so that users see PyTorch's DotBackward0 rather than the reshape of a matrix product
+        return Autograd.record("DotBackward0", out, new Tensor[]{a, b},
+                (g, need) -> new Tensor[]{need[0] ? b.mul(g) : null, need[1] ? a.mul(g) : null}, a, b);
     }
 
     static Tensor outer(Tensor a, Tensor b) {

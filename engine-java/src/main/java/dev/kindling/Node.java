@@ -21,6 +21,16 @@ class Node implements GradFn {
     final long sequence;
     List<UnaryOperator<Tensor>> hooks;
     Tensor retainGradOf;
+    /**
+     * For slice and select nodes: where the output lies in the input, so that backward can add the
+     * gradient straight into that region of the input's gradient (see Engine) instead of padding it with
+     * zeros to the input's size; unbind over n steps then costs one pass over the input, not n.
+     */
+    record SliceRegion(int dim, int start, int length, int step, boolean selected) {}
+
+    SliceRegion region;
+    /** In anomaly mode, where the forward op was called (PyTorch prints that traceback too). */
+    final Throwable creation;
 
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
@@ -28,6 +38,7 @@ class Node implements GradFn {
         this.name = name;
         this.fn = fn;
         this.sequence = SEQUENCE.incrementAndGet();
+        this.creation = GradMode.anomalyEnabled() ? new Throwable("forward call that recorded " + name) : null;
         int n = inputs.length;
         next = new Node[n];
         inputShapes = new int[n][];
@@ -57,6 +68,7 @@ class Node implements GradFn {
         this.inputDTypes = new DType[0];
         this.needs = new boolean[0];
         this.sequence = SEQUENCE.incrementAndGet();
+        this.creation = null;
         this.saved = new Tensor[0];
         this.savedVersions = new int[0];
     }
@@ -79,7 +91,13 @@ class Node implements GradFn {
         return fn.apply(grad, needs);
     }
 
+    /**
+     * Frees what backward saved. Like PyTorch, only a node that saved tensors refuses a second backward;
+     * one that saved none (add, views, cat) can run again, so a view taken once outside a training
+     * loop ({@code wt = w.t()}) still works in every iteration.
+     */
     void release() {
+        if (saved.length == 0) return;
         released = true;
         fn = null;
         saved = new Tensor[0];

@@ -91,7 +91,8 @@ final class Pointwise {
             case DIV -> Autograd.record("DivBackward0", out, new Tensor[]{ac, bc},
                     (g, n) -> new Tensor[]{n[0] ? g.div(bc) : null, n[1] ? g.neg().mul(ac).div(bc.mul(bc)) : null}, ac, bc);
             case POW -> Autograd.record("PowBackward1", out, new Tensor[]{ac, bc}, (g, n) -> new Tensor[]{
-                    n[0] ? g.mul(bc).mul(ac.pow(bc.sub(1))) : null,
+                    // 0 where the exponent is 0, as PyTorch, rather than 0 * 0^-1 = NaN at a == 0
+                    n[0] ? Tensor.where(bc.eq(0), 0.0, g.mul(bc).mul(ac.pow(bc.sub(1)))) : null,
                     // d/db a^b = a^b log a, defined as 0 where a == 0 and b >= 0 (PyTorch's convention)
                     n[1] ? Tensor.where(ac.eq(0).logicalAnd(bc.ge(0)), 0.0, g.mul(ac.pow(bc)).mul(ac.log())) : null}, ac, bc);
             case MAXIMUM, MINIMUM -> {
@@ -237,7 +238,12 @@ final class Pointwise {
             throw new IllegalArgumentException("masked_fill: mask of shape " + Arrays.toString(mask.shapeInternal())
                     + " cannot be broadcast to the tensor's shape " + Arrays.toString(x.shapeInternal()));
         }
-        return where(mask, Factory.full(new int[0], value, x.dtype(), x.device()), x);
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            out = where(mask, Factory.full(new int[0], value, x.dtype(), x.device()), x);
+        }
+        // its own node so that users see PyTorch's MaskedFillBackward0 rather than WhereBackward0
+        return Autograd.record("MaskedFillBackward0", out, x, (g, n) -> new Tensor[]{g.maskedFill(mask, 0)});
     }
 
     static Tensor cast(Tensor t, DType target) {
@@ -279,15 +285,24 @@ final class Pointwise {
             throw new IllegalArgumentException("in-place op: result type " + r.dtype() + " can't be cast to the desired"
                     + " output type " + self.dtype());
         }
-        if (r.requiresGrad() && self.isViewInternal()) {
-            throw new IllegalStateException("in-place op on a view: Kindling does not track in-place changes of views"
-                    + " that need gradients; use the out-of-place op (e.g. add instead of add_)");
-        }
+        // on a view, the history goes to the view's root (PyTorch's CopySlices), see ViewInPlace
+        boolean throughView = self.viewRoot != null && GradMode.isEnabled()
+                && (r.requiresGrad() || self.viewRoot.requiresGrad());
+        if (throughView) ViewInPlace.checkWritable(self);
         try (var off = GradMode.set(false)) {
             self.backend().copy(r.view(), self.view());
         }
         self.bumpVersion();
-        if (r.requiresGrad()) self.setGradFn((Node) r.gradFn());
+        if (throughView) {
+            ViewInPlace.record(self, r);
+        } else if (r.gradFn() != null) {
+            self.setGradFn((Node) r.gradFn());
+        } else if (GradMode.isEnabled() && self.requiresGrad()) {
+            // the new values do not depend on the old ones (copy_ of a constant): cut the history with a zero
+            // gradient, otherwise backward would still flow into the overwritten values' graph
+            self.setGradFn((Node) Autograd.record("CopyBackwards", r, src,
+                    (g, n) -> new Tensor[]{Tensor.zerosLike(g)}).gradFn());
+        }
         return self;
     }
 
@@ -387,7 +402,11 @@ final class Pointwise {
 
     static Tensor fill_(Tensor self, double value) {
         checkWritable("fill_", self);
-        if (Autograd.needsGrad(self)) return inPlace(self, t -> Tensor.fullLike(t, value));
+        if (Autograd.needsGrad(self)) {
+            // the filled values do not depend on the old ones: a zero gradient, as PyTorch's FillBackward0
+            return inPlace(self, t -> Autograd.record(value == 0 ? "ZeroBackward0" : "FillBackward0",
+                    Tensor.fullLike(t, value), t, (g, n) -> new Tensor[]{Tensor.zerosLike(g)}));
+        }
         if (self.numel() > 0) {
             if (self.dtype().isIntegral() && value == Math.rint(value)) self.backend().fillLong(self.view(), (long) value);
             else self.backend().fill(self.view(), value);

@@ -5,11 +5,20 @@ import dev.kindling.backend.ReduceOp;
 import java.util.Arrays;
 
 /**
- * Reductions. sum, prod, amax/amin and max/min along a dim are primitives with their gradients here; mean,
- * var, logsumexp, softmax and logSoftmax are compositions, so they need no gradient of their own.
+ * Reductions. sum, mean, prod, amax/amin, max/min along a dim, logsumexp, softmax and logSoftmax are
+ * primitives with their gradients here (mean and the last three so that users see PyTorch's node names and
+ * get formulas that read only the output); var and norm are compositions with no gradient of their own.
  */
 final class Reduce {
     private Reduce() {}
+
+    /**
+     * The dims of a full reduction written without dims ({@code x.sum()}): PyTorch names its node
+     * {@code SumBackward0}, and {@code SumBackward1} when dims are given; users see these names.
+     */
+    static final int[] ALL = new int[0];
+
+    private static String node(String base, int[] dims0) { return base + (dims0.length == 0 ? "Backward0" : "Backward1"); }
 
     /** Wrapped, de-duplicated, sorted dims. */
     static int[] dims(String op, int[] dims, int ndim) {
@@ -68,7 +77,7 @@ final class Reduce {
         DType outType = x.dtype().isIntegral() ? DType.INT64 : x.dtype();
         Tensor out = kernel(ReduceOp.SUM, x, dims, keepdim, outType);
         int[] in = x.shape(), d = dims;
-        return Autograd.record("SumBackward1", out, x, (g, n) -> new Tensor[]{expandBack(g, in, d, keepdim)});
+        return Autograd.record(node("Sum", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g, in, d, keepdim)});
     }
 
     static Tensor mean(Tensor x, int[] dims0, boolean keepdim) {
@@ -80,7 +89,14 @@ final class Reduce {
         if (dims0.length == 0 && x.dim() > 0) dims = Shapes.allDims(x.dim());
         long count = 1;
         for (int d : dims) count *= x.shapeInternal()[d];
-        return sum(x, dims, keepdim).div((double) count);
+        // a primitive rather than sum().div() so that users see PyTorch's MeanBackward0/1
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            out = sum(x, dims, keepdim).div((double) count);
+        }
+        int[] in = x.shape(), d = dims;
+        double c = count;
+        return Autograd.record(node("Mean", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g, in, d, keepdim).div(c)});
     }
 
     static Tensor prod(Tensor x, int[] dims0, boolean keepdim) {
@@ -89,17 +105,53 @@ final class Reduce {
         DType outType = x.dtype().isIntegral() ? DType.INT64 : x.dtype();
         Tensor out = kernel(ReduceOp.PROD, x, dims, keepdim, outType);
         int[] in = x.shape(), d = dims;
-        return Autograd.record("ProdBackward1", out, x, (g, n) -> {
-            // handles zeros exactly: a single zero gets the product of the others, more zeros give 0
+        return Autograd.record(node("Prod", dims0), out, x, (g, n) -> {
+            Tensor gk = keepdim ? g : g.reshape(keptShape(in, d));
             Tensor zero = x.eq(0);
+            Tensor zeros = zero.sum(d, true);
+            boolean severalZeros;
+            try (var off = GradMode.set(false)) {
+                severalZeros = zeros.gt(1).any().item() != 0;
+            }
+            // with two zeros in a slice the first derivative is 0 there but the second is not, so the
+            // shortcut below would break double backward: take the product of the others explicitly
+            if (severalZeros) return new Tensor[]{gk.mul(productOfOthers(x, d))};
+            // handles a single zero exactly: it gets the product of the others, every other element 0
             Tensor safe = Tensor.where(zero, 1.0, x);
             Tensor others = prod(safe, d, true);
-            Tensor zeros = zero.sum(d, true);
             Tensor outK = keepdim ? out : out.reshape(keptShape(in, d));
-            Tensor gk = keepdim ? g : g.reshape(keptShape(in, d));
             Tensor grad = Tensor.where(zero, Tensor.where(zeros.eq(1), others, 0.0), outK.div(safe));
             return new Tensor[]{gk.mul(grad)};
         }, x, out);
+    }
+
+    /**
+     * For each element, the product of the other elements of its slice over {@code dims}: the reduced dims
+     * are moved last and flattened to n, the slice is repeated n times with the diagonal set to 1, and
+     * multiplied out. O(n^2), so only used when zeros leave no cheaper exact formula.
+     */
+    private static Tensor productOfOthers(Tensor x, int[] dims) {
+        int nd = x.dim();
+        int[] order = new int[nd], inverse = new int[nd];
+        int k = 0;
+        boolean[] reduced = new boolean[nd];
+        for (int dd : dims) reduced[dd] = true;
+        for (int i = 0; i < nd; i++) if (!reduced[i]) order[k++] = i;
+        for (int dd : dims) order[k++] = dd;
+        for (int i = 0; i < nd; i++) inverse[order[i]] = i;
+        Tensor moved = x.permute(order);
+        int[] ms = moved.shape();
+        int n = 1;
+        for (int dd : dims) n *= x.shapeInternal()[dd];
+        int[] flat = Arrays.copyOf(ms, nd - dims.length + 1);
+        flat[flat.length - 1] = n;
+        Tensor rows = moved.reshape(flat).unsqueeze(-2);
+        int[] square = Arrays.copyOf(flat, flat.length + 1);
+        square[square.length - 2] = n;
+        square[square.length - 1] = n;
+        Tensor diagonal = Factory.eye(n, n).gt(0);
+        Tensor others = Tensor.where(diagonal, 1.0, rows.expand(square)).prod(-1, false);
+        return others.reshape(ms).permute(inverse);
     }
 
     static Tensor amax(Tensor x, int[] dims0, boolean keepdim, String op) { return extreme(x, dims0, keepdim, op, true); }
@@ -120,7 +172,9 @@ final class Reduce {
         }
         Tensor out = kernel(max ? ReduceOp.MAX : ReduceOp.MIN, x, dims, keepdim, x.dtype());
         int[] in = x.shape(), d = dims;
-        return Autograd.record(max ? "AmaxBackward0" : "AminBackward0", out, x, (g, n) -> {
+        // max() and min() without dims are MaxBackward1/MinBackward1 in PyTorch, with the same formula
+        String name = op.equals("amax") ? "AmaxBackward0" : op.equals("amin") ? "AminBackward0" : max ? "MaxBackward1" : "MinBackward1";
+        return Autograd.record(name, out, x, (g, n) -> {
             // ties share the gradient evenly, as in PyTorch
             Tensor outK = keepdim ? out : out.reshape(keptShape(in, d));
             Tensor mask = x.eq(outK).to(g.dtype());
@@ -156,15 +210,44 @@ final class Reduce {
     }
 
     static Tensor var(Tensor x, int[] dims0, boolean unbiased, boolean keepdim) {
+        return spread(x, dims0, unbiased, keepdim, false);
+    }
+
+    static Tensor std(Tensor x, int[] dims0, boolean unbiased, boolean keepdim) {
+        return spread(x, dims0, unbiased, keepdim, true);
+    }
+
+    /**
+     * var and std as primitives (VarBackward0, StdBackward0): d var = 2 (x - mean) / (N - correction), and
+     * d std = d var / (2 std), taken as 0 where std is 0 like PyTorch (sqrt(var) composed would give NaN).
+     */
+    private static Tensor spread(Tensor x, int[] dims0, boolean unbiased, boolean keepdim, boolean std) {
+        String op = std ? "std" : "var";
         if (!x.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException("var: expected a floating point tensor, got " + x.dtype());
+            throw new IllegalArgumentException(op + ": expected a floating point tensor, got " + x.dtype());
         }
-        int[] dims = dims("var", dims0, x.dim());
+        int[] dims = dims(op, dims0, x.dim());
         if (dims0.length == 0 && x.dim() > 0) dims = Shapes.allDims(x.dim());
         long count = 1;
         for (int d : dims) count *= x.shapeInternal()[d];
-        Tensor centered = x.sub(x.mean(dims, true));
-        return centered.square().sum(dims, keepdim).div((double) Math.max(0, count - (unbiased ? 1 : 0)));
+        double denom = Math.max(0, count - (unbiased ? 1 : 0));
+        int[] in = x.shape(), d = dims;
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            Tensor centered = x.sub(x.mean(dims, true));
+            Tensor v = centered.square().sum(dims, keepdim).div(denom);
+            out = std ? v.sqrt() : v;
+        }
+        return Autograd.record(std ? "StdBackward0" : "VarBackward0", out, x, (g, n) -> {
+            Tensor gv = g;
+            if (std) {
+                Tensor zero = out.eq(0);
+                // divide by a safe value so that double backward does not meet 0 * inf in the unused branch
+                gv = Tensor.where(zero, 0.0, g.div(Tensor.where(zero, 1.0, out).mul(2)));
+            }
+            Tensor gk = expandBack(gv, in, d, keepdim);
+            return new Tensor[]{gk.mul(x.sub(x.mean(d, true))).mul(2 / denom)};
+        }, x, out);
     }
 
     static Tensor logsumexp(Tensor x, int dim0, boolean keepdim) {
@@ -172,25 +255,47 @@ final class Reduce {
         int dim = Shapes.dim("logsumexp", dim0, xf.dim());
         if (xf.dim() == 0) return xf.clone();
         // subtract the max so exp() stays finite; detached because it cancels in the gradient
-        Tensor m = xf.amax(new int[]{dim}, true).detach();
-        m = Tensor.where(m.isinf(), 0.0, m);
-        Tensor r = xf.sub(m).exp().sum(dim, true).log().add(m);
-        return keepdim ? r : r.squeeze(dim);
+        Tensor r;
+        try (var off = GradMode.set(false)) {
+            Tensor m = xf.amax(new int[]{dim}, true);
+            m = Tensor.where(m.isinf(), 0.0, m);
+            r = xf.sub(m).exp().sum(dim, true).log().add(m);
+        }
+        Tensor out = keepdim ? r : r.squeeze(dim);
+        // one node, as PyTorch's LogsumexpBackward0: d/dx = exp(x - logsumexp(x))
+        return Autograd.record("LogsumexpBackward0", out, xf, (g, n) -> {
+            Tensor gk = keepdim ? g : g.unsqueeze(dim);
+            Tensor outK = keepdim ? out : out.unsqueeze(dim);
+            return new Tensor[]{gk.mul(xf.sub(outK).exp())};
+        }, xf, out);
     }
 
     static Tensor softmax(Tensor x, int dim0) {
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         if (xf.dim() == 0) return xf.exp().div(xf.exp());
         int dim = Shapes.dim("softmax", dim0, xf.dim());
-        Tensor e = xf.sub(xf.amax(new int[]{dim}, true).detach()).exp();
-        return e.div(e.sum(dim, true));
+        Tensor y;
+        try (var off = GradMode.set(false)) {
+            // subtract the max so exp() stays finite; it cancels in the result
+            Tensor e = xf.sub(xf.amax(new int[]{dim}, true)).exp();
+            y = e.div(e.sum(dim, true));
+        }
+        // a primitive (PyTorch's SoftmaxBackward0): dx = y * (g - sum(g * y)), from the output alone
+        return Autograd.record("SoftmaxBackward0", y, xf,
+                (g, n) -> new Tensor[]{y.mul(g.sub(g.mul(y).sum(dim, true)))}, y);
     }
 
     static Tensor logSoftmax(Tensor x, int dim0) {
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         if (xf.dim() == 0) return xf.sub(xf);
         int dim = Shapes.dim("log_softmax", dim0, xf.dim());
-        return xf.sub(logsumexp(xf, dim, true));
+        Tensor y;
+        try (var off = GradMode.set(false)) {
+            y = xf.sub(logsumexp(xf, dim, true));
+        }
+        // a primitive (PyTorch's LogSoftmaxBackward0): dx = g - exp(y) * sum(g), exp(y) <= 1 so it cannot overflow
+        return Autograd.record("LogSoftmaxBackward0", y, xf,
+                (g, n) -> new Tensor[]{g.sub(y.exp().mul(g.sum(dim, true)))}, y);
     }
 
     static Tensor logical(Tensor x, int[] dims0, boolean keepdim, boolean all) {
@@ -201,11 +306,30 @@ final class Reduce {
 
     static Tensor norm(Tensor x, double p) {
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
-        if (p == 2) return xf.square().sum().sqrt();
-        if (p == 1) return xf.abs().sum();
-        if (p == Double.POSITIVE_INFINITY) return xf.abs().max();
-        if (p == Double.NEGATIVE_INFINITY) return xf.abs().min();
-        if (p == 0) return xf.ne(0).sum().to(xf.dtype());
-        return xf.abs().pow(p).sum().pow(1.0 / p);
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            if (p == 2) out = xf.square().sum().sqrt();
+            else if (p == 1) out = xf.abs().sum();
+            else if (p == Double.POSITIVE_INFINITY) out = xf.abs().max();
+            else if (p == Double.NEGATIVE_INFINITY) out = xf.abs().min();
+            else if (p == 0) out = xf.ne(0).sum().to(xf.dtype());
+            else out = xf.abs().pow(p).sum().pow(1.0 / p);
+        }
+        // one node, as PyTorch's NormBackward1, so that a zero vector gets a zero gradient instead of NaN
+        return Autograd.record("NormBackward1", out, xf, (g, n) -> new Tensor[]{normBackward(g, xf, out, p)}, xf, out);
+    }
+
+    private static Tensor normBackward(Tensor g, Tensor x, Tensor norm, double p) {
+        if (p == 0) return null;    // PyTorch leaves the gradient undefined
+        if (p == 1) return g.mul(x.sign());
+        if (Double.isInfinite(p)) {
+            // the elements at the extreme share the gradient evenly, as amax does
+            Tensor mask = x.abs().eq(norm).to(g.dtype());
+            return g.mul(x.sign()).mul(mask).div(mask.sum());
+        }
+        Tensor zero = norm.eq(0);
+        Tensor safe = Tensor.where(zero, 1.0, norm);
+        Tensor scale = p == 2 ? x.div(safe) : x.mul(x.abs().pow(p - 2)).div(safe.pow(p - 1));
+        return Tensor.where(zero, 0.0, g.mul(scale));
     }
 }

@@ -136,7 +136,9 @@ final class Shapes {
         st[d] = st[d] * step;
         int off = t.offset() + b * t.stridesInternal()[d];
         int fb = b;
-        return t.alias(ns, st, off).linkView(t, "SliceBackward0", g -> sliceBackward(g, s, d, fb, len, step));
+        Tensor v = t.alias(ns, st, off).linkView(t, "SliceBackward0", g -> sliceBackward(g, s, d, fb, len, step));
+        if (v.gradFn() instanceof Node n) n.region = new Node.SliceRegion(d, fb, len, step, false);
+        return v;
     }
 
     /** The gradient of a slice: the slice's gradient placed back among zeros, differentiably. */
@@ -189,17 +191,22 @@ final class Shapes {
             st[b++] = t.stridesInternal()[a];
         }
         int off = t.offset() + i * t.stridesInternal()[d];
-        return t.alias(ns, st, off).linkView(t, "SelectBackward0", g -> sliceBackward(g.unsqueeze(d), s, d, i, 1, 1));
+        Tensor v = t.alias(ns, st, off).linkView(t, "SelectBackward0", g -> sliceBackward(g.unsqueeze(d), s, d, i, 1, 1));
+        if (v.gradFn() instanceof Node n) n.region = new Node.SliceRegion(d, i, 1, 1, true);
+        return v;
     }
 
-    static Tensor transpose(Tensor t, int dim0, int dim1) {
+    static Tensor transpose(Tensor t, int dim0, int dim1) { return transpose(t, dim0, dim1, "TransposeBackward0"); }
+
+    /** {@code name} lets {@code t()} record PyTorch's TBackward0, the name users see on {@code x @ w.t()}. */
+    static Tensor transpose(Tensor t, int dim0, int dim1, String name) {
         int n = t.dim();
-        if (n == 0) return t.alias(new int[0], new int[0], t.offset()).linkView(t, "TransposeBackward0", g -> g);
+        if (n == 0) return t.alias(new int[0], new int[0], t.offset()).linkView(t, name, g -> g);
         int a = dim("transpose", dim0, n), b = dim("transpose", dim1, n);
         int[] order = allDims(n);
         order[a] = b;
         order[b] = a;
-        return permuteChecked(t, order, "TransposeBackward0");
+        return permuteChecked(t, order, name);
     }
 
     static Tensor permute(Tensor t, int[] dims) {
@@ -332,19 +339,30 @@ final class Shapes {
             exp[2 * i + 1] = si;
             out[i] = repeats[i] * si;
         }
-        return t.reshape(unsq).expand(exp).contiguous().reshape(out);
+        Tensor r;
+        try (var noGrad = GradMode.set(false)) {
+            r = t.reshape(unsq).expand(exp).contiguous().reshape(out);
+        }
+        // PyTorch's RepeatBackward0: the tiles' gradients summed, read as [r0, s0, r1, s1, ...]
+        int[] tiles = new int[n];
+        for (int i = 0; i < n; i++) tiles[i] = 2 * i;
+        return Autograd.record("RepeatBackward0", r, t, (g, k) -> new Tensor[]{g.reshape(exp).sum(tiles, false).reshape(s)});
     }
 
     static Tensor flip(Tensor t, int[] dims) {
         Tensor r = t;
-        for (int d0 : dims) {
-            int d = dim("flip", d0, t.dim());
-            int n = t.shapeInternal()[d];
-            long[] idx = new long[n];
-            for (int i = 0; i < n; i++) idx[i] = n - 1 - i;
-            r = r.indexSelect(d, Factory.fromArray(idx, new int[]{n}));
+        try (var off = GradMode.set(false)) {
+            for (int d0 : dims) {
+                int d = dim("flip", d0, t.dim());
+                int n = t.shapeInternal()[d];
+                long[] idx = new long[n];
+                for (int i = 0; i < n; i++) idx[i] = n - 1 - i;
+                r = r.indexSelect(d, Factory.fromArray(idx, new int[]{n}));
+            }
+            if (r == t) r = t.clone();
         }
-        return r == t ? t.clone() : r;
+        // flipping is its own inverse (PyTorch's FlipBackward0)
+        return Autograd.record("FlipBackward0", r, t, (g, n) -> new Tensor[]{g.flip(dims)});
     }
 
     static Tensor cat(List<Tensor> tensors, int dim) {
@@ -414,7 +432,13 @@ final class Shapes {
             }
             parts.add(t.unsqueeze(d));
         }
-        return cat(parts, d);
+        Tensor out;
+        try (var off = GradMode.set(false)) {
+            out = cat(parts, d);
+        }
+        // its own node so that users see PyTorch's StackBackward0: each input gets its slice back
+        return Autograd.record("StackBackward0", out, tensors.toArray(new Tensor[0]),
+                (g, n) -> g.unbind(d).toArray(new Tensor[0]));
     }
 
     static List<Tensor> split(Tensor t, int size, int dim) {

@@ -49,6 +49,9 @@ public class Tensor implements AutoCloseable {
     private Node.Accumulate accumulator;
     private boolean retainsGrad;
     private boolean isView;
+    /** For views: the non-view tensor whose memory this one reads, and its grad_fn when this history was made. */
+    Tensor viewRoot;
+    GradFn rootFnAtView;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset, Version version, boolean isView) {
         storage.retain();
@@ -116,6 +119,11 @@ public class Tensor implements AutoCloseable {
     }
 
     void setGradFn(Node node) {
+        // an in-place op gives this tensor a new node: a retained gradient follows it, as in PyTorch
+        if (retainsGrad && gradFn != null && gradFn.retainGradOf == this) {
+            gradFn.retainGradOf = null;
+            node.retainGradOf = this;
+        }
         this.gradFn = node;
         this.requiresGrad = true;
     }
@@ -662,7 +670,7 @@ public class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- reductions
 
-    public final Tensor sum() { return Reduce.sum(this, Shapes.allDims(dim()), false); }
+    public final Tensor sum() { return Reduce.sum(this, Reduce.ALL, false); }
 
     public final Tensor sum(int dim) { return Reduce.sum(this, new int[]{dim}, false); }
 
@@ -670,7 +678,7 @@ public class Tensor implements AutoCloseable {
 
     public final Tensor sum(int[] dims, boolean keepdim) { return Reduce.sum(this, dims, keepdim); }
 
-    public final Tensor mean() { return Reduce.mean(this, Shapes.allDims(dim()), false); }
+    public final Tensor mean() { return Reduce.mean(this, Reduce.ALL, false); }
 
     public final Tensor mean(int dim) { return Reduce.mean(this, new int[]{dim}, false); }
 
@@ -678,7 +686,7 @@ public class Tensor implements AutoCloseable {
 
     public final Tensor mean(int[] dims, boolean keepdim) { return Reduce.mean(this, dims, keepdim); }
 
-    public final Tensor prod() { return Reduce.prod(this, Shapes.allDims(dim()), false); }
+    public final Tensor prod() { return Reduce.prod(this, Reduce.ALL, false); }
 
     public final Tensor prod(int dim, boolean keepdim) { return Reduce.prod(this, new int[]{dim}, keepdim); }
 
@@ -722,11 +730,14 @@ public class Tensor implements AutoCloseable {
 
     public final Tensor var(int[] dims, boolean unbiased, boolean keepdim) { return Reduce.var(this, dims, unbiased, keepdim); }
 
-    public final Tensor std() { return var().sqrt(); }
+    public final Tensor std() { return Reduce.std(this, Shapes.allDims(dim()), true, false); }
 
-    public final Tensor std(boolean unbiased) { return var(unbiased).sqrt(); }
+    public final Tensor std(boolean unbiased) { return Reduce.std(this, Shapes.allDims(dim()), unbiased, false); }
 
-    public final Tensor std(int dim, boolean unbiased, boolean keepdim) { return var(dim, unbiased, keepdim).sqrt(); }
+    public final Tensor std(int dim, boolean unbiased, boolean keepdim) { return Reduce.std(this, new int[]{dim}, unbiased, keepdim); }
+
+    /** Standard deviation over several dims ({@code torch.std(x, dims, unbiased, keepdim)}). */
+    public final Tensor std(int[] dims, boolean unbiased, boolean keepdim) { return Reduce.std(this, dims, unbiased, keepdim); }
 
     /** {@code log(sum(exp(x)))} along {@code dim}, computed without overflow. */
     public final Tensor logsumexp(int dim, boolean keepdim) { return Reduce.logsumexp(this, dim, keepdim); }
@@ -769,7 +780,7 @@ public class Tensor implements AutoCloseable {
     /** Transpose of a tensor of at most 2 dimensions. */
     public final Tensor t() {
         if (dim() > 2) throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but got " + dim() + "-D " + java.util.Arrays.toString(shape));
-        return dim() < 2 ? this.alias(shape, strides, offset).linkView(this, "TBackward0", g -> g.t()) : transpose(0, 1);
+        return dim() < 2 ? this.alias(shape, strides, offset).linkView(this, "TBackward0", g -> g.t()) : Shapes.transpose(this, 0, 1, "TBackward0");
     }
 
     // ---------------------------------------------------------------- shapes and views
@@ -1007,7 +1018,12 @@ public class Tensor implements AutoCloseable {
 
     /** Records {@code this} (a fresh alias) as a view of {@code base} with the given gradient formula. */
     final Tensor linkView(Tensor base, String name, UnaryOperator<Tensor> backward) {
-        return Autograd.record(name, this, base, (g, needs) -> new Tensor[]{backward.apply(g)});
+        Autograd.record(name, this, base, (g, needs) -> new Tensor[]{backward.apply(g)});
+        // the root and its node as this history knows them: in-place changes through views and rebasing
+        // of stale views rely on them (ViewInPlace)
+        viewRoot = base.viewRoot != null ? base.viewRoot : base;
+        rootFnAtView = base.viewRoot != null ? base.rootFnAtView : base.gradFn();
+        return this;
     }
 
     static List<Tensor> listOf(Tensor... ts) { return new ArrayList<>(List.of(ts)); }
