@@ -34,7 +34,9 @@ final class CachingAllocator {
     CachingAllocator() {
         for (int i = 0; i < CLASSES; i++) free[i] = new ConcurrentLinkedDeque<>();
         long heap = Runtime.getRuntime().maxMemory();
-        long dflt = Math.max(256L << 20, Math.min(heap / 2, 2L << 30));
+        // small enough that unclosed tensors are collected long before they matter, large enough that a
+        // normal training step never triggers a collection; raised automatically when memory is really in use
+        long dflt = Math.max(128L << 20, Math.min(heap / 4, 512L << 20));
         initialBudget = Long.getLong("kindling.memoryBudget", dflt);
         softBudget = initialBudget;
         maxPooledBytes = Long.getLong("kindling.maxPooledBytes", initialBudget / 2);
