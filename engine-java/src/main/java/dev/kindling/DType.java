@@ -36,7 +36,7 @@ public enum DType {
     public String torchName() { return torchName; }
 
     /**
-     * PyTorch's promotion of two tensor dtypes: the higher category wins (bool < integer < float) and,
+     * PyTorch's promotion of two tensor dtypes: the higher category wins (bool {@literal <} integer {@literal <} float) and,
      * inside a category, the wider type. {@code promote(INT64, FLOAT32) == FLOAT32}.
      */
     public static DType promote(DType a, DType b) {

@@ -10,20 +10,25 @@ import dev.kindling.memory.MemoryStats;
  * new backend needs no backward kernels.
  */
 public interface Backend {
+    /** The device this backend computes on, e.g. {@code Device.CPU}. */
     Device device();
 
     /** Uninitialised memory for {@code bytes} bytes. */
     Buffer allocate(long bytes);
 
+    /** A snapshot of this backend's allocator: live, peak and pooled bytes ({@code Kindling.memoryStats()}). */
     MemoryStats memoryStats();
 
+    /** Starts measuring {@code peakLiveBytes} again from the current live bytes. */
     void resetPeakMemory();
 
     /** Returns pooled memory to the operating system or driver. */
     void emptyCache();
 
+    /** Sizes the pool that kernels split large loops over ({@code Kindling.setNumThreads}). */
     void setNumThreads(int threads);
 
+    /** The number of threads kernels use. */
     int numThreads();
 
     /** {@code dst = src} elementwise, converting dtype; shapes are equal (src may have stride-0 dims). */
@@ -110,6 +115,7 @@ public interface Backend {
     /** True when the native BLAS is in use (false means the Java fallback). */
     boolean nativeBlas();
 
+    /** The common dtype of {@code a} and {@code b}, or an error naming {@code op} when they differ. */
     static DType checkSame(View a, View b, String op) {
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtypes " + a.dtype() + " and " + b.dtype() + " differ");

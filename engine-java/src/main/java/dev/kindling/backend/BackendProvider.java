@@ -4,6 +4,7 @@ import dev.kindling.Device;
 
 /** Service interface through which optional backends (CUDA) register themselves. */
 public interface BackendProvider {
+    /** The device type this provider serves, e.g. {@code Device.Type.CUDA}. */
     Device.Type type();
 
     /** False when, for example, no driver or GPU is present. */
@@ -12,5 +13,6 @@ public interface BackendProvider {
     /** Why {@link #available()} is false, for the error message. */
     String unavailableReason();
 
+    /** A backend for {@code device}; called only when {@link #available()} is true. */
     Backend create(Device device);
 }

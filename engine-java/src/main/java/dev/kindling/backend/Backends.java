@@ -17,8 +17,10 @@ public final class Backends {
 
     private Backends() {}
 
+    /** The built-in CPU backend. */
     public static Backend cpu() { return CPU; }
 
+    /** The backend for {@code device}, or an error saying why none is usable (e.g. no CUDA backend installed). */
     public static Backend of(Device device) {
         if (device.isCpu()) return CPU;
         return OTHERS.computeIfAbsent(device, d -> {

@@ -7,12 +7,14 @@ import dev.kindling.DType;
  * stride 0. Kernels never allocate tensors; the ops layer hands them views with matching shapes.
  */
 public record View(Buffer buffer, DType dtype, int[] shape, int[] strides, int offset) {
+    /** Number of elements: the product of {@code shape}. */
     public long numel() {
         long n = 1;
         for (int s : shape) n *= s;
         return n;
     }
 
+    /** Number of dimensions. */
     public int dim() { return shape.length; }
 
     /** True when the elements are laid out row-major without gaps. */

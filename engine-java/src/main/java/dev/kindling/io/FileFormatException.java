@@ -14,11 +14,13 @@ import java.nio.file.Path;
 public class FileFormatException extends RuntimeException {
     private final transient Path file;
 
+    /** A problem with {@code file}; the message starts with the file's path. */
     public FileFormatException(Path file, String problem) {
         super(file + ": " + problem);
         this.file = file;
     }
 
+    /** A problem with {@code file} caused by {@code cause} (e.g. an I/O or JSON error). */
     public FileFormatException(Path file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
         this.file = file;

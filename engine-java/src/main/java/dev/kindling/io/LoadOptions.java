@@ -29,8 +29,10 @@ public final class LoadOptions {
     /** The same options, loading onto {@code device}. */
     public LoadOptions device(Device device) { return new LoadOptions(mmap, Objects.requireNonNull(device, "device")); }
 
+    /** True when tensors are read through a memory map of the file. */
     public boolean isMmap() { return mmap; }
 
+    /** The device the loaded tensors are placed on. */
     public Device device() { return device; }
 
     @Override public String toString() { return "LoadOptions(mmap=" + mmap + ", device=" + device + ")"; }

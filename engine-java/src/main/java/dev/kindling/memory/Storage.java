@@ -23,6 +23,7 @@ public final class Storage {
     private final Cleaner.Cleanable cleanable;
     private int refs;
 
+    /** Wraps {@code buffer}; each tensor viewing it calls {@link #retain()}, and the Cleaner frees it if it becomes unreachable. */
     public Storage(Buffer buffer, Device device) {
         this.buffer = buffer;
         this.device = device;
@@ -39,10 +40,13 @@ public final class Storage {
         return buffer;
     }
 
+    /** The device the buffer lives on. */
     public Device device() { return device; }
 
+    /** Size of the buffer in bytes. */
     public long bytes() { return buffer.bytes(); }
 
+    /** True once the last reference was released and the buffer went back to its pool. */
     public synchronized boolean isReleased() { return refs < 0; }
 
     /** Adds a reference for one more tensor viewing this storage. */

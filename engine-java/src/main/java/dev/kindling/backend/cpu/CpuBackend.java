@@ -26,6 +26,7 @@ public final class CpuBackend implements Backend {
 
     private final CachingAllocator allocator = new CachingAllocator();
 
+    /** A CPU backend with its own allocator; the engine creates one, reached through {@code Backends.cpu()}. */
     public CpuBackend() {
         OpenBlas.setThreads(Parallel.threads());
     }
