@@ -2,6 +2,8 @@ package dev.kindling.docs;
 
 import dev.kindling.Kindling;
 import dev.kindling.Tensor;
+import dev.kindling.testing.GradCheck;
+import dev.kindling.DType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -74,5 +76,13 @@ class AutogradSnippetsTest {
         // endregion
         assertArrayEquals(new double[]{3, 12}, dy.get(0).toDoubleArray(), 1e-12);
         assertArrayEquals(new double[]{6, 12}, d2.toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void gradcheck() {
+        // region autograd-gradcheck
+        Tensor x = Tensor.randn(3, 4).to(DType.FLOAT64).requiresGrad(true);
+        GradCheck.gradcheck(in -> in.get(0).tanh().sum(1), List.of(x));
+        // endregion
     }
 }
