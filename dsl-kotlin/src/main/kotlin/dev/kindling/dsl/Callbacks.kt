@@ -19,7 +19,11 @@ object Callbacks {
     @JvmStatic @JvmOverloads
     fun progress(out: PrintStream = System.out, terminal: Boolean = System.console() != null): Callback = ProgressCallback(out, terminal)
 
-    /** Stops when [monitor] has not improved by more than [minDelta] for [patience] epochs (Keras's EarlyStopping). */
+    /**
+     * Stops when [monitor] has not improved by more than [minDelta] for [patience] epochs in a row (Keras's
+     * EarlyStopping: with patience 2, the second epoch without improvement is the last). With
+     * [restoreBestWeights] the model ends with the weights of its best epoch.
+     */
     @JvmStatic @JvmOverloads
     fun earlyStopping(monitor: String = "val_loss", patience: Int = 5, minDelta: Double = 0.0, mode: Mode = Mode.AUTO,
                       restoreBestWeights: Boolean = false): Callback =
@@ -79,7 +83,7 @@ private class EarlyStopping(
     private val monitor: String, private val patience: Int, private val minDelta: Double,
     private val mode: Mode, private val restoreBestWeights: Boolean,
 ) : Callback() {
-    init { require(patience >= 0) { "earlyStopping: patience must be >= 0, got $patience" } }
+    init { require(patience >= 1) { "earlyStopping: patience must be >= 1, got $patience" } }
     private var best = Double.NaN
     private var bestEpoch = -1
     private var wait = 0
@@ -92,7 +96,7 @@ private class EarlyStopping(
         if (improved(value, best, minDelta, maximize(mode, monitor, ctx))) {
             best = value; bestEpoch = ctx.epoch; wait = 0
             if (restoreBestWeights) bestState = snapshot(ctx)
-        } else if (++wait > patience) {
+        } else if (++wait >= patience) {
             ctx.stop("early stopping: $monitor did not improve for $patience epochs; best %.4f at epoch ${bestEpoch + 1}".format(java.util.Locale.ROOT, best))
         }
     }

@@ -7,23 +7,24 @@ import dev.kindling.nn.Module
 
 /** How [ensemblePredict] combines its members. */
 enum class EnsembleMode {
-    /** Mean of `softmax(output, dim = 1)`: class probabilities, as in the seed tutorial (default). */
-    SOFTMAX_MEAN,
-    /** Mean of the raw outputs (regression, or members that already output probabilities). */
-    OUTPUT_MEAN
+    /** Mean of the raw outputs, `torch.stack(preds).mean(dim=0)` as in the seed tutorial (default). */
+    OUTPUT_MEAN,
+    /** Mean of `softmax(output, dim = 1)`: class probabilities, for members that output logits. */
+    SOFTMAX_MEAN
 }
 
 /**
  * Averages the predictions of [models] on [x], in eval mode and without gradients; each model's
- * training flag is restored afterwards. With [EnsembleMode.SOFTMAX_MEAN] (default) the result is the mean
- * class probability `[N, C]`; take `argmax(1)` for labels.
+ * training flag is restored afterwards. By default ([EnsembleMode.OUTPUT_MEAN]) the outputs are averaged as
+ * the seed tutorial does; [EnsembleMode.SOFTMAX_MEAN] averages class probabilities `[N, C]` instead, which
+ * keeps one over-confident member from dominating. Take `argmax(1)` for labels either way.
  *
  * ```
- * val probs = ensemblePredict(listOf(m1, m2, m3), xTest); val labels = probs.argmax(1)
+ * val probs = ensemblePredict(listOf(m1, m2, m3), xTest, EnsembleMode.SOFTMAX_MEAN); val labels = probs.argmax(1)
  * ```
  */
 @JvmOverloads
-fun ensemblePredict(models: List<Module>, x: Tensor, mode: EnsembleMode = EnsembleMode.SOFTMAX_MEAN): Tensor {
+fun ensemblePredict(models: List<Module>, x: Tensor, mode: EnsembleMode = EnsembleMode.OUTPUT_MEAN): Tensor {
     require(models.isNotEmpty()) { "ensemblePredict: no models given" }
     return noGrad {
         scope {

@@ -36,7 +36,7 @@ object Training {
 
     /** See the top-level [dev.kindling.dsl.ensemblePredict]. */
     @JvmStatic @JvmOverloads
-    fun ensemblePredict(models: List<Module>, x: Tensor, mode: EnsembleMode = EnsembleMode.SOFTMAX_MEAN): Tensor =
+    fun ensemblePredict(models: List<Module>, x: Tensor, mode: EnsembleMode = EnsembleMode.OUTPUT_MEAN): Tensor =
         dev.kindling.dsl.ensemblePredict(models, x, mode)
 
     /** Options of one [fit] run; [fit] checks that an optimizer and a loss were given. */
