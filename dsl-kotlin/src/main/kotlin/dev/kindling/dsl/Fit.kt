@@ -101,9 +101,9 @@ private fun trainEpoch(ctx: TrainContext, loader: Iterable<Batch>, loss: Loss, m
             Kindling.scope().use {
                 val (x, y) = inputs(batch, device, "fit")
                 ctx.optimizer.zeroGrad()
-                val out = ctx.model.forward(x)
+                val out = at(ctx) { ctx.model.forward(x) }
                 if (b == 0 && ctx.epoch == 0) checkTarget(loss, out, y, "fit")
-                val l = loss.forward(out, y)
+                val l = at(ctx) { loss.forward(out, y) }
                 val value = l.item()
                 ctx.batchLoss = value
                 if (!value.isFinite() && nanPolicy != NanPolicy.IGNORE) {
@@ -113,9 +113,9 @@ private fun trainEpoch(ctx: TrainContext, loader: Iterable<Batch>, loss: Loss, m
                     ctx.stop(msg)
                     return if (seen == 0L) value else lossSum / seen
                 }
-                l.backward()
+                at(ctx) { l.backward() }
                 callbacks.forEach { it.afterBackward(ctx) }
-                ctx.optimizer.step()
+                at(ctx) { ctx.optimizer.step() }
                 val n = x.size(0).toLong()
                 lossSum += value * n
                 seen += n
@@ -209,6 +209,13 @@ fun predict(model: Module, x: Tensor): Tensor {
     model.eval()
     try { return noGrad { model.forward(x) } } finally { model.train(wasTraining) }
 }
+
+/** Runs [step], prefixing an engine error (shape, dtype) with the epoch and batch it happened in. */
+private inline fun <T> at(ctx: TrainContext, step: () -> T): T =
+    try { step() } catch (e: RuntimeException) {
+        if (e is TrainingException) throw e
+        throw TrainingException("fit: epoch ${ctx.epoch + 1}, batch ${ctx.batch + 1}: ${e.message}", e)
+    }
 
 private fun inputs(batch: Batch, device: Device?, who: String): Pair<Tensor, Tensor> {
     require(batch.size() >= 2) { "$who: a batch needs (input, target), got ${batch.size()} item(s): $batch" }

@@ -210,6 +210,11 @@ class FitSpec : StringSpec({
         val flat = listOf(Batch.of(data.xTrain[0 until 8], data.yTrain[0 until 8].to(DType.FLOAT32)))
         shouldThrow<IllegalArgumentException> { fit(reg, flat, 1, adam(reg.parameters()), MSELoss(), progress = false) }
             .message shouldContain "output [8, 1] and target [8] differ in shape"
+        val wrongWidth = sequential { linear(20, 2) }
+        val e = shouldThrow<TrainingException> { fit(wrongWidth, data.trainLoader(), 1, adam(wrongWidth.parameters()), CrossEntropyLoss(), progress = false) }
+        e.message shouldContain "fit: epoch 1, batch 1: "
+        e.message shouldContain "30"
+        (e.cause is IllegalArgumentException) shouldBe true
         shouldThrow<IllegalArgumentException> { fit(model, flat, 0, adam(model.parameters()), CrossEntropyLoss()) }
             .message shouldContain "epochs must be >= 1"
     }
