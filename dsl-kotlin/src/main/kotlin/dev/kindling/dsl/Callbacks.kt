@@ -11,7 +11,7 @@ import java.nio.file.Path
  * The built-in callbacks, callable from Kotlin and Java:
  * ```
  * callbacks = listOf(Callbacks.earlyStopping(patience = 10, restoreBestWeights = true),
- *                    Callbacks.modelCheckpoint(Path.of("best.ktns")), Callbacks.reduceLrOnPlateau(sched))
+ *                    Callbacks.modelCheckpoint(Path.of("best.safetensors")), Callbacks.reduceLrOnPlateau(sched))
  * ```
  */
 object Callbacks {

@@ -46,7 +46,7 @@ class TrainingJavaTest {
                 .callbacks(Callbacks.progress(new PrintStream(out, true), false),
                         Callbacks.reduceLrOnPlateau(plateau, "val_loss"),
                         Callbacks.earlyStopping("val_loss", 4, 0.0, Mode.AUTO, true),
-                        Callbacks.modelCheckpoint(dir.resolve("best.ktns")),
+                        Callbacks.modelCheckpoint(dir.resolve("best.safetensors")),
                         Callbacks.csvLogger(dir.resolve("history.csv")),
                         Callbacks.onEpochEnd(ctx -> epochsSeen.add(ctx.getEpoch())))
                 .fit();
@@ -55,7 +55,7 @@ class TrainingJavaTest {
         assertTrue(h.getKeys().containsAll(List.of("loss", "accuracy", "precision", "recall_0", "recall_1", "val_loss", "val_accuracy", "lr")),
                 h.getKeys().toString());
         assertTrue(out.toString().contains("Epoch  1/15 | 15/15 batches"), out.toString());
-        assertTrue(Files.exists(dir.resolve("best.ktns")));
+        assertTrue(Files.exists(dir.resolve("best.safetensors")));
         assertEquals(h.getEpochs() + 1, Files.readAllLines(dir.resolve("history.csv")).size());
 
         Map<String, Double> result = Training.evaluate(model, test, new CrossEntropyLoss(), List.of(Metrics.accuracy()));

@@ -106,31 +106,18 @@ class FitSpec : StringSpec({
         val dir = Files.createTempDirectory("ckpt")
         val model = net()
         val saved = mutableListOf<Int>()
-        val file = dir.resolve("best.ktns")
+        val file = dir.resolve("best.safetensors")
         var lastSaved: Map<String, dev.kindling.Tensor> = emptyMap()
-        val recorder = StateSaver { p, sd -> TensorFile.save(sd, p); saved.add(sd.size); lastSaved = sd.mapValues { Owned.copy(it.value) } }
+        val recorder = StateSaver { p, sd -> StateSaver.DEFAULT.save(p, sd); saved.add(sd.size); lastSaved = sd.mapValues { Owned.copy(it.value) } }
         val h = fit(model, data.trainLoader(), 4, adam(model.parameters(), lr = 1e-2), CrossEntropyLoss(),
             validation = data.testLoader(), callbacks = listOf(Callbacks.modelCheckpoint(file, saver = recorder)), progress = false)
         val improvements = h["val_loss"].fold(Double.NaN to 0) { (best, n), v -> if (best.isNaN() || v < best) v to n + 1 else best to n }.second
         saved.size shouldBe improvements
-        val loaded = TensorFile.load(file)
+        val loaded = dev.kindling.io.Safetensors.load(file)
         loaded.keys shouldBe model.stateDict().keys
         loaded.forEach { (k, v) -> v.equal(lastSaved[k]!!) shouldBe true }
         net().loadStateDict(loaded).missingKeys() shouldBe emptyList()
         loaded["0.weight"]!!.dtype() shouldBe DType.FLOAT32
-    }
-
-    "TensorFile keeps dtype, shape and exact values" {
-        val f = Files.createTempFile("t", ".ktns")
-        val sd = linkedMapOf("a" to randn(2, 3), "n" to tensorOf(7L), "d" to tensorOf(1.0 / 3, 2.0))
-        TensorFile.save(sd, f)
-        val back = TensorFile.load(f)
-        back.keys.toList() shouldBe listOf("a", "n", "d")
-        back["a"]!!.equal(sd["a"]!!) shouldBe true
-        back["n"]!!.dtype() shouldBe DType.INT64
-        back["d"]!!.toDoubleArray().toList() shouldBe listOf(1.0 / 3, 2.0)
-        Files.writeString(f, "nope")
-        shouldThrow<IllegalArgumentException> { TensorFile.load(f) }.message shouldContain "bad magic"
     }
 
     "schedulers step per epoch or per batch; ReduceLROnPlateau watches a monitored value" {
