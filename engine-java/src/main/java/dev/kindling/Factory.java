@@ -197,6 +197,7 @@ final class Factory {
         // like PyTorch, fill the second half from the end so the last value is exactly `end`
         int half = steps / 2;
         for (int i = 0; i < steps; i++) d[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
+        if (steps == 1) d[0] = (float) start; // torch.linspace(a, b, 1) is [a]
         return fromArray(d, new int[]{steps});
     }
 

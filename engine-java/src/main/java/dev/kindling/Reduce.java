@@ -190,7 +190,11 @@ final class Reduce {
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         if (xf.dim() == 0) return xf.sub(xf);
         int dim = Shapes.dim("log_softmax", dim0, xf.dim());
-        return xf.sub(logsumexp(xf, dim, true));
+        // (x - max) - log(sum(exp(x - max))): subtracting the max first keeps float32 precise for large
+        // inputs (x - logsumexp(x) loses the low bits when both are near 1000); detached, it cancels in the gradient
+        Tensor m = xf.amax(new int[]{dim}, true).detach();
+        Tensor shifted = xf.sub(Tensor.where(m.isinf(), 0.0, m));
+        return shifted.sub(shifted.exp().sum(dim, true).log());
     }
 
     static Tensor logical(Tensor x, int[] dims0, boolean keepdim, boolean all) {
