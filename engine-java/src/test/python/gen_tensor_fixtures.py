@@ -543,6 +543,15 @@ reprs = [
     repr_case("summarized-1d", torch.arange(2000.0)),
     repr_case("summarized-2d", torch.arange(40 * 50).reshape(40, 50).float() / 7),
     repr_case("negative-zero", torch.tensor([-0.0, 1.0])),
+    repr_case("zeros", torch.zeros(2, 2)),
+    repr_case("zero-and-sci", torch.tensor([0.0, 1e-6, 1.0])),
+    repr_case("rounding-float64", torch.tensor([0.12345, 2.00005, -1.99995, 1e-3], dtype=torch.float64)),
+    repr_case("ints-summarized", torch.arange(1500)),
+    repr_case("bools-summarized", torch.arange(1200).reshape(30, 40) % 3 == 0),
+    repr_case("wide-row-wraps", torch.arange(30.0) / 3),
+    repr_case("empty-int64", torch.zeros(0, dtype=torch.int64)),
+    repr_case("empty-float64-2d", torch.zeros(2, 0, dtype=torch.float64)),
+    repr_case("0d-requires-grad", torch.tensor(2.0, requires_grad=True)),
 ]
 
 os.makedirs(OUT_DIR, exist_ok=True)
