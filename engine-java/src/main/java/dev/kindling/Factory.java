@@ -62,6 +62,11 @@ final class Factory {
         for (int i = 0; i < n; i++) copyNested(java.lang.reflect.Array.get(arr, i), depth + 1, shape, flat, pos);
     }
 
+    /** {@link #full} for a public creation op, so a negative size names the op the user called. */
+    static Tensor full(String op, int[] shape, double value, DType dtype, Device device) {
+        return full(checkShape(op, shape), value, dtype, device);
+    }
+
     static Tensor full(int[] shape, double value, DType dtype, Device device) {
         Tensor t = Tensor.empty(dtype, device, shape);
         if (t.numel() > 0) {
@@ -201,7 +206,7 @@ final class Factory {
         return fromArray(d, new int[]{steps});
     }
 
-    private static int[] checkShape(String op, int[] shape) {
+    static int[] checkShape(String op, int[] shape) {
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException(op + ": negative dimension in shape " + Arrays.toString(shape));
         }
