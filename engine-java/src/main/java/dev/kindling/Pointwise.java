@@ -256,6 +256,15 @@ final class Pointwise {
     // ------------------------------------------------------------------ in place
 
     private static void checkWritable(String op, Tensor self) {
+        int[] sh = self.shapeInternal(), st = self.stridesInternal();
+        for (int d = 0; d < sh.length; d++) {
+            // an expanded dim maps many elements to one memory cell: the result would depend on write order
+            if (sh[d] > 1 && st[d] == 0) {
+                throw new IllegalArgumentException(op + ": unsupported operation: more than one element of the written-to"
+                        + " tensor (shape " + Arrays.toString(sh) + ", strides " + Arrays.toString(st) + ") refers to a"
+                        + " single memory location; clone() the tensor first");
+            }
+        }
         if (GradMode.isEnabled() && self.isLeaf() && self.requiresGrad()) {
             throw new IllegalStateException(op + ": a leaf Variable that requires grad is being used in an in-place"
                     + " operation; wrap it in Kindling.noGrad() or use its data()");
@@ -323,6 +332,7 @@ final class Pointwise {
 
     static Tensor unaryInPlace(UnaryOp op, Tensor self) {
         if (Autograd.needsGrad(self)) return inPlace(self, t -> unary(op, t));
+        checkWritable(name(op) + "_", self);
         if (self.dtype().isIntegral() && !keepsIntegral(op)) {
             throw new IllegalArgumentException(name(op) + "_: result type Float can't be cast to the desired output type " + self.dtype());
         }

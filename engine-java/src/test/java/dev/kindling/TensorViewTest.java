@@ -1,0 +1,144 @@
+package dev.kindling;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Views share storage (writes show through), reshape copies only when it must, creation and conversion. */
+class TensorViewTest {
+    @Test
+    void viewOpsShareStorageAndWritesShowThrough() {
+        Tensor x = Tensor.arange(0, 12).to(DType.FLOAT32).view(3, 4);
+        x.select(0, 1).fill_(-1);                       // x[1] = -1
+        x.slice(1, 0, 4, 2).mul_(10);                   // x[:, ::2] *= 10
+        x.t().select(0, 3).add_(100);                   // x[:, 3] += 100
+        x.narrow(0, 2, 1).squeeze(0).unsqueeze(1).sub_(Tensor.ones(4, 1)); // x[2] -= 1
+        assertArrayEquals(new float[]{0, 1, 20, 103, -10, -1, -10, 99, 79, 8, 99, 110}, x.toFloatArray());
+        assertEquals(4, x.transpose(0, 1).storageOffset() + 4);
+        assertArrayEquals(new int[]{1, 4}, x.t().stride());
+    }
+
+    @Test
+    void copyIntoANonContiguousView() {
+        Tensor x = Tensor.zeros(2, 3);
+        x.t().copy_(Tensor.of(new float[][]{{1, 4}, {2, 5}, {3, 6}}));
+        assertArrayEquals(new float[]{1, 2, 3, 4, 5, 6}, x.toFloatArray());
+        x.slice(1, 1, 3).copy_(Tensor.of(7f, 8f)); // broadcast source
+        assertArrayEquals(new float[]{1, 7, 8, 4, 7, 8}, x.toFloatArray());
+    }
+
+    @Test
+    void reshapeCopiesOnlyWhenItMust() {
+        Tensor x = Tensor.randn(4, 6);
+        Tensor r = x.reshape(2, 12);
+        r.fill_(1);
+        assertEquals(24.0, x.sum().item(), 1e-6, "reshape of contiguous data is a view");
+        Tensor t = x.t();
+        assertFalse(t.isContiguous());
+        Tensor c = t.reshape(24);
+        c.fill_(0);
+        assertEquals(24.0, x.sum().item(), 1e-6, "reshape of transposed data copies");
+        assertSame(x, x.contiguous());
+        assertNotSame(t, t.contiguous());
+        assertTrue(t.contiguous().isContiguous());
+        // a view across a size-1 dim or of a sliced-but-contiguous row still works without copying
+        Tensor row = x.slice(0, 1, 2);
+        row.view(6).fill_(3);
+        assertEquals(18.0 + 18.0, x.sum().item(), 1e-6);
+    }
+
+    @Test
+    void splitChunkUnbindAreViews() {
+        Tensor x = Tensor.zeros(4, 2);
+        List<Tensor> parts = x.split(3, 0);
+        assertEquals(2, parts.size());
+        parts.get(1).fill_(5);
+        x.chunk(2, 1).get(0).add_(1);
+        x.unbind(0).get(0).add_(1);
+        assertArrayEquals(new float[]{2, 1, 1, 0, 1, 0, 6, 5}, x.toFloatArray());
+    }
+
+    @Test
+    void inPlaceOnAnExpandedTensorThrows() {
+        Tensor x = Tensor.ones(3, 1).expand(3, 4);
+        var e = assertThrows(IllegalArgumentException.class, () -> x.add_(1));
+        assertTrue(e.getMessage().contains("add_") && e.getMessage().contains("[3, 4]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> x.relu_());
+        assertThrows(IllegalArgumentException.class, () -> x.fill_(0));
+        assertThrows(IllegalArgumentException.class, () -> x.copy_(Tensor.zeros(3, 4)));
+        assertEquals(3.0, Tensor.ones(3, 1).expand(3, 1).add_(1).sum().item() - 3.0, "size-1 dims may have any stride");
+    }
+
+    @Test
+    void creationFromJavaArrays() {
+        assertEquals(DType.FLOAT32, Tensor.of(1f, 2f).dtype());
+        assertEquals(DType.FLOAT64, Tensor.of(1.0, 2.0).dtype());
+        assertEquals(DType.INT64, Tensor.of(1, 2).dtype());
+        assertEquals(DType.INT64, Tensor.of(1L, 2L).dtype());
+        assertEquals(DType.BOOL, Tensor.of(true).dtype());
+        Tensor m = Tensor.of(new int[][]{{1, 2, 3}, {4, 5, 6}});
+        assertArrayEquals(new int[]{2, 3}, m.shape());
+        assertArrayEquals(new long[]{1, 2, 3, 4, 5, 6}, m.toLongArray());
+        Tensor c = Tensor.of(new float[][][]{{{1}, {2}}, {{3}, {4}}});
+        assertArrayEquals(new int[]{2, 2, 1}, c.shape());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[][]{{1, 2}, {3}}));
+        assertEquals(DType.INT32, Tensor.fromArray(new int[]{1, 2, 3, 4}, 2, 2).dtype());
+        float[] src = {1, 2};
+        Tensor t = Tensor.of(src);
+        src[0] = 9;
+        assertEquals(1f, t.toFloatArray()[0], "of() copies its argument");
+        Tensor s = Tensor.scalar(2.5);
+        assertEquals(0, s.dim());
+        assertEquals(2.5, s.item());
+        assertEquals(7L, Tensor.scalar(7, DType.INT64).longItem());
+        assertEquals(Long.MAX_VALUE, Tensor.of(Long.MAX_VALUE).longItem(), "longItem is exact past 2^53");
+    }
+
+    @Test
+    void randomCreationIsReproducible() {
+        Kindling.manualSeed(42);
+        Tensor a = Tensor.rand(100), b = Tensor.randn(3, 4), c = Tensor.randint(0, 10, 50), p = Tensor.randperm(20);
+        Kindling.manualSeed(42);
+        assertTrue(a.equal(Tensor.rand(100)));
+        assertTrue(b.equal(Tensor.randn(3, 4)));
+        assertTrue(c.equal(Tensor.randint(0, 10, 50)));
+        assertTrue(p.equal(Tensor.randperm(20)));
+        assertTrue(a.ge(0).all().item() == 1 && a.lt(1).all().item() == 1);
+        assertTrue(c.ge(0).all().item() == 1 && c.lt(10).all().item() == 1);
+        assertArrayEquals(Tensor.arange(20).toLongArray(), p.sort().values().toLongArray());
+        Tensor n = Tensor.randn(20000);
+        assertEquals(0, n.mean().item(), 0.05);
+        assertEquals(1, n.std().item(), 0.05);
+        Tensor bern = Tensor.full(new int[]{20000}, 0.3).bernoulli();
+        assertEquals(0.3, bern.mean().item(), 0.02);
+        Tensor u = Tensor.empty(10000).uniform_(-2, 3);
+        assertTrue(u.ge(-2).all().item() == 1 && u.lt(3).all().item() == 1);
+        Tensor g = Tensor.empty(20000).normal_(5, 2);
+        assertEquals(5, g.mean().item(), 0.1);
+        Generator gen = new Generator(7);
+        Tensor r1 = Tensor.rand(gen, 5);
+        assertTrue(r1.equal(Tensor.rand(new Generator(7), 5)));
+    }
+
+    @Test
+    void conversionKeepsOrSharesWhenItCan() {
+        Tensor x = Tensor.of(1.5f, -2.5f);
+        assertSame(x, x.to(DType.FLOAT32));
+        assertArrayEquals(new long[]{1, -2}, x.to(DType.INT64).toLongArray(), "float to int truncates like PyTorch");
+        assertArrayEquals(new int[]{1, -2}, x.toIntArray());
+        assertArrayEquals(new boolean[]{true, true}, x.toBooleanArray());
+        assertArrayEquals(new double[]{1.5, -2.5}, x.toDoubleArray());
+        assertTrue(x.allclose(Tensor.of(1.5f, -2.5f + 1e-7f)));
+        assertFalse(x.allclose(Tensor.of(1.5f, -2.4f)));
+        assertFalse(Tensor.of(Float.NaN).allclose(Tensor.of(Float.NaN)));
+        assertFalse(x.equal(Tensor.of(1.5f)));
+    }
+}
