@@ -57,7 +57,8 @@ final class PointwiseMath {
             case TANH -> { for (int i = 0; i < n; i++) o[i] = Math.tanh(a[i]); }
             case SIGMOID -> { for (int i = 0; i < n; i++) o[i] = 1.0 / (1.0 + Math.exp(-a[i])); }
             case RELU -> { for (int i = 0; i < n; i++) o[i] = Math.max(a[i], 0.0); }
-            case SIGN -> { for (int i = 0; i < n; i++) { double v = a[i]; o[i] = v > 0 ? 1 : v < 0 ? -1 : v == 0 ? 0 : v; } }
+            // (0 < v) - (v < 0) as in PyTorch: NaN gives 0, not NaN
+            case SIGN -> { for (int i = 0; i < n; i++) { double v = a[i]; o[i] = v > 0 ? 1 : v < 0 ? -1 : 0; } }
             case FLOOR -> { for (int i = 0; i < n; i++) o[i] = Math.floor(a[i]); }
             case CEIL -> { for (int i = 0; i < n; i++) o[i] = Math.ceil(a[i]); }
             case ROUND -> { for (int i = 0; i < n; i++) o[i] = Math.rint(a[i]); } // half to even, like torch.round
