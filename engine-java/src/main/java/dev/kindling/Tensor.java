@@ -253,6 +253,7 @@ public class Tensor implements AutoCloseable {
 
     /** A tensor sharing this one's data, cut from the graph ({@code x.detach()}). */
     public final Tensor detach() {
+        if (closed) throw new IllegalStateException("detach: tensor " + describe() + " was closed");
         return new Tensor(storage, dtype, shape, strides, offset, version, isView);
     }
 
@@ -268,6 +269,7 @@ public class Tensor implements AutoCloseable {
      * through it are invisible to autograd (the seeds' {@code w.data = w.data - lr * w.grad.data}).
      */
     public final Tensor data() {
+        if (closed) throw new IllegalStateException("data: tensor " + describe() + " was closed");
         return new Tensor(storage, dtype, shape, strides, offset, new Version(), isView);
     }
 

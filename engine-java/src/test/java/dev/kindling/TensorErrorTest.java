@@ -202,6 +202,9 @@ class TensorErrorTest {
         base.close();
         assertEquals(10f, v.sum().item(), 0);
         fails(STATE, () -> base.view(4), "closed");
+        fails(STATE, base::detach, "closed");
+        fails(STATE, base::data, "closed");
+        fails(STATE, base::t, "closed");
         v.close();
     }
 }
