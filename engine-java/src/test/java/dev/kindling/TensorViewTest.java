@@ -67,6 +67,39 @@ class TensorViewTest {
     }
 
     @Test
+    void largeOffsetRunsMatchElementwiseJava() {
+        // past the parallel grain and starting at odd offsets: the contiguous fast loops and the thread split
+        int n = 300_001;
+        Kindling.manualSeed(3);
+        Tensor base = Tensor.randn(n + 3);
+        Tensor a = base.slice(0, 1, n + 1), b = base.slice(0, 3, n + 3).add(0.5f).abs();
+        float[] x = a.toFloatArray(), y = b.toFloatArray();
+        float[] add = a.add(b).toFloatArray(), sub = a.sub(b).toFloatArray(), mul = a.mul(b).toFloatArray(),
+                div = a.div(b).toFloatArray(), relu = a.relu().toFloatArray(), neg = a.neg().toFloatArray(),
+                adds = a.add(2.5).toFloatArray(), subs = a.sub(2.5).toFloatArray(), muls = a.mul(-3).toFloatArray(),
+                divs = a.div(7).toFloatArray();
+        Tensor inPlace = a.clone();
+        inPlace.mul_(b).add_(1);
+        float[] ip = inPlace.toFloatArray();
+        for (int i = 0; i < n; i++) {
+            assertEquals(x[i] + y[i], add[i]);
+            assertEquals(x[i] - y[i], sub[i]);
+            assertEquals(x[i] * y[i], mul[i]);
+            assertEquals(x[i] / y[i], div[i]);
+            assertEquals(Math.max(x[i], 0f), relu[i]);
+            assertEquals(-x[i], neg[i]);
+            assertEquals(x[i] + 2.5f, adds[i]);
+            assertEquals(x[i] - 2.5f, subs[i]);
+            assertEquals(x[i] * -3f, muls[i]);
+            assertEquals(x[i] / 7f, divs[i]);
+            assertEquals(x[i] * y[i] + 1f, ip[i]);
+        }
+        Tensor copy = Tensor.empty(n);
+        copy.copy_(a);
+        assertArrayEquals(x, copy.toFloatArray());
+    }
+
+    @Test
     void inPlaceOnAnExpandedTensorThrows() {
         Tensor x = Tensor.ones(3, 1).expand(3, 4);
         var e = assertThrows(IllegalArgumentException.class, () -> x.add_(1));
