@@ -556,6 +556,26 @@ case("stack/int64", "stack", [rint(2), rint(2)], [1], lambda *a: torch.stack(a[:
 case("flip/transposed", "flip", [In(rnd(3, 2), [["t"]])], [[1]], lambda x, d: x.flip(d))
 case("repeat/expanded", "repeat", [In(rnd(2, 1), [["expand", 2, 3]])], [[1, 2]], lambda x, r: x.repeat(*r))
 
+# ------------------------------------------------------------------ reductions on non-contiguous inputs
+perm = In(rnd(3, 4, 5), [["permute", 2, 0, 1]])
+case("var/transposed", "varDim", [In(rnd(5, 3), [["t"]])], [1, True, False], lambda x, d, u, k: torch.var(x, d, unbiased=u, keepdim=k))
+case("mean/dims-permuted", "meanDims", [perm], [[0, 2], True], lambda x, d, k: x.mean(d, keepdim=k))
+case("sum/dims-permuted", "sumDims", [perm], [[1], False], lambda x, d, k: x.sum(d, keepdim=k))
+case("logsumexp/transposed", "logsumexp", [In(rnd(4, 3), [["t"]])], [0, True], lambda x, d, k: torch.logsumexp(x, d, keepdim=k))
+case("softmax/dim0-3d", "softmax", [perm], [0], lambda x, d: torch.softmax(x, d))
+case("logSoftmax/permuted", "logSoftmax", [perm], [1], lambda x, d: torch.log_softmax(x, d))
+case("argmax/dim-permuted", "argmaxDim", [In(distinct(3, 4, 5), [["permute", 2, 0, 1]])], [2, False], lambda x, d, k: torch.argmax(x, d, keepdim=k))
+case("amax/expanded", "amax", [In(rnd(3, 1), [["expand", 3, 4]])], [[1], True], lambda x, d, k: torch.amax(x, d, keepdim=k))
+case("prod/dim-keep-transposed", "prodDim", [In(rnd(4, 3, lo=0.5, hi=1.5), [["t"]])], [1, True], lambda x, d, k: x.prod(d, keepdim=k))
+case("all/dim-transposed", "allDim", [In(torch.tensor([[True, False], [True, True], [True, True]]), [["t"]])], [1], lambda x, d: torch.all(x, d))
+case("max/dim-sliced", "maxDim", [In(distinct(6, 5), [["slice", 0, 1, 6, 2]])], [0, True], lambda x, d, k: tuple(torch.max(x, d, keepdim=k)))
+case("std/dims-permuted", "varDims", [perm], [[0, 1], False, True], lambda x, d, u, k: torch.var(x, d, unbiased=u, keepdim=k))
+case("sum/0d-dim", "sumDim", [torch.tensor(2.5)], [0, False], lambda x, d, k: x.sum(d, keepdim=k))
+case("sum/0d-negdim-keep", "sumDim", [torch.tensor(2.5)], [-1, True], lambda x, d, k: x.sum(d, keepdim=k))
+case("max/dim-0d", "maxDim", [torch.tensor(2.5)], [0, False], lambda x, d, k: tuple(torch.max(x, d, keepdim=k)))
+case("sum/large-dim", "sumDim", [rnd(300, 257)], [0, False], lambda x, d, k: x.sum(d, keepdim=k), rtol=1e-4, atol=1e-4)
+case("sum/large-lastdim", "sumDim", [rnd(257, 300)], [1, False], lambda x, d, k: x.sum(d, keepdim=k), rtol=1e-4, atol=1e-4)
+
 # ------------------------------------------------------------------ conversion
 case("to/float32-int64", "toInt64", [torch.tensor([1.7, -1.7, 2.5, -0.2])], [], lambda x: x.to(torch.int64))
 case("to/int64-float64", "toFloat64", [rint(3)], [], lambda x: x.to(torch.float64))
