@@ -100,6 +100,37 @@ class TensorViewTest {
     }
 
     @Test
+    void largeReductionsMatchJavaSums() {
+        // big enough to be split over threads: the fixtures keep their tensors small
+        int r = 300, c = 257;
+        Kindling.manualSeed(5);
+        Tensor x = Tensor.randn(r, c);
+        float[] v = x.toFloatArray();
+        double[] rows = new double[r], cols = new double[c];
+        double total = 0, max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                double e = v[i * c + j];
+                rows[i] += e;
+                cols[j] += e;
+                total += e;
+                max = Math.max(max, e);
+            }
+        }
+        double[] gotRows = x.sum(1).toDoubleArray(), gotCols = x.sum(0).toDoubleArray(), gotColsT = x.t().sum(1).toDoubleArray();
+        for (int i = 0; i < r; i++) assertEquals(rows[i], gotRows[i], 1e-4);
+        for (int j = 0; j < c; j++) {
+            assertEquals(cols[j], gotCols[j], 1e-4);
+            assertEquals(cols[j], gotColsT[j], 1e-4);
+        }
+        assertEquals(total, x.sum().item(), 1e-2);
+        assertEquals(total / (r * c), x.mean().item(), 1e-6);
+        assertEquals(max, x.max().item());
+        assertEquals(max, x.max(1).values().max().item());
+        assertEquals(1.0, x.softmax(1).sum(1).min().item(), 1e-5);
+    }
+
+    @Test
     void inPlaceOnAnExpandedTensorThrows() {
         Tensor x = Tensor.ones(3, 1).expand(3, 4);
         var e = assertThrows(IllegalArgumentException.class, () -> x.add_(1));
