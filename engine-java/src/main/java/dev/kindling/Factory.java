@@ -178,10 +178,19 @@ final class Factory {
         if ((step > 0 && end < start) || (step < 0 && end > start)) {
             throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign");
         }
-        int n = (int) ((end - start + step - Long.signum(step)) / step);
+        int n = arangeCount((end - start + step - Long.signum(step)) / step, start, end, step);
         long[] d = new long[Math.max(0, n)];
         for (int i = 0; i < d.length; i++) d[i] = start + i * step;
         return fromArray(d, new int[]{d.length});
+    }
+
+    /** The element count as an int; the (int) cast used to wrap arange(0, 2^40) to an empty tensor. */
+    private static int arangeCount(long count, long start, long end, long step) {
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("arange: start " + start + ", end " + end + ", step " + step
+                    + " would give " + count + " elements, more than a tensor can hold");
+        }
+        return (int) count;
     }
 
     static Tensor arangeFloat(double start, double end, double step) {
@@ -189,7 +198,12 @@ final class Factory {
         if ((step > 0 && end < start) || (step < 0 && end > start)) {
             throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign");
         }
-        int n = (int) Math.ceil((end - start) / step);
+        double count = Math.ceil((end - start) / step);
+        if (!(count < Integer.MAX_VALUE)) { // also catches NaN and infinite bounds
+            throw new IllegalArgumentException("arange: start " + start + ", end " + end + ", step " + step
+                    + " would give " + count + " elements, more than a tensor can hold");
+        }
+        int n = (int) count;
         float[] d = new float[Math.max(0, n)];
         for (int i = 0; i < d.length; i++) d[i] = (float) (start + i * step);
         return fromArray(d, new int[]{d.length});

@@ -166,6 +166,15 @@ class TensorErrorTest {
     }
 
     @Test
+    void tooLargeTensorsFailCleanly() {
+        fails(ARG, () -> Tensor.zeros(1 << 16, 1 << 16), "2 GiB");
+        fails(ARG, () -> Tensor.arange(0L, 1L << 40), "arange", "1099511627776 elements");
+        fails(ARG, () -> Tensor.arange(0.0, 1e12, 1.0), "arange");
+        fails(ARG, () -> Tensor.arange(0.0, Double.POSITIVE_INFINITY, 1.0), "arange");
+        fails(ARG, () -> Tensor.ones(1 << 20).view(1 << 20, 1 << 12, 1 << 12), "view");
+    }
+
+    @Test
     void scalarConversions() {
         fails(STATE, () -> Tensor.zeros(2).item(), "item", "2 elements");
         fails(STATE, () -> Tensor.zeros(0).longItem(), "longItem", "0 elements");
