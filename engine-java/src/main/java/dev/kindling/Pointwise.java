@@ -272,6 +272,22 @@ final class Pointwise {
     }
 
     /**
+     * An input that partly overlaps the output would be read after parts of it were overwritten. Like
+     * PyTorch, this is checked for contiguous operands (other layouts are too costly to decide).
+     */
+    private static void checkNoPartialOverlap(String op, Tensor self, Tensor in) {
+        if (self.storage() != in.storage() || !self.isContiguous() || !in.isContiguous()) return;
+        if (self.numel() == 0 || in.numel() == 0) return;
+        long a0 = self.offset(), a1 = a0 + self.numel(), b0 = in.offset(), b1 = b0 + in.numel();
+        boolean same = a0 == b0 && a1 == b1;
+        if (!same && a0 < b1 && b0 < a1) {
+            throw new IllegalArgumentException(op + ": unsupported operation: some elements of the input tensor (shape "
+                    + Arrays.toString(in.shapeInternal()) + ") and the written-to tensor (shape "
+                    + Arrays.toString(self.shapeInternal()) + ") refer to a single memory location; clone() the input first");
+        }
+    }
+
+    /**
      * Runs an in-place op through its out-of-place twin when autograd must see it: the old value is cloned
      * (so formulas that saved it stay valid), the result is written back, and this tensor takes its history.
      */
@@ -320,6 +336,7 @@ final class Pointwise {
         }
         if (Autograd.needsGrad(self, other)) return inPlace(self, t -> binary(op, t, other));
         checkWritable(name, self);
+        checkNoPartialOverlap(name, self, other);
         Tensor o = other.dtype() == self.dtype() ? other : other.to(self.dtype());
         if (op == BinaryOp.DIV && self.dtype().isIntegral()) {
             throw new IllegalArgumentException(name + ": result type Float can't be cast to the desired output type " + self.dtype());
@@ -365,6 +382,7 @@ final class Pointwise {
             return inPlace(self, t -> src.expand(shape).to(dt).clone());
         }
         checkWritable("copy_", self);
+        checkNoPartialOverlap("copy_", self, src);
         self.backend().copy(broadcastView(src, shape), self.view());
         self.bumpVersion();
         return self;

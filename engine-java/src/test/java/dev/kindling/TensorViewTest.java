@@ -142,6 +142,17 @@ class TensorViewTest {
     }
 
     @Test
+    void inPlaceWithAPartlyOverlappingInputThrows() {
+        Tensor x = Tensor.arange(0, 10).to(DType.FLOAT32);
+        var e = assertThrows(IllegalArgumentException.class, () -> x.slice(0, 1, 10).add_(x.slice(0, 0, 9)));
+        assertTrue(e.getMessage().contains("add_") && e.getMessage().contains("[9]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> x.slice(0, 0, 9).copy_(x.slice(0, 1, 10)));
+        x.add_(x);                                   // the same elements: fine
+        x.slice(0, 0, 5).add_(x.slice(0, 5, 10));    // disjoint halves: fine
+        assertArrayEquals(new float[]{10, 14, 18, 22, 26, 10, 12, 14, 16, 18}, x.toFloatArray());
+    }
+
+    @Test
     void creationFromJavaArrays() {
         assertEquals(DType.FLOAT32, Tensor.of(1f, 2f).dtype());
         assertEquals(DType.FLOAT64, Tensor.of(1.0, 2.0).dtype());
