@@ -51,7 +51,8 @@ final class FloatLoops {
         if (stO != 1 || stA != 1 || !separate(o, offO, a, offA)) return false;
         switch (op) {
             case NEG -> mulS(a, offA, -1f, o, offO, n);
-            case RELU -> relu(a, offA, o, offO, n);
+            // no RELU: Math.max vectorises on float[] but not on a buffer, so relu is faster through chunks
+            // (4M floats: equal; 8K floats, in cache: 0.44 vs 1.2 ns/element)
             default -> { return false; }
         }
         return true;
@@ -90,11 +91,5 @@ final class FloatLoops {
     private static void divS(FloatBuffer a0, int oa, float s, FloatBuffer o0, int oo, int n) {
         FloatBuffer a = a0.slice(oa, n), o = o0.slice(oo, n);
         for (int i = 0; i < n; i++) o.put(i, a.get(i) / s);
-    }
-
-    // Math.max keeps NaN and maps -0 to +0 like torch.relu, and compiles to a branch-free max
-    private static void relu(FloatBuffer a0, int oa, FloatBuffer o0, int oo, int n) {
-        FloatBuffer a = a0.slice(oa, n), o = o0.slice(oo, n);
-        for (int i = 0; i < n; i++) o.put(i, Math.max(a.get(i), 0f));
     }
 }
