@@ -9,6 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The user-set thread count changes speed, never results. */
 class ThreadsTest {
     @Test
+    void anErrorInAWorkerReachesTheCaller() {
+        // large enough to be split over threads; every piece divides by zero
+        Tensor a = Tensor.ones(new int[]{400_000}, DType.INT64), b = Tensor.zeros(new int[]{400_000}, DType.INT64);
+        var e = assertThrows(ArithmeticException.class, () -> a.floorDivide(b));
+        assertTrue(e.getMessage().contains("floor_divide"), e.getMessage());
+        assertEquals(400_000L, a.sum().longItem(), "the pool still works afterwards");
+    }
+
+    @Test
     void resultsDoNotDependOnTheThreadCount() {
         int before = Kindling.getNumThreads();
         try {
