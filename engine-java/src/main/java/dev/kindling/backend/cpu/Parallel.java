@@ -60,12 +60,12 @@ final class Parallel {
         int pieces = (int) Math.min(total / grain, 4L * parts);
         AtomicInteger next = new AtomicInteger();
         CountDownLatch finished = new CountDownLatch(pieces);
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable claim = () -> {
             for (int i; (i = next.getAndIncrement()) < pieces; ) {
                 try {
                     if (failure.get() == null) body.run(total * i / pieces, total * (i + 1) / pieces);
-                } catch (RuntimeException ex) {
+                } catch (Throwable ex) { // Errors too: a worker must not fail silently
                     failure.compareAndSet(null, ex);
                 } finally {
                     finished.countDown();
@@ -86,7 +86,10 @@ final class Parallel {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
-        if (failure.get() != null) throw failure.get();
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException r) throw r;
+        if (f instanceof Error err) throw err;
+        if (f != null) throw new IllegalStateException(f);
     }
 
     static double reduce(long total, long grain, PartialDouble body, DoubleBinaryOperator combine) {
