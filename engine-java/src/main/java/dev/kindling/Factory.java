@@ -62,6 +62,11 @@ final class Factory {
         for (int i = 0; i < n; i++) copyNested(java.lang.reflect.Array.get(arr, i), depth + 1, shape, flat, pos);
     }
 
+    /** {@link #full} for a public creation op, so a negative size names the op the user called. */
+    static Tensor full(String op, int[] shape, double value, DType dtype, Device device) {
+        return full(checkShape(op, shape), value, dtype, device);
+    }
+
     static Tensor full(int[] shape, double value, DType dtype, Device device) {
         Tensor t = Tensor.empty(dtype, device, shape);
         if (t.numel() > 0) {
@@ -173,10 +178,19 @@ final class Factory {
         if ((step > 0 && end < start) || (step < 0 && end > start)) {
             throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign");
         }
-        int n = (int) ((end - start + step - Long.signum(step)) / step);
+        int n = arangeCount((end - start + step - Long.signum(step)) / step, start, end, step);
         long[] d = new long[Math.max(0, n)];
         for (int i = 0; i < d.length; i++) d[i] = start + i * step;
         return fromArray(d, new int[]{d.length});
+    }
+
+    /** The element count as an int; the (int) cast used to wrap arange(0, 2^40) to an empty tensor. */
+    private static int arangeCount(long count, long start, long end, long step) {
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("arange: start " + start + ", end " + end + ", step " + step
+                    + " would give " + count + " elements, more than a tensor can hold");
+        }
+        return (int) count;
     }
 
     static Tensor arangeFloat(double start, double end, double step) {
@@ -184,7 +198,12 @@ final class Factory {
         if ((step > 0 && end < start) || (step < 0 && end > start)) {
             throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with step sign");
         }
-        int n = (int) Math.ceil((end - start) / step);
+        double count = Math.ceil((end - start) / step);
+        if (!(count < Integer.MAX_VALUE)) { // also catches NaN and infinite bounds
+            throw new IllegalArgumentException("arange: start " + start + ", end " + end + ", step " + step
+                    + " would give " + count + " elements, more than a tensor can hold");
+        }
+        int n = (int) count;
         float[] d = new float[Math.max(0, n)];
         for (int i = 0; i < d.length; i++) d[i] = (float) (start + i * step);
         return fromArray(d, new int[]{d.length});
@@ -197,10 +216,11 @@ final class Factory {
         // like PyTorch, fill the second half from the end so the last value is exactly `end`
         int half = steps / 2;
         for (int i = 0; i < steps; i++) d[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
+        if (steps == 1) d[0] = (float) start; // torch.linspace(a, b, 1) is [a]
         return fromArray(d, new int[]{steps});
     }
 
-    private static int[] checkShape(String op, int[] shape) {
+    static int[] checkShape(String op, int[] shape) {
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException(op + ": negative dimension in shape " + Arrays.toString(shape));
         }

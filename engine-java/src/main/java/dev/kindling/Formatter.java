@@ -1,6 +1,10 @@
 package dev.kindling;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * PyTorch's tensor repr: a shared width per tensor, 4 decimals for floats (scientific notation when the
@@ -8,7 +12,7 @@ import java.util.Locale;
  * ({@code dtype=} when not the default, {@code grad_fn=} or {@code requires_grad=True}).
  */
 final class Formatter {
-    private static final int THRESHOLD = 1000, EDGE = 3, PRECISION = 4;
+    private static final int THRESHOLD = 1000, EDGE = 3, PRECISION = 4, LINE_WIDTH = 80;
 
     private Formatter() {}
 
@@ -21,18 +25,42 @@ final class Formatter {
         }
         long[] longs = t.dtype() == DType.INT64 ? t.toLongArray() : null;
         boolean summarize = t.numel() > THRESHOLD;
-        ElementFormat fmt = new ElementFormat(t.dtype(), values, longs, summarize, t.shapeInternal());
+        int[] shape = t.shapeInternal();
+        // like PyTorch, a summarised tensor's format (width, sci mode) is decided by the elements shown only
+        long[] shown = summarize ? shownIndices(shape) : null;
+        ElementFormat fmt = new ElementFormat(t.dtype(), values, longs, shown);
         if (t.numel() == 0) {
             sb.append("[]");
         } else {
-            body(sb, t.shapeInternal(), 0, 0, values, longs, fmt, summarize, 7);
+            sb.append(tensorStr(shape, 0, 0, fmt, summarize, 7));
         }
-        boolean defaultType = t.dtype() == DType.FLOAT32 || t.dtype() == DType.INT64 || t.dtype() == DType.BOOL;
-        if (t.numel() == 0 && t.dim() != 1) sb.append(", size=").append(shapeString(t.shapeInternal()));
-        if (!defaultType) sb.append(", dtype=").append(t.dtype().torchName());
-        if (t.gradFn() != null) sb.append(", grad_fn=<").append(t.gradFn().name()).append(">");
-        else if (t.requiresGrad()) sb.append(", requires_grad=True");
-        return sb.append(")").toString();
+        List<String> suffixes = new ArrayList<>();
+        if (t.numel() == 0) {
+            if (t.dim() != 1) suffixes.add("size=" + shapeString(t.shapeInternal()));
+            // an empty tensor has no elements to show its type, so PyTorch names any non-default dtype
+            if (t.dtype() != Kindling.defaultDType()) suffixes.add("dtype=" + t.dtype().torchName());
+        } else if (t.dtype() != Kindling.defaultDType() && t.dtype() != DType.INT64 && t.dtype() != DType.BOOL) {
+            suffixes.add("dtype=" + t.dtype().torchName());
+        }
+        if (t.gradFn() != null) suffixes.add("grad_fn=<" + t.gradFn().name() + ">");
+        else if (t.requiresGrad()) suffixes.add("requires_grad=True");
+        return addSuffixes(sb.toString(), suffixes, 7);
+    }
+
+    /** torch._tensor_str._add_suffixes: a suffix that would pass 80 columns goes on its own line. */
+    private static String addSuffixes(String tensorStr, List<String> suffixes, int indent) {
+        StringBuilder sb = new StringBuilder(tensorStr);
+        int lastLineLen = tensorStr.length() - tensorStr.lastIndexOf('\n') + 1;
+        for (String suffix : suffixes) {
+            if (lastLineLen + suffix.length() + 2 > LINE_WIDTH) {
+                sb.append(",\n").append(" ".repeat(indent)).append(suffix);
+                lastLineLen = indent + suffix.length();
+            } else {
+                sb.append(", ").append(suffix);
+                lastLineLen += suffix.length() + 2;
+            }
+        }
+        return sb.append(')').toString();
     }
 
     private static String shapeString(int[] s) {
@@ -41,97 +69,144 @@ final class Formatter {
         return b.append(s.length == 1 ? ",)" : ")").toString();
     }
 
-    private static void body(StringBuilder sb, int[] shape, int depth, long base, double[] v, long[] l,
-                             ElementFormat fmt, boolean summarize, int indent) {
-        if (shape.length == 0) {
-            sb.append(fmt.format(v, l, 0));
+    /** torch._tensor_str._tensor_str_with_formatter: nested brackets, blank lines between blocks. */
+    private static String tensorStr(int[] shape, int depth, long base, ElementFormat fmt, boolean summarize, int indent) {
+        int dims = shape.length - depth;
+        if (dims == 0) return fmt.format(base);
+        int n = shape[depth];
+        if (dims == 1) return vectorStr(n, base, fmt, summarize, indent);
+        long stride = 1;
+        for (int i = depth + 1; i < shape.length; i++) stride *= shape[i];
+        List<String> slices = new ArrayList<>();
+        for (int i : rows(n, summarize)) {
+            slices.add(i < 0 ? "..." : tensorStr(shape, depth + 1, base + i * stride, fmt, summarize, indent + 1));
+        }
+        return "[" + String.join("," + "\n".repeat(dims - 1) + " ".repeat(indent + 1), slices) + "]";
+    }
+
+    /** torch._tensor_str._vector_str: elements wrapped so a line stays within 80 characters. */
+    private static String vectorStr(int n, long base, ElementFormat fmt, boolean summarize, int indent) {
+        int elementLength = fmt.width + 2;
+        int perLine = Math.max(1, (LINE_WIDTH - indent) / elementLength);
+        List<String> data = new ArrayList<>();
+        for (int i : rows(n, summarize)) data.add(i < 0 ? " ..." : fmt.format(base + i));
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < data.size(); i += perLine) {
+            lines.add(String.join(", ", data.subList(i, Math.min(data.size(), i + perLine))));
+        }
+        return "[" + String.join(",\n" + " ".repeat(indent + 1), lines) + "]";
+    }
+
+    /** Indices printed along a dimension of size n; -1 marks the "..." gap. */
+    private static int[] rows(int n, boolean summarize) {
+        if (!summarize || n <= 2 * EDGE) {
+            int[] r = new int[n];
+            for (int i = 0; i < n; i++) r[i] = i;
+            return r;
+        }
+        int[] r = new int[2 * EDGE + 1];
+        for (int i = 0; i < EDGE; i++) {
+            r[i] = i;
+            r[EDGE + 1 + i] = n - EDGE + i;
+        }
+        r[EDGE] = -1;
+        return r;
+    }
+
+    /** Flat indices of the elements a summarised print shows (torch's get_summarized_data). */
+    private static long[] shownIndices(int[] shape) {
+        List<Long> out = new ArrayList<>();
+        collect(shape, 0, 0, out);
+        long[] r = new long[out.size()];
+        for (int i = 0; i < r.length; i++) r[i] = out.get(i);
+        return r;
+    }
+
+    private static void collect(int[] shape, int depth, long base, List<Long> out) {
+        if (depth == shape.length) {
+            out.add(base);
             return;
         }
         long stride = 1;
         for (int i = depth + 1; i < shape.length; i++) stride *= shape[i];
-        int n = shape[depth];
-        sb.append('[');
-        boolean last = depth == shape.length - 1;
-        for (int i = 0; i < n; i++) {
-            if (summarize && n > 2 * EDGE && i == EDGE) {
-                sb.append(last ? "..., " : "...,\n" + " ".repeat(indent + depth + 1).repeat(1));
-                if (!last) sb.append("\n".repeat(Math.max(0, shape.length - depth - 2))).append(" ".repeat(0));
-                i = n - EDGE - 1;
-                continue;
-            }
-            if (last) {
-                sb.append(fmt.format(v, l, base + i));
-                if (i < n - 1) sb.append(", ");
-            } else {
-                body(sb, shape, depth + 1, base + i * stride, v, l, fmt, summarize, indent);
-                if (i < n - 1) {
-                    sb.append(",").append("\n".repeat(shape.length - depth - 1)).append(" ".repeat(indent + depth + 1));
-                }
-            }
+        for (int i : rows(shape[depth], true)) {
+            if (i >= 0) collect(shape, depth + 1, base + i * stride, out);
         }
-        sb.append(']');
     }
 
-    /** Decides, from all values, how each one is written, as torch._tensor_str._Formatter does. */
+    /** Decides, from the shown values, how each one is written, as torch._tensor_str._Formatter does. */
     private static final class ElementFormat {
         final DType dtype;
-        boolean intMode, sciMode;
-        int width;
+        final double[] values;
+        final long[] longs;
+        boolean intMode = true, sciMode;
+        int width = 1;
 
-        ElementFormat(DType dtype, double[] values, long[] longs, boolean summarize, int[] shape) {
+        ElementFormat(DType dtype, double[] values, long[] longs, long[] shown) {
             this.dtype = dtype;
-            if (dtype == DType.BOOL) {
-                width = 5;
+            this.values = values;
+            this.longs = longs;
+            long n = longs != null ? longs.length : values.length;
+            if (!dtype.isFloatingPoint()) {
+                for (long k = 0, m = shown == null ? n : shown.length; k < m; k++) {
+                    width = Math.max(width, plain(shown == null ? k : shown[(int) k]).length());
+                }
                 return;
             }
-            if (longs != null || dtype == DType.INT32) {
-                width = 1;
-                if (longs != null) for (long x : longs) width = Math.max(width, Long.toString(x).length());
-                else for (double x : values) width = Math.max(width, Long.toString((long) x).length());
-                return;
+            // only non-zero finite values decide the mode and the width
+            List<Double> vals = new ArrayList<>();
+            for (long k = 0, m = shown == null ? n : shown.length; k < m; k++) {
+                double x = values[(int) (shown == null ? k : shown[(int) k])];
+                if (Double.isFinite(x) && x != 0) vals.add(x);
             }
+            if (vals.isEmpty()) return;
             double maxAbs = 0, minAbs = Double.MAX_VALUE;
-            boolean anyFinite = false;
-            intMode = true;
-            for (double x : values) {
-                if (!Double.isFinite(x)) continue;
-                anyFinite = true;
+            for (double x : vals) {
                 if (x != Math.ceil(x)) intMode = false;
-                double a = Math.abs(x);
-                maxAbs = Math.max(maxAbs, a);
-                if (a != 0) minAbs = Math.min(minAbs, a);
+                maxAbs = Math.max(maxAbs, Math.abs(x));
+                minAbs = Math.min(minAbs, Math.abs(x));
             }
-            if (!anyFinite) {
-                intMode = false;
-                width = 0;
-                for (double x : values) width = Math.max(width, format(x).length());
-                return;
+            sciMode = maxAbs / minAbs > 1000 || maxAbs > 1e8 || (!intMode && minAbs < 1e-4);
+            for (double x : vals) {
+                String s = sciMode ? sci(x) : intMode ? fixed(x, 0) + "." : fixed(x, PRECISION);
+                width = Math.max(width, s.length());
             }
-            if (minAbs == Double.MAX_VALUE) minAbs = 0;
-            if (intMode) {
-                sciMode = maxAbs > 1e8;
-            } else {
-                sciMode = maxAbs / Math.max(minAbs, Double.MIN_VALUE) > 1000 || maxAbs > 1e8 || (minAbs != 0 && minAbs < 1e-4);
-            }
-            width = 0;
-            for (double x : values) width = Math.max(width, format(x).length());
         }
 
-        String format(double x) {
-            if (Double.isNaN(x)) return "nan";
-            if (Double.isInfinite(x)) return x > 0 ? "inf" : "-inf";
-            if (sciMode) return String.format(Locale.ROOT, "%." + PRECISION + "e", x).replace("e+0", "e+0");
-            if (intMode) return String.format(Locale.ROOT, "%.0f", x) + ".";
-            return String.format(Locale.ROOT, "%." + PRECISION + "f", x);
+        private String plain(long i) {
+            if (dtype == DType.BOOL) return values[(int) i] != 0 ? "True" : "False";
+            if (longs != null) return Long.toString(longs[(int) i]);
+            return Long.toString((long) values[(int) i]);
         }
 
-        String format(double[] v, long[] l, long i) {
+        String format(long i) {
             String s;
-            if (dtype == DType.BOOL) s = v[(int) i] != 0 ? "True" : "False";
-            else if (l != null) s = Long.toString(l[(int) i]);
-            else if (dtype == DType.INT32) s = Long.toString((long) v[(int) i]);
-            else s = format(v[(int) i]);
+            if (!dtype.isFloatingPoint()) {
+                s = plain(i);
+            } else {
+                double x = values[(int) i];
+                if (Double.isNaN(x)) s = "nan";
+                else if (Double.isInfinite(x)) s = x > 0 ? "inf" : "-inf";
+                else if (sciMode) s = sci(x);
+                else if (intMode) s = fixed(x, 0) + ".";
+                else s = fixed(x, PRECISION);
+            }
             return " ".repeat(Math.max(0, width - s.length())) + s;
+        }
+
+        /** Python's '{:.Nf}': correctly rounded, half to even, on the exact binary value. */
+        private static String fixed(double x, int digits) {
+            String s = new BigDecimal(x).setScale(digits, RoundingMode.HALF_EVEN).toPlainString();
+            return (x < 0 || (x == 0 && 1 / x < 0)) && !s.startsWith("-") ? "-" + s : s;
+        }
+
+        /** Python's '{:.4e}'. */
+        private static String sci(double x) {
+            if (x == 0) return (1 / x < 0 ? "-" : "") + "0." + "0".repeat(PRECISION) + "e+00";
+            BigDecimal bd = new BigDecimal(x).round(new MathContext(PRECISION + 1, RoundingMode.HALF_EVEN));
+            int exp = bd.precision() - bd.scale() - 1;
+            String mant = bd.movePointLeft(exp).setScale(PRECISION, RoundingMode.HALF_EVEN).toPlainString();
+            return mant + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
         }
     }
 }

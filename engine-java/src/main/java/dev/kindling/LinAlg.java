@@ -70,7 +70,8 @@ final class LinAlg {
 
     static Tensor dot(Tensor a, Tensor b) {
         if (a.dim() != 1 || b.dim() != 1) {
-            throw new IllegalArgumentException("dot: 1D tensors expected, but got " + a.dim() + "D and " + b.dim() + "D tensors");
+            throw new IllegalArgumentException("dot: 1D tensors expected, but got " + a.dim() + "D and " + b.dim() + "D tensors"
+                    + " (shapes " + Arrays.toString(a.shapeInternal()) + " and " + Arrays.toString(b.shapeInternal()) + ")");
         }
         if (a.shapeInternal()[0] != b.shapeInternal()[0]) {
             throw new IllegalArgumentException("dot: inconsistent tensor size, expected tensor [" + a.shapeInternal()[0]
@@ -88,7 +89,8 @@ final class LinAlg {
 
     static Tensor outer(Tensor a, Tensor b) {
         if (a.dim() != 1 || b.dim() != 1) {
-            throw new IllegalArgumentException("outer: 1D tensors expected, but got " + a.dim() + "D and " + b.dim() + "D tensors");
+            throw new IllegalArgumentException("outer: 1D tensors expected, but got " + a.dim() + "D and " + b.dim() + "D tensors"
+                    + " (shapes " + Arrays.toString(a.shapeInternal()) + " and " + Arrays.toString(b.shapeInternal()) + ")");
         }
         return a.unsqueeze(1).mul(b.unsqueeze(0));
     }
@@ -122,7 +124,13 @@ final class LinAlg {
         int[] as = a2.shapeInternal(), bs = b.shapeInternal();
         int m = as[as.length - 2], n = bs[bs.length - 1];
         int[] batchA = Arrays.copyOf(as, as.length - 2), batchB = Arrays.copyOf(bs, bs.length - 2);
-        int[] batch = Broadcast.shape("matmul", batchA, batchB);
+        int[] batch;
+        try {
+            batch = Broadcast.shape("matmul", batchA, batchB);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: shapes " + str(a.shapeInternal()) + " and " + str(b.shapeInternal())
+                    + " have batch dimensions " + str(batchA) + " and " + str(batchB) + " that cannot be broadcast", e);
+        }
         int nb = (int) Shapes.numel(batch);
         int[] ea = Arrays.copyOf(batch, batch.length + 2), eb = Arrays.copyOf(batch, batch.length + 2);
         ea[batch.length] = m;

@@ -263,9 +263,34 @@ final class Pointwise {
     // ------------------------------------------------------------------ in place
 
     private static void checkWritable(String op, Tensor self) {
+        int[] sh = self.shapeInternal(), st = self.stridesInternal();
+        for (int d = 0; d < sh.length; d++) {
+            // an expanded dim maps many elements to one memory cell: the result would depend on write order
+            if (sh[d] > 1 && st[d] == 0) {
+                throw new IllegalArgumentException(op + ": unsupported operation: more than one element of the written-to"
+                        + " tensor (shape " + Arrays.toString(sh) + ", strides " + Arrays.toString(st) + ") refers to a"
+                        + " single memory location; clone() the tensor first");
+            }
+        }
         if (GradMode.isEnabled() && self.isLeaf() && self.requiresGrad()) {
             throw new IllegalStateException(op + ": a leaf Variable that requires grad is being used in an in-place"
                     + " operation; wrap it in Kindling.noGrad() or use its data()");
+        }
+    }
+
+    /**
+     * An input that partly overlaps the output would be read after parts of it were overwritten. Like
+     * PyTorch, this is checked for contiguous operands (other layouts are too costly to decide).
+     */
+    private static void checkNoPartialOverlap(String op, Tensor self, Tensor in) {
+        if (self.storage() != in.storage() || !self.isContiguous() || !in.isContiguous()) return;
+        if (self.numel() == 0 || in.numel() == 0) return;
+        long a0 = self.offset(), a1 = a0 + self.numel(), b0 = in.offset(), b1 = b0 + in.numel();
+        boolean same = a0 == b0 && a1 == b1;
+        if (!same && a0 < b1 && b0 < a1) {
+            throw new IllegalArgumentException(op + ": unsupported operation: some elements of the input tensor (shape "
+                    + Arrays.toString(in.shapeInternal()) + ") and the written-to tensor (shape "
+                    + Arrays.toString(self.shapeInternal()) + ") refer to a single memory location; clone() the input first");
         }
     }
 
@@ -327,6 +352,7 @@ final class Pointwise {
         }
         if (Autograd.needsGrad(self, other)) return inPlace(self, t -> binary(op, t, other));
         checkWritable(name, self);
+        checkNoPartialOverlap(name, self, other);
         Tensor o = other.dtype() == self.dtype() ? other : other.to(self.dtype());
         if (op == BinaryOp.DIV && self.dtype().isIntegral()) {
             throw new IllegalArgumentException(name + ": result type Float can't be cast to the desired output type " + self.dtype());
@@ -391,6 +417,7 @@ final class Pointwise {
 
     static Tensor unaryInPlace(UnaryOp op, Tensor self) {
         if (Autograd.needsGrad(self)) return inPlace(self, t -> unary(op, t));
+        checkWritable(name(op) + "_", self);
         if (self.dtype().isIntegral() && !keepsIntegral(op)) {
             throw new IllegalArgumentException(name(op) + "_: result type Float can't be cast to the desired output type " + self.dtype());
         }
@@ -427,6 +454,7 @@ final class Pointwise {
             return inPlace(self, t -> src.expand(shape).to(dt).clone());
         }
         checkWritable("copy_", self);
+        checkNoPartialOverlap("copy_", self, src);
         self.backend().copy(broadcastView(src, shape), self.view());
         self.bumpVersion();
         return self;

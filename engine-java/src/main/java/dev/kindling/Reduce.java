@@ -291,7 +291,11 @@ final class Reduce {
         int dim = Shapes.dim("log_softmax", dim0, xf.dim());
         Tensor y;
         try (var off = GradMode.set(false)) {
-            y = xf.sub(logsumexp(xf, dim, true));
+            // (x - max) - log(sum(exp(x - max))): subtracting the max first keeps float32 precise for large
+            // inputs (x - logsumexp(x) loses the low bits when both are near 1000)
+            Tensor m = xf.amax(new int[]{dim}, true);
+            Tensor shifted = xf.sub(Tensor.where(m.isinf(), 0.0, m));
+            y = shifted.sub(shifted.exp().sum(dim, true).log());
         }
         // a primitive (PyTorch's LogSoftmaxBackward0): dx = g - exp(y) * sum(g), exp(y) <= 1 so it cannot overflow
         return Autograd.record("LogSoftmaxBackward0", y, xf,

@@ -170,7 +170,7 @@ final class Shapes {
         int s = start < 0 ? start + size : start;
         if (s < 0 || length < 0 || s + length > size) {
             throw new IndexOutOfBoundsException("narrow: start " + start + " + length " + length
-                    + " exceeds dimension " + d + " of size " + size);
+                    + " exceeds dimension " + d + " of size " + size + " (tensor of shape " + Arrays.toString(t.shapeInternal()) + ")");
         }
         return slice(t, d, s, s + length, 1);
     }
@@ -182,7 +182,7 @@ final class Shapes {
         int i = index < 0 ? index + s[d] : index;
         if (i < 0 || i >= s[d]) {
             throw new IndexOutOfBoundsException("select: index " + index + " is out of bounds for dimension " + d
-                    + " with size " + s[d]);
+                    + " with size " + s[d] + " (tensor of shape " + Arrays.toString(s) + ")");
         }
         int[] ns = new int[s.length - 1], st = new int[s.length - 1];
         for (int a = 0, b = 0; a < s.length; a++) {
@@ -241,7 +241,7 @@ final class Shapes {
         int n = sizes.length;
         if (n < s.length) {
             throw new IllegalArgumentException("expand: the number of sizes provided (" + n + ") must be greater or"
-                    + " equal to the number of dimensions in the tensor (" + s.length + ")");
+                    + " equal to the number of dimensions in the tensor (" + s.length + "), tensor of shape " + Arrays.toString(s));
         }
         int[] ns = new int[n], st = new int[n];
         int off = n - s.length;

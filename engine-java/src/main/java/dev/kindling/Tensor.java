@@ -88,6 +88,8 @@ public class Tensor implements AutoCloseable {
 
     /** A view: same storage and version counter, other layout. */
     Tensor alias(int[] newShape, int[] newStrides, int newOffset) {
+        // a view of a closed tensor would revive data its owner gave up (and that may be freed already)
+        if (closed) throw new IllegalStateException("tensor " + describe() + " was closed");
         return new Tensor(storage, dtype, newShape, newStrides, newOffset, version, true);
     }
 
@@ -262,6 +264,7 @@ public class Tensor implements AutoCloseable {
 
     /** A tensor sharing this one's data, cut from the graph ({@code x.detach()}). */
     public final Tensor detach() {
+        if (closed) throw new IllegalStateException("detach: tensor " + describe() + " was closed");
         return new Tensor(storage, dtype, shape, strides, offset, version, isView);
     }
 
@@ -277,6 +280,7 @@ public class Tensor implements AutoCloseable {
      * through it are invisible to autograd (the seeds' {@code w.data = w.data - lr * w.grad.data}).
      */
     public final Tensor data() {
+        if (closed) throw new IllegalStateException("data: tensor " + describe() + " was closed");
         return new Tensor(storage, dtype, shape, strides, offset, new Version(), isView);
     }
 
@@ -330,24 +334,24 @@ public class Tensor implements AutoCloseable {
 
     public static Tensor fromArray(boolean[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
 
-    public static Tensor zeros(int... shape) { return Factory.full(shape, 0, Kindling.defaultDType(), Device.CPU); }
+    public static Tensor zeros(int... shape) { return Factory.full("zeros", shape, 0, Kindling.defaultDType(), Device.CPU); }
 
-    public static Tensor zeros(int[] shape, DType dtype) { return Factory.full(shape, 0, dtype, Device.CPU); }
+    public static Tensor zeros(int[] shape, DType dtype) { return Factory.full("zeros", shape, 0, dtype, Device.CPU); }
 
-    public static Tensor zeros(int[] shape, DType dtype, Device device) { return Factory.full(shape, 0, dtype, device); }
+    public static Tensor zeros(int[] shape, DType dtype, Device device) { return Factory.full("zeros", shape, 0, dtype, device); }
 
-    public static Tensor ones(int... shape) { return Factory.full(shape, 1, Kindling.defaultDType(), Device.CPU); }
+    public static Tensor ones(int... shape) { return Factory.full("ones", shape, 1, Kindling.defaultDType(), Device.CPU); }
 
-    public static Tensor ones(int[] shape, DType dtype) { return Factory.full(shape, 1, dtype, Device.CPU); }
+    public static Tensor ones(int[] shape, DType dtype) { return Factory.full("ones", shape, 1, dtype, Device.CPU); }
 
-    public static Tensor full(int[] shape, double value) { return Factory.full(shape, value, Kindling.defaultDType(), Device.CPU); }
+    public static Tensor full(int[] shape, double value) { return Factory.full("full", shape, value, Kindling.defaultDType(), Device.CPU); }
 
-    public static Tensor full(int[] shape, double value, DType dtype) { return Factory.full(shape, value, dtype, Device.CPU); }
+    public static Tensor full(int[] shape, double value, DType dtype) { return Factory.full("full", shape, value, dtype, Device.CPU); }
 
     /** Uninitialised memory (fast; contents are whatever the pool held). */
-    public static Tensor empty(int... shape) { return empty(Kindling.defaultDType(), Device.CPU, shape); }
+    public static Tensor empty(int... shape) { return empty(Kindling.defaultDType(), Device.CPU, Factory.checkShape("empty", shape)); }
 
-    public static Tensor empty(int[] shape, DType dtype) { return empty(dtype, Device.CPU, shape); }
+    public static Tensor empty(int[] shape, DType dtype) { return empty(dtype, Device.CPU, Factory.checkShape("empty", shape)); }
 
     public static Tensor zerosLike(Tensor t) { return Factory.full(t.shape, 0, t.dtype, t.device()); }
 

@@ -58,7 +58,13 @@ public final class CpuBackend implements Backend {
     private enum Mode { F, D, L }
 
     /** Runs {@code body} over the elements of equally shaped views, chunk by chunk, on all threads. */
-    private static void forChunks(int[] shape, View[] views, ChunkBody body) {
+    private static void forChunks(int[] shape, View[] views, ChunkBody body) { forChunks(shape, views, null, body); }
+
+    /**
+     * Like {@link #forChunks(int[], View[], ChunkBody)}, but first offers each whole inner run to
+     * {@code direct} (a loop on the buffers themselves); runs it declines go through heap chunks.
+     */
+    private static void forChunks(int[] shape, View[] views, RunBody direct, ChunkBody body) {
         StridedIter it = new StridedIter(shape, views);
         int k = views.length;
         Parallel.range(it.total, GRAIN, (s, e) -> {
@@ -67,6 +73,7 @@ public final class CpuBackend implements Backend {
             for (int j = 0; j < k; j++) st[j] = it.innerStride(j);
             int[] o = new int[k];
             it.forRange(s, e, (off, n) -> {
+                if (direct != null && direct.run(off, st, n)) return;
                 for (int c = 0; c < n; c += SIZE) {
                     int len = Math.min(SIZE, n - c);
                     for (int j = 0; j < k; j++) o[j] = off[j] + c * st[j];
@@ -78,12 +85,22 @@ public final class CpuBackend implements Backend {
 
     private interface ChunkBody { void run(Chunks.Scratch sc, int[] off, int[] stride, int n); }
 
+    /** Handles a whole run of {@code n} elements in place, or returns false to have it chunked. */
+    private interface RunBody { boolean run(int[] off, int[] stride, int n); }
+
     @Override public void copy(View src, View dst) {
         DType s = src.dtype(), d = dst.dtype();
         CpuBuffer sb = buf(src), db = buf(dst);
         Mode mode = s == DType.FLOAT32 && d == DType.FLOAT32 ? Mode.F
                 : s.isIntegral() && d.isIntegral() ? Mode.L : Mode.D;
-        forChunks(dst.shape(), new View[]{dst, src}, (sc, off, st, n) -> {
+        int size = s.byteSize();
+        // same dtype, both runs contiguous, no overlap: one bulk memory copy per run
+        RunBody bulk = s != d || sb == db ? null : (off, st, n) -> {
+            if (st[0] != 1 || st[1] != 1) return false;
+            db.data.put(off[0] * size, sb.data, off[1] * size, n * size);
+            return true;
+        };
+        forChunks(dst.shape(), new View[]{dst, src}, bulk, (sc, off, st, n) -> {
             switch (mode) {
                 case F -> {
                     Chunks.readF(sb, off[1], st[1], n, sc.f0);
@@ -202,7 +219,8 @@ public final class CpuBackend implements Backend {
         CpuBuffer ib = buf(in), ob = buf(out);
         Mode mode = it == DType.FLOAT32 && ot == DType.FLOAT32 && PointwiseMath.hasFloatLoop(op) ? Mode.F
                 : it.isIntegral() && PointwiseMath.hasLongLoop(op) ? Mode.L : Mode.D;
-        forChunks(out.shape(), new View[]{out, in}, (sc, off, st, n) -> {
+        RunBody direct = mode != Mode.F ? null : (off, st, n) -> FloatLoops.unary(op, ib.f, off[1], st[1], ob.f, off[0], st[0], n);
+        forChunks(out.shape(), new View[]{out, in}, direct, (sc, off, st, n) -> {
             switch (mode) {
                 case F -> {
                     Chunks.readF(ib, off[1], st[1], n, sc.f0);
@@ -246,7 +264,9 @@ public final class CpuBackend implements Backend {
         CpuBuffer ab = buf(a), bb = buf(b), ob = buf(out);
         Mode mode = ct == DType.FLOAT32 && ot == DType.FLOAT32 && PointwiseMath.hasFloatLoop(op) ? Mode.F
                 : ct.isIntegral() ? Mode.L : Mode.D;
-        forChunks(out.shape(), new View[]{out, a, b}, (sc, off, st, n) -> {
+        RunBody direct = mode != Mode.F ? null
+                : (off, st, n) -> FloatLoops.binary(op, ab.f, off[1], st[1], bb.f, off[2], st[2], ob.f, off[0], st[0], n);
+        forChunks(out.shape(), new View[]{out, a, b}, direct, (sc, off, st, n) -> {
             switch (mode) {
                 case F -> {
                     Chunks.readF(ab, off[1], st[1], n, sc.f0);

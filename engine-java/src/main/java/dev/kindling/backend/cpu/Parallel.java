@@ -1,8 +1,11 @@
 package dev.kindling.backend.cpu;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleBinaryOperator;
 
 /**
@@ -51,26 +54,42 @@ final class Parallel {
             if (total > 0) body.run(0, total);
             return;
         }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
+        // More pieces than threads, claimed from a counter by whoever runs: the caller never waits for a
+        // worker that has not been scheduled yet (on a busy machine that wait cost more than the work),
+        // it only waits for pieces a worker has actually started.
+        int pieces = (int) Math.min(total / grain, 4L * parts);
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(pieces);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable claim = () -> {
+            for (int i; (i = next.getAndIncrement()) < pieces; ) {
+                try {
+                    if (failure.get() == null) body.run(total * i / pieces, total * (i + 1) / pieces);
+                } catch (Throwable ex) { // Errors too: a worker must not fail silently
+                    failure.compareAndSet(null, ex);
+                } finally {
+                    finished.countDown();
+                }
+            }
+        };
         ForkJoinPool p = pool;
-        for (int i = 1; i < parts; i++) {
-            long s = total * i / parts, e = total * (i + 1) / parts;
-            tasks[i - 1] = p.submit(() -> body.run(s, e));
-        }
-        RuntimeException failure = null;
-        try {
-            body.run(0, total / parts);
-        } catch (RuntimeException ex) {
-            failure = ex;
-        }
-        for (ForkJoinTask<?> t : tasks) {
+        for (int i = 1; i < parts; i++) p.execute(claim);
+        claim.run();
+        // wait even when interrupted: returning early would let workers write into memory the caller frees
+        boolean interrupted = false;
+        while (true) {
             try {
-                t.join();
-            } catch (RuntimeException ex) {
-                if (failure == null) failure = ex;
+                finished.await();
+                break;
+            } catch (InterruptedException ex) {
+                interrupted = true;
             }
         }
-        if (failure != null) throw failure;
+        if (interrupted) Thread.currentThread().interrupt();
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException r) throw r;
+        if (f instanceof Error err) throw err;
+        if (f != null) throw new IllegalStateException(f);
     }
 
     static double reduce(long total, long grain, PartialDouble body, DoubleBinaryOperator combine) {

@@ -58,6 +58,7 @@ final class StridedIter {
     int innerStride(int operand) { return strides[shape.length - 1][operand]; }
 
     void forRange(long start, long end, Row row) {
+        if (start >= end) return; // empty tensors: a size-0 dim must not reach the index arithmetic below
         int m = shape.length;
         int[] idx = new int[m];
         int[] off = offsets.clone();
