@@ -297,11 +297,15 @@ public abstract class Module {
      */
     public LinkedHashMap<String, Tensor> stateDict() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Module> m : namedModules().entrySet()) {
-            m.getValue().ownParameters().forEach((k, v) -> out.put(join(m.getKey(), k), new Detached(v)));
-            m.getValue().registeredBuffers.forEach((k, v) -> out.put(join(m.getKey(), k), new Detached(v)));
-        }
+        collectState("", out);
         return out;
+    }
+
+    // no de-duplication here, as in PyTorch: a module reachable under two names is saved under both
+    private void collectState(String prefix, Map<String, Tensor> out) {
+        ownParameters().forEach((k, v) -> out.put(prefix + k, new Detached(v)));
+        registeredBuffers.forEach((k, v) -> out.put(prefix + k, new Detached(v)));
+        namedChildren().forEach((k, m) -> m.collectState(prefix + k + ".", out));
     }
 
     /** Keys that {@link #loadStateDict(Map, boolean)} found missing or unexpected (non-strict mode). */
