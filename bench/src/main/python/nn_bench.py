@@ -39,7 +39,7 @@ def main():
             conv(x)
 
     print("conv2d 64x32x28x28 -> 64 ch, 3x3 pad 1: forward+backward %.2f ms (forward alone %.2f ms)"
-          % (median_ms(conv_step, 3, runs), median_ms(conv_fwd, 3, runs)))
+          % (median_ms(conv_step, 8, runs), median_ms(conv_fwd, 8, runs)))
     mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
     xb = torch.randn(64, 784)
     yb = torch.randint(0, 10, (64,))

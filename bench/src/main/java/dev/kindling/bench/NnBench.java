@@ -14,7 +14,7 @@ import java.util.Arrays;
 /**
  * nn forward+backward timings, next to bench/src/main/python/nn_bench.py (PyTorch, 2 threads):
  * Conv2d(32, 64, 3, padding=1) on a [64, 32, 28, 28] batch, and a 784-512-256-10 MLP with cross entropy on
- * a batch of 64. Prints the median of N runs after a warmup.
+ * a batch of 64. Prints the median of N runs after a warmup long enough for the JIT to compile the im2col loops.
  *
  * <pre>{@code java -cp ... dev.kindling.bench.NnBench [runs]}</pre>
  */
@@ -49,12 +49,12 @@ public final class NnBench {
                 x.setGrad(null);
                 conv.forward(x).sum().backward();
             }
-        }, 3, runs);
+        }, 8, runs);
         double convFwdMs = medianMs(() -> {
             try (var s = Kindling.scope(); var off = Kindling.noGrad()) {
                 conv.forward(x);
             }
-        }, 3, runs);
+        }, 8, runs);
         System.out.printf("conv2d 64x32x28x28 -> 64 ch, 3x3 pad 1: forward+backward %.2f ms (forward alone %.2f ms)%n", convMs, convFwdMs);
 
         Module mlp = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 256), new ReLU(), new Linear(256, 10));
