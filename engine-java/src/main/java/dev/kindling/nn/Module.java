@@ -196,6 +196,7 @@ public abstract class Module {
         return out;
     }
 
+    /** Every buffer (running statistics and the like), each once. */
     public List<Tensor> buffers() { return new ArrayList<>(namedBuffers().values()); }
 
     private static String join(String prefix, String name) { return prefix.isEmpty() ? name : prefix + "." + name; }
@@ -218,11 +219,13 @@ public abstract class Module {
         return this;
     }
 
+    /** Training mode for this module and all below it; returns this. */
     public Module train() { return train(true); }
 
     /** Evaluation mode: Dropout off, BatchNorm uses its running statistics. Returns this. */
     public Module eval() { return train(false); }
 
+    /** Whether this module is in training mode. */
     public boolean isTraining() { return training; }
 
     /** Calls {@code fn} on every child (recursively) and then on this module, like {@code apply}. Returns this. */
