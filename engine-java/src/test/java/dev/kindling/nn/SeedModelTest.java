@@ -42,6 +42,17 @@ class SeedModelTest {
                     assertEquals(c.get("stateDictDtypes").get(i).asText(), t.dtype().name().toLowerCase(), name + ": dtype of " + keys.get(i));
                     i++;
                 }
+                if (c.has("forward")) {
+                    JsonNode f = c.get("forward");
+                    m.loadStateDict(NnFixtures.tensors(f.get("state")));
+                    m.eval();
+                    Tensor y = m.forward(NnFixtures.tensor(f.get("input")));
+                    NnFixtures.assertClose(name + ": output", f.get("output"), y, 1e-5);
+                    y.sum().backward();
+                    Map<String, Parameter> params = m.namedParameters();
+                    f.get("paramGrads").fields().forEachRemaining(e ->
+                            NnFixtures.assertClose(name + ": grad of " + e.getKey(), e.getValue(), params.get(e.getKey()).grad(), 1e-5));
+                }
             }));
         }
         return tests.stream();
