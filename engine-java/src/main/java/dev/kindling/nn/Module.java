@@ -258,20 +258,35 @@ public abstract class Module {
     public Module to(Device device) { return convert(t -> t.to(device)); }
 
     private Module convert(UnaryOperator<Tensor> fn) {
+        // one conversion per tensor object, so that weights shared between modules stay shared
+        Map<Tensor, Tensor> done = new IdentityHashMap<>();
         for (Module m : modules()) {
             for (Parameter p : m.ownParameters().values()) {
-                Tensor moved;
-                try (var off = Kindling.noGrad()) {
-                    moved = fn.apply(p);
+                Tensor np = done.get(p);
+                if (np == null) {
+                    Tensor moved;
+                    try (var off = Kindling.noGrad()) {
+                        moved = fn.apply(p);
+                    }
+                    if (moved == p) {
+                        done.put(p, p);
+                        continue;
+                    }
+                    Parameter fresh = new Parameter(moved, p.requiresGrad());
+                    if (p.grad() != null) fresh.setGrad(fn.apply(p.grad()));
+                    done.put(p, fresh);
+                    np = fresh;
                 }
-                if (moved == p) continue;
-                Parameter np = new Parameter(moved, p.requiresGrad());
-                if (p.grad() != null) np.setGrad(fn.apply(p.grad()));
-                m.replace(p, np);
+                if (np != p) m.replace(p, np);
             }
-            for (Map.Entry<String, Tensor> b : new ArrayList<>(m.registeredBuffers.entrySet())) {
-                Tensor moved = fn.apply(b.getValue());
-                if (moved != b.getValue()) m.replace(b.getValue(), new Detached(moved));
+            for (Tensor b : new ArrayList<>(m.registeredBuffers.values())) {
+                Tensor nb = done.get(b);
+                if (nb == null) {
+                    Tensor moved = fn.apply(b);
+                    nb = moved == b ? b : new Detached(moved);
+                    done.put(b, nb);
+                }
+                if (nb != b) m.replace(b, nb);
             }
         }
         return this;

@@ -154,6 +154,30 @@ class ModuleTest {
         assertEquals(0, m.stateDict().get("1.num_batches_tracked").dim());
         assertEquals(m.parameters().size(), 4);
         assertThrows(IllegalArgumentException.class, () -> m.to(DType.INT64));
+        var d = new Derived();
+        d.to(DType.FLOAT64);
+        assertSame(d.head, d.shared);
+        assertSame(d.head.weight, d.namedParameters().get("head.weight"));
+        assertEquals(DType.FLOAT64, d.mask.dtype());   // the buffer field follows the conversion
+        assertEquals(DType.FLOAT64, d.namedBuffers().get("mask").dtype());
+        assertEquals(DType.FLOAT64, d.scale.dtype());
+    }
+
+    static final class Tied extends Module {
+        final Embedding emb = new Embedding(5, 3);
+        final Linear out = new Linear(3, 5, false);
+
+        Tied() { out.weight = emb.weight; }
+
+        @Override public Tensor forward(Tensor x) { return out.forward(emb.forward(x)); }
+    }
+
+    @Test void tiedWeightsStayTiedThroughTo() {
+        var t = new Tied();
+        assertEquals(1, t.parameters().size());
+        t.to(DType.FLOAT64);
+        assertSame(t.emb.weight, t.out.weight);
+        assertEquals(DType.FLOAT64, t.out.weight.dtype());
     }
 
     @Test void zeroGradFreezeAndApply() {
