@@ -1,6 +1,6 @@
 """PyTorch twin of dev.kindling.bench.NnBench (same shapes, 2 threads, median of N after warmup).
 
-Run: OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/src/main/python/nn_bench.py [runs]
+Run: OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/src/main/python/nn_bench.py [runs] [threads, default 2]
 """
 import sys
 import time
@@ -23,7 +23,7 @@ def median_ms(step, warmup, runs):
 
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
     torch.manual_seed(0)
     print("torch", torch.__version__, "threads", torch.get_num_threads())
     conv = nn.Conv2d(32, 64, 3, padding=1)

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * Conv2d(32, 64, 3, padding=1) on a [64, 32, 28, 28] batch, and a 784-512-256-10 MLP with cross entropy on
  * a batch of 64. Prints the median of N runs after a warmup long enough for the JIT to compile the im2col loops.
  *
- * <pre>{@code java -cp ... dev.kindling.bench.NnBench [runs]}</pre>
+ * <pre>{@code java -cp ... dev.kindling.bench.NnBench [runs] [threads, default 2]}</pre>
  */
 public final class NnBench {
     private NnBench() {}
@@ -37,7 +37,8 @@ public final class NnBench {
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        Kindling.setNumThreads(2);
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        Kindling.setNumThreads(threads);
         Kindling.manualSeed(0);
         System.out.println("BLAS: " + Kindling.nativeBlasStatus() + ", threads " + Kindling.getNumThreads());
 
