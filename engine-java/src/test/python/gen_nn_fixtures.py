@@ -294,11 +294,22 @@ def models():
     seeds = [("logistic", LogisticRegressionModel()), ("diabetes", Model()), ("mnistnet", MNISTNet()), ("neuralnetwork", NeuralNetwork()),
              ("cnn", CNN()), ("classifier", Classifier()), ("blocks", Blocks()),
              ("sequential_simple", nn.Sequential(nn.Linear(10, 5), nn.ReLU(), nn.Linear(5, 2), nn.LogSoftmax(dim=1)))]
+    inputs = {"logistic": (5, 1), "diabetes": (7, 8), "classifier": (6, 20), "sequential_simple": (4, 10)}
     for name, m in seeds:
+        torch.manual_seed(11)
         sd = m.state_dict()
-        out.append({"name": name, "repr": repr(m), "numParameters": sum(p.numel() for p in m.parameters()),
-                    "stateDictKeys": list(sd.keys()), "stateDictShapes": [list(v.shape) for v in sd.values()],
-                    "stateDictDtypes": [str(v.dtype).replace("torch.", "") for v in sd.values()]})
+        case = {"name": name, "repr": repr(m), "numParameters": sum(p.numel() for p in m.parameters()),
+                "stateDictKeys": list(sd.keys()), "stateDictShapes": [list(v.shape) for v in sd.values()],
+                "stateDictDtypes": [str(v.dtype).replace("torch.", "") for v in sd.values()]}
+        if name in inputs:
+            # small seeds end to end in float32 and eval mode: PyTorch's weights in, the same output and gradients out
+            m.eval()
+            x = torch.randn(*inputs[name])
+            y = m(x)
+            y.sum().backward()
+            case["forward"] = {"state": {k: enc(v) for k, v in sd.items()}, "input": enc(x), "output": enc(y),
+                               "paramGrads": {k: enc(p.grad) for k, p in m.named_parameters()}}
+        out.append(case)
     # default init statistics: the bound of PyTorch's kaiming_uniform_(a=sqrt(5)) on a Linear(784, 512)
     return out
 

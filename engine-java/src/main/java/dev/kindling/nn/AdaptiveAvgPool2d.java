@@ -11,8 +11,10 @@ public class AdaptiveAvgPool2d extends Module {
     private final int outH, outW;
     private final boolean square;
 
+    /** {@code nn.AdaptiveAvgPool2d(output_size)}; arguments left out take PyTorch's defaults. */
     public AdaptiveAvgPool2d(int outputSize) { this(outputSize, outputSize, true); }
 
+    /** {@code nn.AdaptiveAvgPool2d(out_h, out_w)}; arguments left out take PyTorch's defaults. */
     public AdaptiveAvgPool2d(int outH, int outW) { this(outH, outW, false); }
 
     private AdaptiveAvgPool2d(int outH, int outW, boolean square) {

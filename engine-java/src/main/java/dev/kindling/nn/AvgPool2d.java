@@ -12,12 +12,16 @@ public class AvgPool2d extends Module {
     private final int kernelSize, stride, padding;
     private final boolean countIncludePad;
 
+    /** {@code nn.AvgPool2d(kernel_size)}; arguments left out take PyTorch's defaults. */
     public AvgPool2d(int kernelSize) { this(kernelSize, kernelSize, 0); }
 
+    /** {@code nn.AvgPool2d(kernel_size, stride)}; arguments left out take PyTorch's defaults. */
     public AvgPool2d(int kernelSize, int stride) { this(kernelSize, stride, 0); }
 
+    /** {@code nn.AvgPool2d(kernel_size, stride, padding)}; arguments left out take PyTorch's defaults. */
     public AvgPool2d(int kernelSize, int stride, int padding) { this(kernelSize, stride, padding, true); }
 
+    /** {@code nn.AvgPool2d(kernel_size, stride, padding, count_include_pad)}; arguments left out take PyTorch's defaults. */
     public AvgPool2d(int kernelSize, int stride, int padding, boolean countIncludePad) {
         if (padding * 2 > kernelSize) {
             throw new IllegalArgumentException("AvgPool2d: pad should be at most half of kernel size, got padding " + padding + " and kernel " + kernelSize);

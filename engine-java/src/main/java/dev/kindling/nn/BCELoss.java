@@ -9,10 +9,13 @@ import dev.kindling.Tensor;
 public class BCELoss extends Loss {
     public final Tensor weight;
 
+    /** With PyTorch's default arguments: {@code nn.BCELoss()}. */
     public BCELoss() { this(null, Reduction.MEAN); }
 
+    /** {@code nn.BCELoss(reduction)}; arguments left out take PyTorch's defaults. */
     public BCELoss(Reduction reduction) { this(null, reduction); }
 
+    /** {@code nn.BCELoss(weight, reduction)}; arguments left out take PyTorch's defaults. */
     public BCELoss(Tensor weight, Reduction reduction) {
         super(reduction);
         this.weight = weight == null ? null : registerBuffer("weight", weight);

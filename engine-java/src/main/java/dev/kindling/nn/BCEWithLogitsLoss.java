@@ -9,8 +9,10 @@ import dev.kindling.Tensor;
 public class BCEWithLogitsLoss extends Loss {
     public final Tensor weight, posWeight;
 
+    /** With PyTorch's default arguments: {@code nn.BCEWithLogitsLoss()}. */
     public BCEWithLogitsLoss() { this(null, Reduction.MEAN, null); }
 
+    /** {@code nn.BCEWithLogitsLoss(reduction)}; arguments left out take PyTorch's defaults. */
     public BCEWithLogitsLoss(Reduction reduction) { this(null, reduction, null); }
 
     /** PyTorch order: weight, reduction, pos_weight; either tensor may be null. */

@@ -35,10 +35,13 @@ public abstract class BatchNorm extends Module {
         }
     }
 
+    /** The running mean buffer ({@code running_mean}), updated in training mode. */
     public Tensor runningMean() { return buffer("running_mean"); }
 
+    /** The running (unbiased) variance buffer ({@code running_var}). */
     public Tensor runningVar() { return buffer("running_var"); }
 
+    /** The INT64 scalar buffer counting training batches ({@code num_batches_tracked}). */
     public Tensor numBatchesTracked() { return buffer("num_batches_tracked"); }
 
     /** Resets running mean to 0, variance to 1 and the batch count to 0. */

@@ -10,10 +10,13 @@ import java.util.Arrays;
  * <pre>{@code var bn = new BatchNorm1d(64);   // eps 1e-5, momentum 0.1, affine, tracking running stats}</pre>
  */
 public class BatchNorm1d extends BatchNorm {
+    /** {@code nn.BatchNorm1d(num_features)}; arguments left out take PyTorch's defaults. */
     public BatchNorm1d(int numFeatures) { this(numFeatures, 1e-5, 0.1, true, true); }
 
+    /** {@code nn.BatchNorm1d(num_features, eps, momentum)}; arguments left out take PyTorch's defaults. */
     public BatchNorm1d(int numFeatures, double eps, double momentum) { this(numFeatures, eps, momentum, true, true); }
 
+    /** {@code nn.BatchNorm1d(num_features, eps, momentum, affine, track_running_stats)}; arguments left out take PyTorch's defaults. */
     public BatchNorm1d(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
         super(numFeatures, eps, momentum, affine, trackRunningStats);
     }

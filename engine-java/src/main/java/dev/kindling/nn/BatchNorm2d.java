@@ -10,10 +10,13 @@ import java.util.Arrays;
  * <pre>{@code var bn = new BatchNorm2d(32);}</pre>
  */
 public class BatchNorm2d extends BatchNorm {
+    /** {@code nn.BatchNorm2d(num_features)}; arguments left out take PyTorch's defaults. */
     public BatchNorm2d(int numFeatures) { this(numFeatures, 1e-5, 0.1, true, true); }
 
+    /** {@code nn.BatchNorm2d(num_features, eps, momentum)}; arguments left out take PyTorch's defaults. */
     public BatchNorm2d(int numFeatures, double eps, double momentum) { this(numFeatures, eps, momentum, true, true); }
 
+    /** {@code nn.BatchNorm2d(num_features, eps, momentum, affine, track_running_stats)}; arguments left out take PyTorch's defaults. */
     public BatchNorm2d(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
         super(numFeatures, eps, momentum, affine, trackRunningStats);
     }

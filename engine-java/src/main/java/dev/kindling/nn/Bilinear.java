@@ -11,8 +11,10 @@ public class Bilinear extends Module {
     public Parameter weight;
     public Parameter bias;
 
+    /** {@code nn.Bilinear(in1_features, in2_features, out_features)}; arguments left out take PyTorch's defaults. */
     public Bilinear(int in1Features, int in2Features, int outFeatures) { this(in1Features, in2Features, outFeatures, true); }
 
+    /** {@code nn.Bilinear(in1_features, in2_features, out_features, bias)}; arguments left out take PyTorch's defaults. */
     public Bilinear(int in1Features, int in2Features, int outFeatures, boolean bias) {
         this.in1Features = in1Features;
         this.in2Features = in2Features;
@@ -29,6 +31,7 @@ public class Bilinear extends Module {
         if (bias != null) init.uniform_(bias, -bound, bound);
     }
 
+    /** The bilinear form of {@code x1 [..., in1]} and {@code x2 [..., in2]}: {@code [..., out]}. */
     public Tensor forward(Tensor x1, Tensor x2) {
         if (x1.dim() == 0 || x2.dim() == 0 || x1.size(-1) != in1Features || x2.size(-1) != in2Features) {
             throw error("expected inputs with last dimensions " + in1Features + " and " + in2Features + ", got shapes "

@@ -9,12 +9,15 @@ import dev.kindling.Tensor;
  * <pre>{@code var conv = new Conv1d(16, 33, 3, 2, 0);   // in, out, kernel, stride, padding}</pre>
  */
 public class Conv1d extends ConvBase {
+    /** {@code nn.Conv1d(in_channels, out_channels, kernel_size)}; arguments left out take PyTorch's defaults. */
     public Conv1d(int inChannels, int outChannels, int kernelSize) { this(inChannels, outChannels, kernelSize, 1, 0); }
 
+    /** {@code nn.Conv1d(in_channels, out_channels, kernel_size, stride, padding)}; arguments left out take PyTorch's defaults. */
     public Conv1d(int inChannels, int outChannels, int kernelSize, int stride, int padding) {
         this(inChannels, outChannels, kernelSize, stride, padding, 1, 1, true);
     }
 
+    /** {@code nn.Conv1d(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias)}; arguments left out take PyTorch's defaults. */
     public Conv1d(int inChannels, int outChannels, int kernelSize, int stride, int padding, int dilation, int groups, boolean bias) {
         super("Conv1d", inChannels, outChannels, new int[]{kernelSize}, new int[]{stride}, new int[]{padding}, new int[]{dilation},
                 new int[]{0}, groups, bias, false, false);

@@ -11,12 +11,15 @@ import dev.kindling.Tensor;
  * }</pre>
  */
 public class Conv2d extends ConvBase {
+    /** {@code nn.Conv2d(in_channels, out_channels, kernel_size)}; arguments left out take PyTorch's defaults. */
     public Conv2d(int inChannels, int outChannels, int kernelSize) { this(inChannels, outChannels, kernelSize, 1, 0); }
 
+    /** {@code nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)}; arguments left out take PyTorch's defaults. */
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding) {
         this(inChannels, outChannels, pair(kernelSize), pair(stride), pair(padding));
     }
 
+    /** {@code nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding)}; arguments left out take PyTorch's defaults. */
     public Conv2d(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding) {
         this(builder(inChannels, outChannels, kernelSize).stride(stride).padding(padding));
     }
@@ -25,8 +28,10 @@ public class Conv2d extends ConvBase {
         super("Conv2d", b.in, b.out, b.kernel, b.stride, b.padding, b.dilation, new int[]{0, 0}, b.groups, b.bias, b.same, false);
     }
 
+    /** A builder for the options past stride and padding: {@code Conv2d.builder(3, 16, 3).padding("same").build()}. */
     public static Builder builder(int inChannels, int outChannels, int kernelSize) { return builder(inChannels, outChannels, pair(kernelSize)); }
 
+    /** A builder for a rectangular kernel. */
     public static Builder builder(int inChannels, int outChannels, int[] kernelSize) { return new Builder(inChannels, outChannels, kernelSize); }
 
     /** Options past the common ones: dilation, groups, bias, {@code padding("same")}. */
@@ -44,12 +49,16 @@ public class Conv2d extends ConvBase {
             this.kernel = kernel.clone();
         }
 
+        /** PyTorch's {@code stride} argument. */
         public Builder stride(int s) { return stride(pair(s)); }
 
+        /** PyTorch's {@code stride} argument. */
         public Builder stride(int[] s) { stride = two("stride", s); return this; }
 
+        /** PyTorch's {@code padding} argument. */
         public Builder padding(int p) { return padding(pair(p)); }
 
+        /** PyTorch's {@code padding} argument. */
         public Builder padding(int[] p) { padding = two("padding", p); same = false; return this; }
 
         /** {@code "same"} keeps the spatial size (stride 1); {@code "valid"} is no padding. */
@@ -62,14 +71,19 @@ public class Conv2d extends ConvBase {
             return this;
         }
 
+        /** PyTorch's {@code dilation} argument. */
         public Builder dilation(int d) { return dilation(pair(d)); }
 
+        /** PyTorch's {@code dilation} argument. */
         public Builder dilation(int[] d) { dilation = two("dilation", d); return this; }
 
+        /** PyTorch's {@code groups} argument. */
         public Builder groups(int g) { groups = g; return this; }
 
+        /** PyTorch's {@code bias} argument. */
         public Builder bias(boolean b) { bias = b; return this; }
 
+        /** The configured layer. */
         public Conv2d build() { return new Conv2d(this); }
 
         private static int[] two(String what, int[] v) {

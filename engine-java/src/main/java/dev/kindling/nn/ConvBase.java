@@ -47,12 +47,16 @@ abstract class ConvBase extends Module {
     /** Re-draws the weights with PyTorch's default initialisation. */
     public void resetParameters() { init.defaultLayerInit(weight, bias); }
 
+    /** The kernel size per spatial dimension. */
     public int[] kernelSize() { return kernelSize.clone(); }
 
+    /** The stride per spatial dimension. */
     public int[] stride() { return stride.clone(); }
 
+    /** The padding per spatial dimension (zeros for {@code padding="same"}, which is computed per call). */
     public int[] padding() { return padding.clone(); }
 
+    /** The dilation per spatial dimension. */
     public int[] dilation() { return dilation.clone(); }
 
     /** Checks {@code [N, C, *spatial]} (or unbatched {@code [C, *spatial]}) and the channel count. */

@@ -9,8 +9,10 @@ import dev.kindling.Tensor;
  * <pre>{@code var up = new ConvTranspose2d(64, 32, 2, 2, 0);   // in, out, kernel, stride, padding: doubles H and W}</pre>
  */
 public class ConvTranspose2d extends ConvBase {
+    /** {@code nn.ConvTranspose2d(in_channels, out_channels, kernel_size)}; arguments left out take PyTorch's defaults. */
     public ConvTranspose2d(int inChannels, int outChannels, int kernelSize) { this(inChannels, outChannels, kernelSize, 1, 0); }
 
+    /** {@code nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride, padding)}; arguments left out take PyTorch's defaults. */
     public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, int stride, int padding) {
         this(inChannels, outChannels, kernelSize, stride, padding, 0, 1, true, 1);
     }

@@ -16,8 +16,10 @@ public class CrossEntropyLoss extends Loss {
     public final int ignoreIndex;
     public final double labelSmoothing;
 
+    /** With PyTorch's default arguments: {@code nn.CrossEntropyLoss()}. */
     public CrossEntropyLoss() { this(null, -100, Reduction.MEAN, 0); }
 
+    /** {@code nn.CrossEntropyLoss(reduction)}; arguments left out take PyTorch's defaults. */
     public CrossEntropyLoss(Reduction reduction) { this(null, -100, reduction, 0); }
 
     /** PyTorch order: weight (per class, may be null), ignore_index, reduction, label_smoothing. */
@@ -31,6 +33,7 @@ public class CrossEntropyLoss extends Loss {
         this.labelSmoothing = labelSmoothing;
     }
 
+    /** A builder for the options by name: {@code CrossEntropyLoss.builder().labelSmoothing(0.1).build()}. */
     public static Builder builder() { return new Builder(); }
 
     /** Options by name: weight, ignoreIndex, reduction, labelSmoothing. */
@@ -42,14 +45,19 @@ public class CrossEntropyLoss extends Loss {
 
         private Builder() {}
 
+        /** PyTorch's {@code weight} argument. */
         public Builder weight(Tensor w) { weight = w; return this; }
 
+        /** PyTorch's {@code ignore_index} argument. */
         public Builder ignoreIndex(int i) { ignoreIndex = i; return this; }
 
+        /** PyTorch's {@code reduction} argument. */
         public Builder reduction(Reduction r) { reduction = r; return this; }
 
+        /** PyTorch's {@code label_smoothing} argument. */
         public Builder labelSmoothing(double s) { labelSmoothing = s; return this; }
 
+        /** The configured loss. */
         public CrossEntropyLoss build() { return new CrossEntropyLoss(weight, ignoreIndex, reduction, labelSmoothing); }
     }
 

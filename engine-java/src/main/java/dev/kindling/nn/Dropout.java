@@ -11,8 +11,10 @@ import dev.kindling.Tensor;
 public class Dropout extends Module {
     public final double p;
 
+    /** With PyTorch's default arguments: {@code nn.Dropout()}. */
     public Dropout() { this(0.5); }
 
+    /** {@code nn.Dropout(p)}; arguments left out take PyTorch's defaults. */
     public Dropout(double p) {
         F.checkP("Dropout", p);
         this.p = p;

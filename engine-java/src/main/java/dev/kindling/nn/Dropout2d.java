@@ -6,8 +6,10 @@ import dev.kindling.Tensor;
 public class Dropout2d extends Module {
     public final double p;
 
+    /** With PyTorch's default arguments: {@code nn.Dropout2d()}. */
     public Dropout2d() { this(0.5); }
 
+    /** {@code nn.Dropout2d(p)}; arguments left out take PyTorch's defaults. */
     public Dropout2d(double p) {
         F.checkP("Dropout2d", p);
         this.p = p;

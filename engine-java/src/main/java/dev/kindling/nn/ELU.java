@@ -6,8 +6,10 @@ import dev.kindling.Tensor;
 public class ELU extends Module {
     public final double alpha;
 
+    /** With PyTorch's default arguments: {@code nn.ELU()}. */
     public ELU() { this(1.0); }
 
+    /** {@code nn.ELU(alpha)}; arguments left out take PyTorch's defaults. */
     public ELU(double alpha) { this.alpha = alpha; }
 
     @Override public Tensor forward(Tensor x) { return F.elu(x, alpha); }

@@ -15,6 +15,7 @@ public class Embedding extends Module {
     public final int paddingIdx;
     public Parameter weight;
 
+    /** {@code nn.Embedding(num_embeddings, embedding_dim)}; arguments left out take PyTorch's defaults. */
     public Embedding(int numEmbeddings, int embeddingDim) { this(numEmbeddings, embeddingDim, null); }
 
     /** {@code paddingIdx} may be negative, counting from the end as in PyTorch. */

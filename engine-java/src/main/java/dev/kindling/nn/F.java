@@ -18,11 +18,13 @@ public final class F {
 
     // ------------------------------------------------------------------ activations
 
+    /** {@code F.relu(x)}, elementwise. */
     public static Tensor relu(Tensor x) { return x.relu(); }
 
     /** {@code x} where positive, {@code negativeSlope * x} elsewhere. */
     public static Tensor leakyRelu(Tensor x, double negativeSlope) { return Tensor.where(x.gt(0), x, x.mul(negativeSlope)); }
 
+    /** {@code F.leaky_relu} with PyTorch's defaults for the arguments left out. */
     public static Tensor leakyRelu(Tensor x) { return leakyRelu(x, 0.01); }
 
     /** {@code x} where positive, {@code alpha * (exp(x) - 1)} elsewhere. */
@@ -31,6 +33,7 @@ public final class F {
         return Tensor.where(x.gt(0), x, x.clampMax(0).expm1().mul(alpha));
     }
 
+    /** {@code F.elu} with PyTorch's defaults for the arguments left out. */
     public static Tensor elu(Tensor x) { return elu(x, 1.0); }
 
     /** The exact GELU, {@code x * Phi(x)}. */
@@ -44,10 +47,13 @@ public final class F {
         return x.mul(inner.tanh().add(1)).mul(0.5);
     }
 
+    /** {@code F.silu(x)}, elementwise. */
     public static Tensor silu(Tensor x) { return x.mul(x.sigmoid()); }
 
+    /** {@code F.sigmoid(x)}, elementwise. */
     public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
 
+    /** {@code F.tanh(x)}, elementwise. */
     public static Tensor tanh(Tensor x) { return x.tanh(); }
 
     /** {@code log(1 + exp(beta x)) / beta}, linear above {@code threshold}. */
@@ -58,10 +64,13 @@ public final class F {
         return Tensor.where(bx.gt(threshold), x, soft);
     }
 
+    /** {@code F.softplus} with PyTorch's defaults for the arguments left out. */
     public static Tensor softplus(Tensor x) { return softplus(x, 1, 20); }
 
+    /** {@code F.softmax(x, dim)}. */
     public static Tensor softmax(Tensor x, int dim) { return x.softmax(dim); }
 
+    /** {@code F.log_softmax(x, dim)}. */
     public static Tensor logSoftmax(Tensor x, int dim) { return x.logSoftmax(dim); }
 
     // ------------------------------------------------------------------ linear and convolution
@@ -76,6 +85,7 @@ public final class F {
         return bias == null ? y : y.add(bias);
     }
 
+    /** {@code F.linear} with PyTorch's defaults for the arguments left out. */
     public static Tensor linear(Tensor x, Tensor weight) { return linear(x, weight, null); }
 
     /** {@code y_k = x1^T W_k x2 + b_k} for weight {@code [out, in1, in2]}. */
@@ -101,10 +111,12 @@ public final class F {
         return Convolution.conv2d("conv2d", x, weight, bias, stride, padding, dilation, groups);
     }
 
+    /** {@code F.conv2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
         return conv2d(x, weight, bias, new int[]{stride, stride}, new int[]{padding, padding}, new int[]{1, 1}, 1);
     }
 
+    /** {@code F.conv2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) { return conv2d(x, weight, bias, 1, 0); }
 
     /** 1-D convolution of {@code [N, C, L]} with weight {@code [out, C/groups, k]}, run as a 2-D one of height 1. */
@@ -115,6 +127,7 @@ public final class F {
                 new int[]{1, dilation}, groups).squeeze(2);
     }
 
+    /** {@code F.conv1d} with PyTorch's defaults for the arguments left out. */
     public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias) { return conv1d(x, weight, bias, 1, 0, 1, 1); }
 
     /** Transposed 2-D convolution with weight {@code [in, out/groups, kH, kW]}. */
@@ -123,6 +136,7 @@ public final class F {
         return Convolution.convTranspose2d("conv_transpose2d", x, weight, bias, stride, padding, outputPadding, groups, dilation);
     }
 
+    /** {@code F.conv_transpose2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
         return convTranspose2d(x, weight, bias, new int[]{stride, stride}, new int[]{padding, padding}, new int[]{0, 0}, 1, new int[]{1, 1});
     }
@@ -134,24 +148,31 @@ public final class F {
         return Convolution.maxPool2d("max_pool2d", x, kernelSize, stride, padding, dilation);
     }
 
+    /** {@code F.max_pool2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor maxPool2d(Tensor x, int kernelSize, int stride, int padding) {
         return maxPool2d(x, new int[]{kernelSize, kernelSize}, new int[]{stride, stride}, new int[]{padding, padding}, new int[]{1, 1});
     }
 
+    /** {@code F.max_pool2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor maxPool2d(Tensor x, int kernelSize) { return maxPool2d(x, kernelSize, kernelSize, 0); }
 
+    /** Average pooling; {@code countIncludePad} counts the zero padding in each window's mean. */
     public static Tensor avgPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, boolean countIncludePad) {
         return Convolution.avgPool2d("avg_pool2d", x, kernelSize, stride, padding, countIncludePad);
     }
 
+    /** {@code F.avg_pool2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor avgPool2d(Tensor x, int kernelSize, int stride, int padding) {
         return avgPool2d(x, new int[]{kernelSize, kernelSize}, new int[]{stride, stride}, new int[]{padding, padding}, true);
     }
 
+    /** {@code F.avg_pool2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor avgPool2d(Tensor x, int kernelSize) { return avgPool2d(x, kernelSize, kernelSize, 0); }
 
+    /** Average pooling to a fixed output size, whatever the input size. */
     public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) { return Convolution.adaptiveAvgPool2d("adaptive_avg_pool2d", x, outH, outW); }
 
+    /** Average pooling to a fixed output size, whatever the input size. */
     public static Tensor adaptiveAvgPool2d(Tensor x, int outputSize) { return adaptiveAvgPool2d(x, outputSize, outputSize); }
 
     // ------------------------------------------------------------------ normalisation, dropout, embedding
@@ -162,10 +183,12 @@ public final class F {
         return Normalization.batchNorm("batch_norm", x, runningMean, runningVar, weight, bias, training, momentum, eps);
     }
 
+    /** Layer normalisation over the trailing {@code normalizedShape} dimensions; weight and bias may be null. */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         return Normalization.layerNorm("layer_norm", x, normalizedShape, weight, bias, eps);
     }
 
+    /** Group normalisation of {@code [N, C, ...]} in {@code numGroups} groups; weight and bias may be null. */
     public static Tensor groupNorm(Tensor x, int numGroups, Tensor weight, Tensor bias, double eps) {
         return Normalization.groupNorm("group_norm", x, numGroups, weight, bias, eps);
     }
@@ -182,6 +205,7 @@ public final class F {
         return x.mul(mask);
     }
 
+    /** {@code F.dropout} with PyTorch's defaults for the arguments left out. */
     public static Tensor dropout(Tensor x, double p) { return dropout(x, p, true); }
 
     /** Zeroes whole channels of {@code [N, C, H, W]} (or {@code [C, H, W]}) with probability {@code p}. */
@@ -222,6 +246,7 @@ public final class F {
         return Tensor.where(indices.eq(paddingIdx).unsqueeze(-1), weight.select(0, paddingIdx).detach(), out);
     }
 
+    /** {@code F.embedding} with PyTorch's defaults for the arguments left out. */
     public static Tensor embedding(Tensor indices, Tensor weight) { return embedding(indices, weight, -1); }
 
     // ------------------------------------------------------------------ shape utilities
@@ -229,6 +254,7 @@ public final class F {
     /** Pads with (before, after) pairs starting from the last dimension: {@code F.pad(x, new int[]{1, 1, 2, 2}, CONSTANT, 0)}. */
     public static Tensor pad(Tensor x, int[] pad, PadMode mode, double value) { return Resize.pad(x, pad, mode, value); }
 
+    /** {@code F.pad} with PyTorch's defaults for the arguments left out. */
     public static Tensor pad(Tensor x, int... pad) { return Resize.pad(x, pad, PadMode.CONSTANT, 0); }
 
     /** Resizes {@code [N, C, H, W]} (or {@code [N, C, W]}) to {@code size}. */
@@ -236,6 +262,7 @@ public final class F {
         return Resize.interpolate(x, size, null, mode, alignCorners);
     }
 
+    /** {@code F.interpolate} with PyTorch's defaults for the arguments left out. */
     public static Tensor interpolate(Tensor x, int[] size, InterpolateMode mode) { return interpolate(x, size, mode, false); }
 
     /** Resizes by {@code scaleFactor} (output size = floor(input size * factor)). */
@@ -243,11 +270,13 @@ public final class F {
         return Resize.interpolate(x, null, new double[]{scaleFactor}, mode, alignCorners);
     }
 
+    /** {@code F.interpolate} with PyTorch's defaults for the arguments left out. */
     public static Tensor interpolate(Tensor x, double scaleFactor, InterpolateMode mode) { return interpolate(x, scaleFactor, mode, false); }
 
     /** One-hot encoding of INT64 class indices; {@code numClasses = -1} infers it from the largest index. */
     public static Tensor oneHot(Tensor indices, int numClasses) { return indices.oneHot(numClasses); }
 
+    /** {@code F.one_hot} with PyTorch's defaults for the arguments left out. */
     public static Tensor oneHot(Tensor indices) { return indices.oneHot(-1); }
 
     /** {@code x / max(||x||_p, eps)} along {@code dim}. */
@@ -256,22 +285,29 @@ public final class F {
         return x.div(norm.clampMin(eps));
     }
 
+    /** {@code F.normalize} with PyTorch's defaults for the arguments left out. */
     public static Tensor normalize(Tensor x) { return normalize(x, 2, 1, 1e-12); }
 
     // ------------------------------------------------------------------ losses
 
+    /** {@code F.mse_loss}. */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) { return Losses.mse(input, target, reduction); }
 
+    /** {@code F.mse_loss} with a mean reduction. */
     public static Tensor mseLoss(Tensor input, Tensor target) { return mseLoss(input, target, Reduction.MEAN); }
 
+    /** {@code F.l1_loss}. */
     public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) { return Losses.l1(input, target, reduction); }
 
+    /** {@code F.l1_loss} with a mean reduction. */
     public static Tensor l1Loss(Tensor input, Tensor target) { return l1Loss(input, target, Reduction.MEAN); }
 
+    /** {@code F.smooth_l1_loss}. */
     public static Tensor smoothL1Loss(Tensor input, Tensor target, Reduction reduction, double beta) {
         return Losses.smoothL1(input, target, reduction, beta);
     }
 
+    /** {@code F.smooth_l1_loss} with a mean reduction. */
     public static Tensor smoothL1Loss(Tensor input, Tensor target) { return smoothL1Loss(input, target, Reduction.MEAN, 1.0); }
 
     /** Binary cross entropy on probabilities; {@code weight} may be null. */
@@ -279,6 +315,7 @@ public final class F {
         return Losses.bce(input, target, weight, reduction);
     }
 
+    /** {@code F.binary_cross_entropy} with a mean reduction. */
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target) { return binaryCrossEntropy(input, target, null, Reduction.MEAN); }
 
     /** Binary cross entropy on logits (sigmoid folded in, stable); {@code weight} and {@code posWeight} may be null. */
@@ -286,6 +323,7 @@ public final class F {
         return Losses.bceWithLogits(input, target, weight, posWeight, reduction);
     }
 
+    /** {@code F.binary_cross_entropy_with_logits} with a mean reduction. */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) {
         return binaryCrossEntropyWithLogits(input, target, null, null, Reduction.MEAN);
     }
@@ -295,6 +333,7 @@ public final class F {
         return Losses.nll(input, target, weight, ignoreIndex, reduction);
     }
 
+    /** {@code F.nll_loss} with a mean reduction. */
     public static Tensor nllLoss(Tensor input, Tensor target) { return nllLoss(input, target, null, -100, Reduction.MEAN); }
 
     /**
@@ -305,6 +344,7 @@ public final class F {
         return Losses.crossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
     }
 
+    /** {@code F.cross_entropy} with a mean reduction. */
     public static Tensor crossEntropy(Tensor input, Tensor target) { return crossEntropy(input, target, null, -100, Reduction.MEAN, 0); }
 
     /** KL divergence with {@code input} as log-probabilities; {@code logTarget} says the target is too. */
@@ -312,5 +352,6 @@ public final class F {
         return Losses.klDiv(input, target, reduction, logTarget);
     }
 
+    /** {@code F.kl_div} with a mean reduction. */
     public static Tensor klDiv(Tensor input, Tensor target) { return klDiv(input, target, Reduction.MEAN, false); }
 }

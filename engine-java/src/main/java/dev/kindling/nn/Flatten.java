@@ -6,8 +6,10 @@ import dev.kindling.Tensor;
 public class Flatten extends Module {
     public final int startDim, endDim;
 
+    /** With PyTorch's default arguments: {@code nn.Flatten()}. */
     public Flatten() { this(1, -1); }
 
+    /** {@code nn.Flatten(start_dim, end_dim)}; arguments left out take PyTorch's defaults. */
     public Flatten(int startDim, int endDim) {
         this.startDim = startDim;
         this.endDim = endDim;

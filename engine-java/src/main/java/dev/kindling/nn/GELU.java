@@ -6,8 +6,10 @@ import dev.kindling.Tensor;
 public class GELU extends Module {
     public final String approximate;
 
+    /** With PyTorch's default arguments: {@code nn.GELU()}. */
     public GELU() { this("none"); }
 
+    /** {@code nn.GELU(approximate)}; arguments left out take PyTorch's defaults. */
     public GELU(String approximate) {
         if (!"none".equals(approximate) && !"tanh".equals(approximate)) {
             throw new IllegalArgumentException("GELU: approximate must be \"none\" or \"tanh\", got \"" + approximate + "\"");

@@ -16,8 +16,10 @@ public class GroupNorm extends Module {
     public Parameter weight;
     public Parameter bias;
 
+    /** {@code nn.GroupNorm(num_groups, num_channels)}; arguments left out take PyTorch's defaults. */
     public GroupNorm(int numGroups, int numChannels) { this(numGroups, numChannels, 1e-5, true); }
 
+    /** {@code nn.GroupNorm(num_groups, num_channels, eps, affine)}; arguments left out take PyTorch's defaults. */
     public GroupNorm(int numGroups, int numChannels, double eps, boolean affine) {
         if (numGroups <= 0 || numChannels % numGroups != 0) {
             throw new IllegalArgumentException("GroupNorm: num_channels (" + numChannels + ") must be divisible by num_groups (" + numGroups + ")");

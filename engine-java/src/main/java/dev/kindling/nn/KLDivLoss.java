@@ -9,10 +9,13 @@ import dev.kindling.Tensor;
 public class KLDivLoss extends Loss {
     public final boolean logTarget;
 
+    /** With PyTorch's default arguments: {@code nn.KLDivLoss()}. */
     public KLDivLoss() { this(Reduction.MEAN, false); }
 
+    /** {@code nn.KLDivLoss(reduction)}; arguments left out take PyTorch's defaults. */
     public KLDivLoss(Reduction reduction) { this(reduction, false); }
 
+    /** {@code nn.KLDivLoss(reduction, log_target)}; arguments left out take PyTorch's defaults. */
     public KLDivLoss(Reduction reduction, boolean logTarget) {
         super(reduction);
         this.logTarget = logTarget;

@@ -16,10 +16,13 @@ public class LayerNorm extends Module {
     public Parameter weight;
     public Parameter bias;
 
+    /** {@code nn.LayerNorm(normalized_shape)}; arguments left out take PyTorch's defaults. */
     public LayerNorm(int normalizedShape) { this(new int[]{normalizedShape}, 1e-5, true); }
 
+    /** {@code nn.LayerNorm(normalized_shape)}; arguments left out take PyTorch's defaults. */
     public LayerNorm(int[] normalizedShape) { this(normalizedShape, 1e-5, true); }
 
+    /** {@code nn.LayerNorm(normalized_shape, eps, elementwise_affine)}; arguments left out take PyTorch's defaults. */
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine) {
         this.normalizedShape = normalizedShape.clone();
         this.eps = eps;
@@ -30,6 +33,7 @@ public class LayerNorm extends Module {
         }
     }
 
+    /** The trailing shape that is normalised. */
     public int[] normalizedShape() { return normalizedShape.clone(); }
 
     @Override public Tensor forward(Tensor x) {

@@ -6,8 +6,10 @@ import dev.kindling.Tensor;
 public class LeakyReLU extends Module {
     public final double negativeSlope;
 
+    /** With PyTorch's default arguments: {@code nn.LeakyReLU()}. */
     public LeakyReLU() { this(0.01); }
 
+    /** {@code nn.LeakyReLU(negative_slope)}; arguments left out take PyTorch's defaults. */
     public LeakyReLU(double negativeSlope) { this.negativeSlope = negativeSlope; }
 
     @Override public Tensor forward(Tensor x) { return F.leakyRelu(x, negativeSlope); }

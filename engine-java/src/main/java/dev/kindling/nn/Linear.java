@@ -14,8 +14,10 @@ public class Linear extends Module {
     public Parameter weight;
     public Parameter bias;
 
+    /** {@code nn.Linear(in_features, out_features)}; arguments left out take PyTorch's defaults. */
     public Linear(int inFeatures, int outFeatures) { this(inFeatures, outFeatures, true); }
 
+    /** {@code nn.Linear(in_features, out_features, bias)}; arguments left out take PyTorch's defaults. */
     public Linear(int inFeatures, int outFeatures, boolean bias) {
         if (inFeatures < 0 || outFeatures < 0) {
             throw new IllegalArgumentException("Linear: features must be non-negative, got in=" + inFeatures + ", out=" + outFeatures);

@@ -6,6 +6,7 @@ import dev.kindling.Tensor;
 public class LogSoftmax extends Module {
     public final int dim;
 
+    /** {@code nn.LogSoftmax(dim)}; arguments left out take PyTorch's defaults. */
     public LogSoftmax(int dim) { this.dim = dim; }
 
     @Override public Tensor forward(Tensor x) {

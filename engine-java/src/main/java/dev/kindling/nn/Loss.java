@@ -10,6 +10,7 @@ import dev.kindling.Tensor;
 public abstract class Loss extends Module {
     public final Reduction reduction;
 
+    /** A loss reducing with {@code reduction}. */
     protected Loss(Reduction reduction) {
         if (reduction == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": reduction must not be null");
         if (reduction == Reduction.BATCHMEAN && !(this instanceof KLDivLoss)) {

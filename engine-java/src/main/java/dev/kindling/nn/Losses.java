@@ -57,16 +57,33 @@ final class Losses {
                         + " (apply sigmoid first, or use BCEWithLogitsLoss)");
             }
         }
-        // PyTorch clamps the logs at -100 so that a confident wrong answer gives a large finite loss
-        Tensor loss = t.mul(x.log().clampMin(-100)).add(t.rsub(1).mul(x.rsub(1).log().clampMin(-100))).neg();
+        // Inside (0, 1) the plain formula (its gradient is PyTorch's (x - t) / (x (1 - x)), and it has a second
+        // derivative). Where x (1 - x) < 1e-12 PyTorch clamps: the logs at -100 for the value and the denominator at
+        // 1e-12 for the gradient; there the loss is that value with that gradient attached (first order only).
+        Tensor interior = x.mul(x.rsub(1)).ge(1e-12);
+        Tensor xs = Tensor.where(interior, x, 0.5);
+        Tensor plain = t.mul(xs.log()).add(t.rsub(1).mul(xs.rsub(1).log())).neg();
+        Tensor offset, slope;
+        try (var off = Kindling.noGrad()) {
+            Tensor xd = x.detach(), td = t.detach();
+            Tensor value = td.mul(xd.log().clampMin(-100)).add(td.rsub(1).mul(xd.rsub(1).log().clampMin(-100))).neg();
+            // PyTorch's EPSILON is the float 1e-12f
+            slope = xd.sub(td).div(xd.mul(xd.rsub(1)).clampMin(1e-12f));
+            offset = value.sub(xd.mul(slope));
+        }
+        // equals value at x, with d/dx = slope
+        Tensor boundary = offset.add(x.mul(slope));
+        Tensor loss = Tensor.where(interior, plain, boundary);
         if (weight != null) loss = loss.mul(weight);
         return reduce("binary_cross_entropy", loss, r);
     }
 
     static Tensor bceWithLogits(Tensor x, Tensor t, Tensor weight, Tensor posWeight, Reduction r) {
         sameShape("binary_cross_entropy_with_logits", x, t);
-        // log(1 + exp(-|x|)) + max(-x, 0) is log(1 + exp(-x)) without overflow
-        Tensor softplusNeg = x.abs().neg().exp().log1p().add(x.neg().clampMin(0));
+        // softplus(-x) = log(1 + exp(-x)), split at 0 so that no branch overflows and the gradient at 0 is the true
+        // -1/2 (an abs/relu split would give a kink there); clamping each branch's input keeps unused branches finite
+        Tensor pos = x.clampMin(0), neg = x.clampMax(0);
+        Tensor softplusNeg = Tensor.where(x.ge(0), pos.neg().exp().log1p(), neg.exp().log1p().sub(neg));
         Tensor loss;
         if (posWeight != null) {
             Tensor logWeight = posWeight.sub(1).mul(t).add(1);

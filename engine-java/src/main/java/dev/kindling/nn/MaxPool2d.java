@@ -11,16 +11,21 @@ public class MaxPool2d extends Module {
     private final int[] kernelSize, stride, padding, dilation;
     private final boolean square;
 
+    /** {@code nn.MaxPool2d(kernel_size)}; arguments left out take PyTorch's defaults. */
     public MaxPool2d(int kernelSize) { this(kernelSize, kernelSize, 0, 1); }
 
+    /** {@code nn.MaxPool2d(kernel_size, stride)}; arguments left out take PyTorch's defaults. */
     public MaxPool2d(int kernelSize, int stride) { this(kernelSize, stride, 0, 1); }
 
+    /** {@code nn.MaxPool2d(kernel_size, stride, padding)}; arguments left out take PyTorch's defaults. */
     public MaxPool2d(int kernelSize, int stride, int padding) { this(kernelSize, stride, padding, 1); }
 
+    /** {@code nn.MaxPool2d(kernel_size, stride, padding, dilation)}; arguments left out take PyTorch's defaults. */
     public MaxPool2d(int kernelSize, int stride, int padding, int dilation) {
         this(ConvBase.pair(kernelSize), ConvBase.pair(stride), ConvBase.pair(padding), ConvBase.pair(dilation), true);
     }
 
+    /** {@code nn.MaxPool2d(kernel_size, stride, padding, dilation)}; arguments left out take PyTorch's defaults. */
     public MaxPool2d(int[] kernelSize, int[] stride, int[] padding, int[] dilation) { this(kernelSize, stride, padding, dilation, false); }
 
     private MaxPool2d(int[] kernelSize, int[] stride, int[] padding, int[] dilation, boolean square) {

@@ -196,6 +196,7 @@ public abstract class Module {
         return out;
     }
 
+    /** Every buffer (running statistics and the like), each once. */
     public List<Tensor> buffers() { return new ArrayList<>(namedBuffers().values()); }
 
     private static String join(String prefix, String name) { return prefix.isEmpty() ? name : prefix + "." + name; }
@@ -218,11 +219,13 @@ public abstract class Module {
         return this;
     }
 
+    /** Training mode for this module and all below it; returns this. */
     public Module train() { return train(true); }
 
     /** Evaluation mode: Dropout off, BatchNorm uses its running statistics. Returns this. */
     public Module eval() { return train(false); }
 
+    /** Whether this module is in training mode. */
     public boolean isTraining() { return training; }
 
     /** Calls {@code fn} on every child (recursively) and then on this module, like {@code apply}. Returns this. */
@@ -255,20 +258,35 @@ public abstract class Module {
     public Module to(Device device) { return convert(t -> t.to(device)); }
 
     private Module convert(UnaryOperator<Tensor> fn) {
+        // one conversion per tensor object, so that weights shared between modules stay shared
+        Map<Tensor, Tensor> done = new IdentityHashMap<>();
         for (Module m : modules()) {
             for (Parameter p : m.ownParameters().values()) {
-                Tensor moved;
-                try (var off = Kindling.noGrad()) {
-                    moved = fn.apply(p);
+                Tensor np = done.get(p);
+                if (np == null) {
+                    Tensor moved;
+                    try (var off = Kindling.noGrad()) {
+                        moved = fn.apply(p);
+                    }
+                    if (moved == p) {
+                        done.put(p, p);
+                        continue;
+                    }
+                    Parameter fresh = new Parameter(moved, p.requiresGrad());
+                    if (p.grad() != null) fresh.setGrad(fn.apply(p.grad()));
+                    done.put(p, fresh);
+                    np = fresh;
                 }
-                if (moved == p) continue;
-                Parameter np = new Parameter(moved, p.requiresGrad());
-                if (p.grad() != null) np.setGrad(fn.apply(p.grad()));
-                m.replace(p, np);
+                if (np != p) m.replace(p, np);
             }
-            for (Map.Entry<String, Tensor> b : new ArrayList<>(m.registeredBuffers.entrySet())) {
-                Tensor moved = fn.apply(b.getValue());
-                if (moved != b.getValue()) m.replace(b.getValue(), new Detached(moved));
+            for (Tensor b : new ArrayList<>(m.registeredBuffers.values())) {
+                Tensor nb = done.get(b);
+                if (nb == null) {
+                    Tensor moved = fn.apply(b);
+                    nb = moved == b ? b : new Detached(moved);
+                    done.put(b, nb);
+                }
+                if (nb != b) m.replace(b, nb);
             }
         }
         return this;
@@ -297,11 +315,15 @@ public abstract class Module {
      */
     public LinkedHashMap<String, Tensor> stateDict() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Module> m : namedModules().entrySet()) {
-            m.getValue().ownParameters().forEach((k, v) -> out.put(join(m.getKey(), k), new Detached(v)));
-            m.getValue().registeredBuffers.forEach((k, v) -> out.put(join(m.getKey(), k), new Detached(v)));
-        }
+        collectState("", out);
         return out;
+    }
+
+    // no de-duplication here, as in PyTorch: a module reachable under two names is saved under both
+    private void collectState(String prefix, Map<String, Tensor> out) {
+        ownParameters().forEach((k, v) -> out.put(prefix + k, new Detached(v)));
+        registeredBuffers.forEach((k, v) -> out.put(prefix + k, new Detached(v)));
+        namedChildren().forEach((k, m) -> m.collectState(prefix + k + ".", out));
     }
 
     /** Keys that {@link #loadStateDict(Map, boolean)} found missing or unexpected (non-strict mode). */

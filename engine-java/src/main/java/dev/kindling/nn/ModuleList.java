@@ -12,20 +12,24 @@ import java.util.List;
  * <pre>{@code final ModuleList blocks = new ModuleList(new Linear(8, 8), new Linear(8, 8));}</pre>
  */
 public class ModuleList extends Module implements Iterable<Module> {
+    /** A list holding {@code modules} under the names "0", "1", ... */
     public ModuleList(Module... modules) {
         for (Module m : modules) add(m);
     }
 
+    /** A list holding {@code modules} under the names "0", "1", ... */
     public ModuleList(List<? extends Module> modules) {
         for (Module m : modules) add(m);
     }
 
+    /** Appends {@code module} under the next index ({@code append}); returns this. */
     public ModuleList add(Module module) {
         if (module == null) throw new IllegalArgumentException("ModuleList.add: module must not be null");
         registerModule(Integer.toString(size()), module);
         return this;
     }
 
+    /** The {@code i}-th module (negative counts from the end). */
     public Module get(int i) {
         int n = size();
         int j = i < 0 ? i + n : i;
@@ -33,6 +37,7 @@ public class ModuleList extends Module implements Iterable<Module> {
         return children().get(j);
     }
 
+    /** The number of modules held. */
     public int size() { return namedChildren().size(); }
 
     @Override public Iterator<Module> iterator() { return children().iterator(); }

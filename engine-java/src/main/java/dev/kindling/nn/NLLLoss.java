@@ -10,8 +10,10 @@ public class NLLLoss extends Loss {
     public final Tensor weight;
     public final int ignoreIndex;
 
+    /** With PyTorch's default arguments: {@code nn.NLLLoss()}. */
     public NLLLoss() { this(null, -100, Reduction.MEAN); }
 
+    /** {@code nn.NLLLoss(reduction)}; arguments left out take PyTorch's defaults. */
     public NLLLoss(Reduction reduction) { this(null, -100, reduction); }
 
     /** PyTorch order: weight (per class, may be null), ignore_index, reduction. */

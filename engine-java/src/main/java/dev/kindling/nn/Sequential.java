@@ -11,6 +11,7 @@ import java.util.Map;
  * <pre>{@code var net = new Sequential(new Linear(784, 256), new ReLU(), new Linear(256, 10));}</pre>
  */
 public class Sequential extends Module {
+    /** Chains {@code modules} in order, named "0", "1", ... */
     public Sequential(Module... modules) {
         for (Module m : modules) add(m);
     }
@@ -35,6 +36,7 @@ public class Sequential extends Module {
         return children().get(j);
     }
 
+    /** The number of modules held. */
     public int size() { return namedChildren().size(); }
 
     @Override public Tensor forward(Tensor x) {

@@ -8,8 +8,10 @@ import dev.kindling.Tensor;
 public class SmoothL1Loss extends Loss {
     public final double beta;
 
+    /** With PyTorch's default arguments: {@code nn.SmoothL1Loss()}. */
     public SmoothL1Loss() { this(Reduction.MEAN, 1.0); }
 
+    /** {@code nn.SmoothL1Loss(reduction, beta)}; arguments left out take PyTorch's defaults. */
     public SmoothL1Loss(Reduction reduction, double beta) {
         super(reduction);
         if (beta < 0) throw new IllegalArgumentException("SmoothL1Loss: beta must be non-negative, got " + beta);

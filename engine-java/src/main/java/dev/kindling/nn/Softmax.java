@@ -6,6 +6,7 @@ import dev.kindling.Tensor;
 public class Softmax extends Module {
     public final int dim;
 
+    /** {@code nn.Softmax(dim)}; arguments left out take PyTorch's defaults. */
     public Softmax(int dim) { this.dim = dim; }
 
     @Override public Tensor forward(Tensor x) {

@@ -6,8 +6,10 @@ import dev.kindling.Tensor;
 public class Softplus extends Module {
     public final double beta, threshold;
 
+    /** With PyTorch's default arguments: {@code nn.Softplus()}. */
     public Softplus() { this(1, 20); }
 
+    /** {@code nn.Softplus(beta, threshold)}; arguments left out take PyTorch's defaults. */
     public Softplus(double beta, double threshold) {
         this.beta = beta;
         this.threshold = threshold;

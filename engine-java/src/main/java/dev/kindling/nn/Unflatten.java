@@ -7,6 +7,7 @@ public class Unflatten extends Module {
     public final int dim;
     private final int[] sizes;
 
+    /** Splits dimension {@code dim} into {@code sizes} (one may be -1). */
     public Unflatten(int dim, int... sizes) {
         this.dim = dim;
         this.sizes = sizes.clone();

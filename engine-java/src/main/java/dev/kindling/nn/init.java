@@ -47,30 +47,37 @@ public final class init {
         return new int[]{t.size(1) * receptive, t.size(0) * receptive};
     }
 
+    /** {@code init.uniform_} drawing from {@code gen}. */
     public static Tensor uniform_(Tensor t, double a, double b, Generator gen) {
         try (var off = Kindling.noGrad()) {
             return t.uniform_(gen, a, b);
         }
     }
 
+    /** {@code init.uniform_} with the default generator. */
     public static Tensor uniform_(Tensor t, double a, double b) { return uniform_(t, a, b, Kindling.defaultGenerator()); }
 
+    /** {@code init.normal_} drawing from {@code gen}. */
     public static Tensor normal_(Tensor t, double mean, double std, Generator gen) {
         try (var off = Kindling.noGrad()) {
             return t.normal_(gen, mean, std);
         }
     }
 
+    /** {@code init.normal_} with the default generator. */
     public static Tensor normal_(Tensor t, double mean, double std) { return normal_(t, mean, std, Kindling.defaultGenerator()); }
 
+    /** Fills {@code t} with {@code value}, without recording gradients. */
     public static Tensor constant_(Tensor t, double value) {
         try (var off = Kindling.noGrad()) {
             return t.fill_(value);
         }
     }
 
+    /** Fills {@code t} with zeros, without recording gradients. */
     public static Tensor zeros_(Tensor t) { return constant_(t, 0); }
 
+    /** Fills {@code t} with ones, without recording gradients. */
     public static Tensor ones_(Tensor t) { return constant_(t, 1); }
 
     /** Glorot uniform: U(-a, a) with {@code a = gain * sqrt(6 / (fanIn + fanOut))}. */
@@ -80,8 +87,10 @@ public final class init {
         return uniform_(t, -a, a, gen);
     }
 
+    /** {@code init.xavier_uniform_} with the default generator. */
     public static Tensor xavierUniform_(Tensor t, double gain) { return xavierUniform_(t, gain, Kindling.defaultGenerator()); }
 
+    /** {@code init.xavier_uniform_} with the default generator. */
     public static Tensor xavierUniform_(Tensor t) { return xavierUniform_(t, 1.0); }
 
     /** Glorot normal: N(0, std²) with {@code std = gain * sqrt(2 / (fanIn + fanOut))}. */
@@ -90,8 +99,10 @@ public final class init {
         return normal_(t, 0, gain * Math.sqrt(2.0 / (f[0] + f[1])), gen);
     }
 
+    /** {@code init.xavier_normal_} with the default generator. */
     public static Tensor xavierNormal_(Tensor t, double gain) { return xavierNormal_(t, gain, Kindling.defaultGenerator()); }
 
+    /** {@code init.xavier_normal_} with the default generator. */
     public static Tensor xavierNormal_(Tensor t) { return xavierNormal_(t, 1.0); }
 
     private static double kaimingStd(Tensor t, double a, FanMode mode, Nonlinearity nonlinearity) {
@@ -107,6 +118,7 @@ public final class init {
         return uniform_(t, -bound, bound, gen);
     }
 
+    /** {@code init.kaiming_uniform_} with the default generator. */
     public static Tensor kaimingUniform_(Tensor t, double a, FanMode mode, Nonlinearity nonlinearity) {
         return kaimingUniform_(t, a, mode, nonlinearity, Kindling.defaultGenerator());
     }
@@ -114,6 +126,7 @@ public final class init {
     /** {@code kaiming_uniform_(t, a)}: fan in, leaky ReLU. */
     public static Tensor kaimingUniform_(Tensor t, double a) { return kaimingUniform_(t, a, FanMode.FAN_IN, Nonlinearity.LEAKY_RELU); }
 
+    /** {@code init.kaiming_uniform_} with the default generator. */
     public static Tensor kaimingUniform_(Tensor t) { return kaimingUniform_(t, 0); }
 
     /** He normal: N(0, std²) with {@code std = gain / sqrt(fan)}. */
@@ -121,10 +134,12 @@ public final class init {
         return normal_(t, 0, kaimingStd(t, a, mode, nonlinearity), gen);
     }
 
+    /** {@code init.kaiming_normal_} with the default generator. */
     public static Tensor kaimingNormal_(Tensor t, double a, FanMode mode, Nonlinearity nonlinearity) {
         return kaimingNormal_(t, a, mode, nonlinearity, Kindling.defaultGenerator());
     }
 
+    /** {@code init.kaiming_normal_} with the default generator. */
     public static Tensor kaimingNormal_(Tensor t) { return kaimingNormal_(t, 0, FanMode.FAN_IN, Nonlinearity.LEAKY_RELU); }
 
     /** PyTorch's default for Linear and Conv: kaiming-uniform weight with {@code a = sqrt(5)}, bias U(±1/sqrt(fanIn)). */

@@ -69,8 +69,9 @@ class LayerFixtureTest {
         for (JsonNode c : NnFixtures.cases("layers")) {
             String name = c.get("name").asText();
             tests.add(DynamicTest.dynamicTest(name, () -> check(name, c)));
+            tests.add(DynamicTest.dynamicTest(name + " float32", () -> checkFloat32(name, c)));
         }
-        assertEquals(LAYERS.size(), tests.size(), "every fixture has a Java layer");
+        assertEquals(2 * LAYERS.size(), tests.size(), "every fixture has a Java layer");
         return tests.stream();
     }
 
@@ -95,6 +96,21 @@ class LayerFixtureTest {
         Map<String, Tensor> after = m.stateDict();
         c.get("stateAfter").fields().forEachRemaining(e -> assertClose(name + ": state " + e.getKey(), e.getValue(), after.get(e.getKey()), 1e-9));
         assertEquals(c.get("stateAfter").size(), after.size(), name + ": state dict size");
+    }
+
+    /** The float32 kernels (the default dtype) against the same reference, at float32 precision. */
+    private static void checkFloat32(String name, JsonNode c) {
+        Module m = LAYERS.get(name).get();
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>();
+        NnFixtures.tensors(c.get("state")).forEach((k, v) -> state.put(k, v.dtype().isFloatingPoint() ? v.to(DType.FLOAT32) : v));
+        m.loadStateDict(state);
+        m.train(c.get("train").asBoolean());
+        Tensor x = NnFixtures.tensor(c.get("input"));
+        if (x.dtype().isFloatingPoint()) x = x.to(DType.FLOAT32);
+        Tensor out = null;
+        for (int i = 0; i < c.get("steps").asInt(); i++) out = m.forward(x);
+        assertEquals(DType.FLOAT32, out.dtype(), name + ": float32 in, float32 out");
+        assertClose(name + ": float32 output", c.get("output"), out, 1e-4);
     }
 
     /** Finite differences in float64 through each layer, for the input and every parameter. */
