@@ -60,7 +60,8 @@ public final class TensorBench {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int mult = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         String what = args.length > 2 ? args[2] : "all";
-        Kindling.setNumThreads(threads); // sets OpenBLAS's threads too, so both sides below use the same count
+        Kindling.setNumThreads(threads);
+        THREADS = threads;
         Kindling.manualSeed(0);
         System.out.printf(Locale.ROOT, "Kindling TensorBench: %d threads, native BLAS: %s, java %s%n",
                 threads, Kindling.nativeBlasStatus(), System.getProperty("java.version"));
@@ -69,6 +70,8 @@ public final class TensorBench {
         if (!what.equals("matmul")) elementwise(mult);
         System.out.println("\n" + Kindling.memoryStats());
     }
+
+    private static int THREADS = 2;
 
     static void matmul(int mult) {
         System.out.println("\nfloat32 matmul (n x n @ n x n), median");
@@ -90,7 +93,11 @@ public final class TensorBench {
                 tt = Math.min(tt, median(2, reps, viaTensor));
                 ft = Math.min(ft, fastest);
                 fastest = Double.MAX_VALUE;
+                // the direct call gets OpenBLAS's own threading with the same thread count; Kindling keeps
+                // OpenBLAS single-threaded and splits products over its pool, so restore that afterwards
+                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(THREADS);
                 td = Math.min(td, median(2, reps, direct));
+                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
                 fd = Math.min(fd, fastest);
             }
             System.out.printf(Locale.ROOT, "%5d   %21.1f   %19.1f   %4.0f%%   fastest runs: %6.1f vs %6.1f GFLOP/s (%3.0f%%)%n",
