@@ -17,7 +17,7 @@ public final class LinearRegressionJava {
     // cell: model
     /** y = w x + b as a module with one Linear(1, 1) layer. */
     static final class LinearModel extends Module {
-        final Linear linear = registerModule("linear", new Linear(1, 1));
+        final Linear linear = new Linear(1, 1);
 
         @Override
         public Tensor forward(Tensor x) { return linear.forward(x); }

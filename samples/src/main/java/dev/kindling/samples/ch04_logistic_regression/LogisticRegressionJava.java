@@ -27,7 +27,7 @@ public final class LogisticRegressionJava {
     // cell: logistic-model
     /** sigmoid(w x + b). */
     static final class LogisticRegressionModel extends Module {
-        final Linear linear = registerModule("linear", new Linear(1, 1));
+        final Linear linear = new Linear(1, 1);
 
         @Override
         public Tensor forward(Tensor x) { return F.sigmoid(linear.forward(x)); }
@@ -37,10 +37,10 @@ public final class LogisticRegressionJava {
     // cell: deep-model
     /** Three linear layers, each followed by a sigmoid (the seed's diabetes model). */
     static final class Model extends Module {
-        final Linear linear1 = registerModule("linear1", new Linear(8, 6));
-        final Linear linear2 = registerModule("linear2", new Linear(6, 4));
-        final Linear linear3 = registerModule("linear3", new Linear(4, 1));
-        final Sigmoid sigmoid = registerModule("sigmoid", new Sigmoid());
+        final Linear linear1 = new Linear(8, 6);
+        final Linear linear2 = new Linear(6, 4);
+        final Linear linear3 = new Linear(4, 1);
+        final Sigmoid sigmoid = new Sigmoid();
 
         @Override
         public Tensor forward(Tensor x) {

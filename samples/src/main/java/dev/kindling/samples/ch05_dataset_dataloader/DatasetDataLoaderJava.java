@@ -66,10 +66,10 @@ public final class DatasetDataLoaderJava {
     // cell: model
     /** The 8-6-4-1 sigmoid network of sample 4. */
     static final class Model extends Module {
-        final Linear linear1 = registerModule("linear1", new Linear(8, 6));
-        final Linear linear2 = registerModule("linear2", new Linear(6, 4));
-        final Linear linear3 = registerModule("linear3", new Linear(4, 1));
-        final Sigmoid sigmoid = registerModule("sigmoid", new Sigmoid());
+        final Linear linear1 = new Linear(8, 6);
+        final Linear linear2 = new Linear(6, 4);
+        final Linear linear3 = new Linear(4, 1);
+        final Sigmoid sigmoid = new Sigmoid();
 
         @Override
         public Tensor forward(Tensor x) {

@@ -33,18 +33,19 @@ public final class FashionMnistJava {
     // cell: model
     /** Flatten, then 784-512-512-10 with ReLU: the tutorial's NeuralNetwork. */
     public static final class NeuralNetwork extends Module {
-        private final Flatten flatten = registerModule("flatten", new Flatten());
-        private final Sequential linearReluStack = registerModule("linear_relu_stack", new Sequential(
+        private final Flatten flatten = new Flatten();
+        // fields are registered under their names: this one keeps PyTorch's state-dict keys
+        private final Sequential linear_relu_stack = new Sequential(
                 new Linear(28 * 28, 512),
                 new ReLU(),
                 new Linear(512, 512),
                 new ReLU(),
-                new Linear(512, 10)));
+                new Linear(512, 10));
 
         @Override
         public Tensor forward(Tensor x) {
             x = flatten.forward(x);
-            return linearReluStack.forward(x);
+            return linear_relu_stack.forward(x);
         }
     }
     // end cell

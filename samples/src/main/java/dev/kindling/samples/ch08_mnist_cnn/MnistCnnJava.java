@@ -31,9 +31,9 @@ public final class MnistCnnJava {
     // cell: mlp
     /** 784-512-256-10 with ReLU and log_softmax (the seed's MNISTNet). */
     static final class MNISTNet extends Module {
-        final Linear fc1 = registerModule("fc1", new Linear(28 * 28, 512));
-        final Linear fc2 = registerModule("fc2", new Linear(512, 256));
-        final Linear fc3 = registerModule("fc3", new Linear(256, 10));
+        final Linear fc1 = new Linear(28 * 28, 512);
+        final Linear fc2 = new Linear(512, 256);
+        final Linear fc3 = new Linear(256, 10);
 
         @Override
         public Tensor forward(Tensor x) {
@@ -53,10 +53,10 @@ public final class MnistCnnJava {
      * go to CrossEntropyLoss without the seed's final ReLU.
      */
     static final class CNN extends Module {
-        final Conv2d conv1 = registerModule("conv1", new Conv2d(1, 32, 3, 1, 1));
-        final Conv2d conv2 = registerModule("conv2", new Conv2d(32, 64, 3, 1, 1));
-        final Conv2d conv3 = registerModule("conv3", new Conv2d(64, 128, 3, 1, 1));
-        final Linear fc1 = registerModule("fc1", new Linear(128 * 3 * 3, 10));
+        final Conv2d conv1 = new Conv2d(1, 32, 3, 1, 1);
+        final Conv2d conv2 = new Conv2d(32, 64, 3, 1, 1);
+        final Conv2d conv3 = new Conv2d(64, 128, 3, 1, 1);
+        final Linear fc1 = new Linear(128 * 3 * 3, 10);
 
         @Override
         public Tensor forward(Tensor x) {

@@ -43,7 +43,7 @@ public final class WorkflowJava {
     // cell: model
     /** 20-64-32-3 with BatchNorm1d, ReLU and Dropout(0.3). */
     static final class Classifier extends Module {
-        final Sequential net = registerModule("net", new Sequential(
+        final Sequential net = new Sequential(
                 new Linear(20, 64),
                 new BatchNorm1d(64),
                 new ReLU(),
@@ -52,7 +52,7 @@ public final class WorkflowJava {
                 new BatchNorm1d(32),
                 new ReLU(),
                 new Dropout(0.3),
-                new Linear(32, 3)));
+                new Linear(32, 3));
 
         @Override
         public Tensor forward(Tensor x) { return net.forward(x); }

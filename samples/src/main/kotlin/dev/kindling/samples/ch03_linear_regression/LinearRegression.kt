@@ -16,7 +16,7 @@ import dev.kindling.samples.support.Fast
 // cell: model
 /** y = w x + b as a module with one Linear(1, 1) layer. */
 class LinearModel : Module() {
-    val linear = registerModule("linear", Linear(1, 1))
+    val linear = Linear(1, 1)
 
     override fun forward(x: Tensor): Tensor = linear.forward(x)
 }

@@ -22,7 +22,7 @@ import dev.kindling.samples.support.SampleFiles
 // cell: logistic-model
 /** sigmoid(w x + b). */
 class LogisticRegressionModel : Module() {
-    val linear = registerModule("linear", Linear(1, 1))
+    val linear = Linear(1, 1)
 
     override fun forward(x: Tensor): Tensor = F.sigmoid(linear.forward(x))
 }
@@ -31,10 +31,10 @@ class LogisticRegressionModel : Module() {
 // cell: deep-model
 /** Three linear layers, each followed by a sigmoid (the seed's diabetes model). */
 class Model : Module() {
-    private val linear1 = registerModule("linear1", Linear(8, 6))
-    private val linear2 = registerModule("linear2", Linear(6, 4))
-    private val linear3 = registerModule("linear3", Linear(4, 1))
-    private val sigmoid = registerModule("sigmoid", Sigmoid())
+    private val linear1 = Linear(8, 6)
+    private val linear2 = Linear(6, 4)
+    private val linear3 = Linear(4, 1)
+    private val sigmoid = Sigmoid()
 
     override fun forward(x: Tensor): Tensor {
         var h = sigmoid.forward(linear1.forward(x))

@@ -43,10 +43,10 @@ class BreastCancerDataset(file: Path) : Dataset {
 // cell: model
 /** The 8-6-4-1 sigmoid network of sample 4. */
 class Model : Module() {
-    private val linear1 = registerModule("linear1", Linear(8, 6))
-    private val linear2 = registerModule("linear2", Linear(6, 4))
-    private val linear3 = registerModule("linear3", Linear(4, 1))
-    private val sigmoid = registerModule("sigmoid", Sigmoid())
+    private val linear1 = Linear(8, 6)
+    private val linear2 = Linear(6, 4)
+    private val linear3 = Linear(4, 1)
+    private val sigmoid = Sigmoid()
 
     override fun forward(x: Tensor): Tensor {
         var h = sigmoid.forward(linear1.forward(x))

@@ -27,18 +27,18 @@ import java.nio.file.Path
 // cell: model
 /** Flatten, then 784-512-512-10 with ReLU: the tutorial's NeuralNetwork. */
 class NeuralNetwork : Module() {
-    private val flatten = registerModule("flatten", Flatten())
-    private val linearReluStack = registerModule(
-        "linear_relu_stack", Sequential(
-            Linear(28 * 28, 512),
-            ReLU(),
-            Linear(512, 512),
-            ReLU(),
-            Linear(512, 10),
-        )
+    private val flatten = Flatten()
+    // fields are registered under their names: this one keeps PyTorch's state-dict keys
+    @Suppress("PropertyName")
+    private val linear_relu_stack = Sequential(
+        Linear(28 * 28, 512),
+        ReLU(),
+        Linear(512, 512),
+        ReLU(),
+        Linear(512, 10),
     )
 
-    override fun forward(x: Tensor): Tensor = linearReluStack.forward(flatten.forward(x))
+    override fun forward(x: Tensor): Tensor = linear_relu_stack.forward(flatten.forward(x))
 }
 // end cell
 

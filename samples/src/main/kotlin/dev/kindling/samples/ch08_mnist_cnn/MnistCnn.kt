@@ -25,9 +25,9 @@ import java.nio.file.Path
 // cell: mlp
 /** 784-512-256-10 with ReLU and log_softmax (the seed's MNISTNet). */
 class MNISTNet : Module() {
-    private val fc1 = registerModule("fc1", Linear(28 * 28, 512))
-    private val fc2 = registerModule("fc2", Linear(512, 256))
-    private val fc3 = registerModule("fc3", Linear(256, 10))
+    private val fc1 = Linear(28 * 28, 512)
+    private val fc2 = Linear(512, 256)
+    private val fc3 = Linear(256, 10)
 
     override fun forward(x: Tensor): Tensor {
         var h = x.view(-1, 28 * 28)   // flatten the images
@@ -45,10 +45,10 @@ class MNISTNet : Module() {
  * go to CrossEntropyLoss without the seed's final ReLU.
  */
 class CNN : Module() {
-    private val conv1 = registerModule("conv1", Conv2d(1, 32, 3, 1, 1))
-    private val conv2 = registerModule("conv2", Conv2d(32, 64, 3, 1, 1))
-    private val conv3 = registerModule("conv3", Conv2d(64, 128, 3, 1, 1))
-    private val fc1 = registerModule("fc1", Linear(128 * 3 * 3, 10))
+    private val conv1 = Conv2d(1, 32, 3, 1, 1)
+    private val conv2 = Conv2d(32, 64, 3, 1, 1)
+    private val conv3 = Conv2d(64, 128, 3, 1, 1)
+    private val fc1 = Linear(128 * 3 * 3, 10)
 
     override fun forward(x: Tensor): Tensor {
         var h = F.maxPool2d(F.relu(conv1.forward(x)), 2)

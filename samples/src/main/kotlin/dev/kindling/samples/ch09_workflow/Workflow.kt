@@ -31,18 +31,16 @@ import dev.kindling.samples.support.SampleFiles
 // cell: model
 /** 20-64-32-3 with BatchNorm1d, ReLU and Dropout(0.3). */
 class Classifier : Module() {
-    private val net = registerModule(
-        "net", Sequential(
-            Linear(20, 64),
-            BatchNorm1d(64),
-            ReLU(),
-            Dropout(0.3),
-            Linear(64, 32),
-            BatchNorm1d(32),
-            ReLU(),
-            Dropout(0.3),
-            Linear(32, 3),
-        )
+    private val net = Sequential(
+        Linear(20, 64),
+        BatchNorm1d(64),
+        ReLU(),
+        Dropout(0.3),
+        Linear(64, 32),
+        BatchNorm1d(32),
+        ReLU(),
+        Dropout(0.3),
+        Linear(32, 3),
     )
 
     override fun forward(x: Tensor): Tensor = net.forward(x)
