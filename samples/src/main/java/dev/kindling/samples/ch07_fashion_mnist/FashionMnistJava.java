@@ -109,8 +109,8 @@ public final class FashionMnistJava {
         // cell: data
         Cells.cell("data");
         ImageData data = ImageData.fashionMnist(Path.of("data"));
-        Dataset trainingData = Fast.enabled() ? head(data.train(), 640) : data.train();
-        Dataset testData = Fast.enabled() ? head(data.test(), 640) : data.test();
+        Dataset trainingData = Fast.enabled() ? head(data.train(), 320) : data.train();
+        Dataset testData = Fast.enabled() ? head(data.test(), 320) : data.test();
         DataLoader trainDataloader = DataLoader.builder(trainingData).batchSize(64).build();
         DataLoader testDataloader = DataLoader.builder(testData).batchSize(64).build();
         System.out.println(data.name() + ": " + trainingData.size() + " training and " + testData.size() + " test images");
@@ -120,7 +120,7 @@ public final class FashionMnistJava {
         // cell: train
         Cells.cell("train");
         double learningRate = 1e-3;
-        int epochs = Fast.pick(5, 1);
+        int epochs = Fast.pick(2, 1);   // the tutorial trains 5; 2 keep this run short
         CrossEntropyLoss lossFn = new CrossEntropyLoss();
         SGD optimizer = new SGD(model.parameters(), learningRate);
         for (int t = 0; t < epochs; t++) {

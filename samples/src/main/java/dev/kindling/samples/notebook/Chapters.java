@@ -39,5 +39,5 @@ public final class Chapters {
             new Chapter("ch06-training-basics", "ch06_training_basics", "TrainingBasicsJava", "TrainingBasics", true),
             new Chapter("ch07-fashion-mnist", "ch07_fashion_mnist", "FashionMnistJava", "FashionMnist", false),
             new Chapter("ch08-mnist-cnn", "ch08_mnist_cnn", "MnistCnnJava", "MnistCnn", false),
-            new Chapter("ch09-workflow", "ch09_workflow", "WorkflowJava", "Workflow", true));
+            new Chapter("ch09-workflow", "ch09_workflow", "WorkflowJava", "Workflow", false));
 }

@@ -7,13 +7,15 @@ import java.util.regex.Pattern;
 
 /**
  * Compares two printouts of a sample: the text must be the same (runs of spaces count as one), the numbers
- * may differ by a relative 1e-3 or by one unit of their last printed digit, because BLAS kernels round
+ * may differ by a relative 1e-3, by 1e-6, or by one unit of their last printed digit, because BLAS kernels round
  * differently from one CPU to the next.
  */
 public final class OutputMatch {
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.(\\d+))?(?:[eE][-+]?\\d+)?");
     /** Relative tolerance on numbers. */
     public static final double RELATIVE = 1e-3;
+    /** Absolute tolerance, for losses printed near zero (1e-12 and 9e-13 are both "converged"). */
+    public static final double ABSOLUTE = 1e-6;
 
     private OutputMatch() {}
 
@@ -28,7 +30,7 @@ public final class OutputMatch {
                 double dx = Double.parseDouble(x), dy = Double.parseDouble(y);
                 int decimals = Math.max(mx.group(1) == null ? 0 : mx.group(1).length(), my.group(1) == null ? 0 : my.group(1).length());
                 double unit = decimals > 0 && !x.contains("e") && !x.contains("E") ? Math.pow(10, -decimals) * 1.01 : 0;
-                if (Math.abs(dx - dy) <= RELATIVE * Math.max(Math.abs(dx), Math.abs(dy)) + unit) continue;
+                if (Math.abs(dx - dy) <= RELATIVE * Math.max(Math.abs(dx), Math.abs(dy)) + Math.max(unit, ABSOLUTE)) continue;
             }
             return "expected '" + x + "' but got '" + y + "' at token " + i + " near: " + context(a, i);
         }

@@ -16,6 +16,8 @@ import dev.kindling.nn.InterpolateMode;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The image data of samples 7 and 8 and of the main job: Fashion-MNIST (or MNIST) as the data set classes find
@@ -28,8 +30,17 @@ import java.util.List;
  */
 public record ImageData(String name, Dataset train, Dataset test) {
 
-    /** Fashion-MNIST under {@code root} or the system folder, else the bundled digits. */
+    /**
+     * Fashion-MNIST under {@code root} or the system folder, else the bundled digits. Decoded once per root and
+     * JVM: the data sets are read-only, and decoding 70,000 images takes seconds.
+     */
     public static ImageData fashionMnist(Path root) {
+        return CACHE.computeIfAbsent(root.toAbsolutePath().normalize(), ImageData::loadFashionMnist);
+    }
+
+    private static final Map<Path, ImageData> CACHE = new ConcurrentHashMap<>();
+
+    private static ImageData loadFashionMnist(Path root) {
         try {
             return new ImageData("Fashion-MNIST", new FashionMNIST(root, true, Transforms.toTensor()),
                     new FashionMNIST(root, false, Transforms.toTensor()));

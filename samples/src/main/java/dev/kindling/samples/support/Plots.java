@@ -28,6 +28,8 @@ public final class Plots {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(600).height(400).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendVisible(series.size() > 1);
+        chart.getStyler().setXAxisDecimalPattern("#");        // epochs: 1000, not "1,000" run into its neighbours
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
         for (var e : series.entrySet()) {
             double[] y = e.getValue();
             double[] x = new double[y.length];

@@ -103,8 +103,8 @@ fun main() {
     // cell: data
     Cells.cell("data")
     val data = ImageData.fashionMnist(Path.of("data"))
-    val trainingData = if (Fast.enabled()) data.train.head(640) else data.train
-    val testData = if (Fast.enabled()) data.test.head(640) else data.test
+    val trainingData = if (Fast.enabled()) data.train.head(320) else data.train
+    val testData = if (Fast.enabled()) data.test.head(320) else data.test
     val trainDataloader = DataLoader.builder(trainingData).batchSize(64).build()
     val testDataloader = DataLoader.builder(testData).batchSize(64).build()
     println("${data.name}: ${trainingData.size()} training and ${testData.size()} test images")
@@ -114,7 +114,7 @@ fun main() {
     // cell: train
     Cells.cell("train")
     val learningRate = 1e-3
-    val epochs = Fast.pick(5, 1)
+    val epochs = Fast.pick(2, 1)   // the tutorial trains 5; 2 keep this run short
     val lossFn = CrossEntropyLoss()
     val optimizer = SGD(model.parameters(), learningRate)
     for (t in 0 until epochs) {
