@@ -97,6 +97,7 @@ fun ensemblePredict(models: List<Module>, x: Tensor): Tensor = noGrad {
     stack(models.map { it.eval(); it.forward(x) }).mean(0)
 }
 
+/** The fraction of rows whose largest output is at the label. */
 fun accuracy(outputs: Tensor, y: Tensor): Double = outputs.argmax(1).eq(y).to(DType.FLOAT32).mean().item()
 
 /**
