@@ -16,7 +16,7 @@ import dev.kindling.nn.Sequential;
 import dev.kindling.optim.Optimizer;
 import dev.kindling.optim.SGD;
 import dev.kindling.samples.support.Cells;
-import dev.kindling.samples.support.Checkpoint;
+import dev.kindling.io.Checkpoint;
 import dev.kindling.samples.support.Fast;
 import dev.kindling.samples.support.ImageData;
 import dev.kindling.samples.support.SampleFiles;
@@ -138,7 +138,7 @@ public final class FashionMnistJava {
         checkpoint.put("model_state_dict", model.stateDict());
         checkpoint.put("optimizer_state_dict", optimizer.stateDict());
         checkpoint.put("loss", 0.4);
-        Checkpoint.save(checkpoint, path);
+        Checkpoint.save(path, checkpoint);
         System.out.println("saved " + path.getFileName() + " (" + model.stateDict().size() + " tensors)");
 
         // cell: load

@@ -21,9 +21,8 @@ import dev.kindling.optim.Optimizer;
 import dev.kindling.optim.lr.LinearLR;
 import dev.kindling.optim.lr.ReduceLROnPlateau;
 import dev.kindling.samples.support.Cells;
-import dev.kindling.samples.support.Checkpoint;
+import dev.kindling.io.Safetensors;
 import dev.kindling.samples.support.Fast;
-import dev.kindling.samples.support.GradClip;
 import dev.kindling.samples.support.Plots;
 import dev.kindling.samples.support.SampleFiles;
 
@@ -72,7 +71,7 @@ public final class WorkflowJava {
                 Tensor outputs = model.forward(x);
                 Tensor loss = criterion.forward(outputs, y);
                 loss.backward();
-                GradClip.clipGradNorm_(model.parameters(), 1.0);   // clip_grad_norm_(max_norm=1.0)
+                Kindling.clipGradNorm(model.parameters(), 1.0);   // clip_grad_norm_(max_norm=1.0)
                 optimizer.step();
                 totalLoss += loss.item() * x.size(0);
                 correct += (long) outputs.argmax(1).eq(y).sum().item();
@@ -131,7 +130,7 @@ public final class WorkflowJava {
         Map<String, List<Double>> history = new LinkedHashMap<>();
         for (String k : List.of("train_loss", "train_acc", "val_loss", "val_acc")) history.put(k, new ArrayList<>());
         double bestAcc = 0;
-        Path best = SampleFiles.scratch("best_model.ckpt");
+        Path best = SampleFiles.scratch("best_model.safetensors");
         for (int epoch = 0; epoch < epochs; epoch++) {
             double[] train = trainEpoch(model, trainLoader, criterion, optimizer);
             double[] val = evaluate(model, testLoader, criterion);
@@ -143,7 +142,7 @@ public final class WorkflowJava {
             history.get("val_acc").add(val[1]);
             if (val[1] > bestAcc) {
                 bestAcc = val[1];
-                Checkpoint.save(model.stateDict(), best);
+                Safetensors.save(model.stateDict(), best);
             }
             if ((epoch + 1) % 10 == 0 || epoch == epochs - 1) {
                 System.out.printf("Epoch %d: Train Loss=%.4f, Train Acc=%.2f%%, Val Loss=%.4f, Val Acc=%.2f%%, lr=%.6f%n",
@@ -163,9 +162,7 @@ public final class WorkflowJava {
         // cell: ensemble
         Cells.cell("ensemble");
         Classifier bestModel = new Classifier();
-        @SuppressWarnings("unchecked")
-        Map<String, Tensor> state = (Map<String, Tensor>) (Map<String, ?>) Checkpoint.load(best);
-        bestModel.loadStateDict(state);
+        bestModel.loadStateDict(Safetensors.load(best));
         List<Module> models = List.of(bestModel, model);
         int[] testIdx = split.get(1).indices();
         Tensor index = Tensor.fromArray(testIdx, testIdx.length).to(DType.INT64);

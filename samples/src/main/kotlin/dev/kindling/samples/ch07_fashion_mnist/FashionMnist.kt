@@ -18,7 +18,7 @@ import dev.kindling.nn.Sequential
 import dev.kindling.optim.Optimizer
 import dev.kindling.optim.SGD
 import dev.kindling.samples.support.Cells
-import dev.kindling.samples.support.Checkpoint
+import dev.kindling.io.Checkpoint
 import dev.kindling.samples.support.Fast
 import dev.kindling.samples.support.ImageData
 import dev.kindling.samples.support.SampleFiles
@@ -128,12 +128,12 @@ fun main() {
     Cells.cell("save")
     val path = SampleFiles.scratch("model.ckpt")
     Checkpoint.save(
-        mapOf(
+        path, mapOf(
             "epoch" to epochs,
             "model_state_dict" to model.stateDict(),
             "optimizer_state_dict" to optimizer.stateDict(),
             "loss" to 0.4,
-        ), path
+        )
     )
     println("saved ${path.fileName} (${model.stateDict().size} tensors)")
 

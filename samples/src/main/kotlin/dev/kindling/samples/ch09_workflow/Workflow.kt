@@ -22,9 +22,8 @@ import dev.kindling.optim.Optimizer
 import dev.kindling.optim.lr.LinearLR
 import dev.kindling.optim.lr.ReduceLROnPlateau
 import dev.kindling.samples.support.Cells
-import dev.kindling.samples.support.Checkpoint
+import dev.kindling.io.Safetensors
 import dev.kindling.samples.support.Fast
-import dev.kindling.samples.support.GradClip
 import dev.kindling.samples.support.Plots
 import dev.kindling.samples.support.SampleFiles
 
@@ -61,7 +60,7 @@ fun trainEpoch(model: Module, loader: DataLoader, criterion: Loss, optimizer: Op
             val outputs = model.forward(x)
             val loss = criterion.forward(outputs, y)
             loss.backward()
-            GradClip.clipGradNorm_(model.parameters(), 1.0)   // clip_grad_norm_(max_norm=1.0)
+            Kindling.clipGradNorm(model.parameters(), 1.0)   // clip_grad_norm_(max_norm=1.0)
             optimizer.step()
             totalLoss += loss.item() * x.size(0)
             correct += outputs.argmax(1).eq(y).sum().item().toLong()
@@ -133,7 +132,7 @@ fun main() {
     val epochs = Fast.pick(50, 2)
     val history = listOf("train_loss", "train_acc", "val_loss", "val_acc").associateWith { mutableListOf<Double>() }
     var bestAcc = 0.0
-    val best = SampleFiles.scratch("best_model.ckpt")
+    val best = SampleFiles.scratch("best_model.safetensors")
     for (epoch in 0 until epochs) {
         val (trainLoss, trainAcc) = trainEpoch(model, trainLoader, criterion, optimizer)
         val (valLoss, valAcc) = evaluate(model, testLoader, criterion)
@@ -144,7 +143,7 @@ fun main() {
         history.getValue("val_acc") += valAcc
         if (valAcc > bestAcc) {
             bestAcc = valAcc
-            Checkpoint.save(model.stateDict(), best)
+            Safetensors.save(model.stateDict(), best)
         }
         if ((epoch + 1) % 10 == 0 || epoch == epochs - 1) {
             println(
@@ -172,7 +171,7 @@ fun main() {
     Cells.cell("ensemble")
     val bestModel = Classifier()
     @Suppress("UNCHECKED_CAST")
-    bestModel.loadStateDict(Checkpoint.load(best) as Map<String, Tensor>)
+    bestModel.loadStateDict(Safetensors.load(best))
     val testIdx = testSet.indices()
     val index = Tensor.fromArray(testIdx, testIdx.size).to(DType.INT64)
     val x = features.indexSelect(0, index)
