@@ -4,6 +4,14 @@ import dev.kindling.DType;
 import dev.kindling.Device;
 import dev.kindling.Kindling;
 import dev.kindling.Tensor;
+import dev.kindling.optim.Adam;
+import dev.kindling.nn.Sequential;
+import dev.kindling.nn.ReLU;
+import dev.kindling.nn.Linear;
+import dev.kindling.nn.CrossEntropyLoss;
+import dev.kindling.data.TensorDataset;
+import dev.kindling.data.DataLoader;
+import dev.kindling.data.Batch;
 import dev.kindling.ValuesIndices;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +28,19 @@ class TensorsSnippetsTest {
     void readme() {
         // region readme-java
         Kindling.manualSeed(0);
-        Tensor x = Tensor.randn(64, 784);
-        Tensor w = Tensor.randn(784, 10).mul(0.01).requiresGrad(true);
-        Tensor y = Tensor.randint(0, 10, 64);
-        Tensor loss = x.matmul(w).logSoftmax(1).gather(1, y.unsqueeze(1)).neg().mean();
-        loss.backward();                      // w.grad() holds d loss / d w
-        try (var off = Kindling.noGrad()) { w.sub_(w.grad().mul(0.1)); }
-        System.out.println(loss);             // tensor(2.4..., grad_fn=<...>)
+        Tensor x = Tensor.randn(1000, 784), y = Tensor.randint(0, 10, 1000);
+        var loader = DataLoader.builder(new TensorDataset(x, y)).batchSize(64).shuffle(true).build();
+        var model = new Sequential(new Linear(784, 256), new ReLU(), new Linear(256, 10));
+        var lossFn = new CrossEntropyLoss();
+        var opt = new Adam(model.parameters(), 1e-3);
+        for (Batch b : loader) {
+            try (var step = Kindling.scope()) {         // frees the step's temporaries at once
+                Tensor loss = lossFn.forward(model.forward(b.get(0)), b.get(1));
+                opt.zeroGrad(); loss.backward(); opt.step();
+            }
+        }
         // endregion
-        assertArrayEquals(new int[]{784, 10}, w.grad().shape());
+        assertArrayEquals(new int[]{1000, 10}, model.forward(x).shape());
     }
 
     @Test

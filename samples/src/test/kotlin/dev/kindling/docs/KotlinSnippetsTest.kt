@@ -7,6 +7,7 @@ import dev.kindling.data.DataLoader
 import dev.kindling.data.TensorDataset
 import dev.kindling.dsl.*
 import dev.kindling.nn.Linear
+import dev.kindling.nn.CrossEntropyLoss
 import dev.kindling.nn.LogSoftmax
 import dev.kindling.nn.NLLLoss
 import dev.kindling.nn.ReLU
@@ -23,15 +24,18 @@ class KotlinSnippetsTest {
     @Test
     fun readme() {
         // region readme-kotlin
-        val a = tensorOf(1f, 2f, 3f)
-        val b = tensorOf(4f, 5f, 6f)
-        val c = a + b * b - a / b
-        val m = Tensor.randn(3, 4) matmul Tensor.randn(4, 2)
-        println(c)
-        println(-m)
+        val x = randn(1000, 20)
+        val y = (x[all, 0] + x[all, 1]).gt(0.0).to(DType.INT64)
+        val loader = DataLoader.builder(TensorDataset(x, y)).batchSize(32).shuffle(true).build()
+        val model = sequential {
+            linear(20, 64); relu(); dropout(0.2)
+            linear(64, 2)
+        }
+        val history = model.fit(loader, epochs = 5, optimizer = adam(model.parameters(), lr = 1e-3),
+            loss = CrossEntropyLoss(), metrics = listOf(Metrics.accuracy()))
+        println(history)
         // endregion
-        assertEquals(1f + 16f - 0.25f, c.toFloatArray()[0], 1e-6f)
-        assertEquals(listOf(3, 2), m.sizes)
+        assertTrue(history["loss"].last() < history["loss"].first())
     }
 
     @Test
