@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
 
 /**
  * The main job of README's first command: trains the tutorial's 784-512-512-10 MLP on Fashion-MNIST with Adam
- * (lr 1e-3, batch 64) and prints the test accuracy after each epoch. Two epochs by default ({@code --epochs N}
+ * (lr 1e-3, batch 64) and prints the test accuracy after each epoch. Three epochs by default ({@code --epochs N}
  * to change); fast mode trains on a slice. Without Fashion-MNIST it trains on the bundled digits and says so.
  *
  * <pre>{@code
@@ -30,7 +30,7 @@ public final class Main {
 
     /** Runs the main job. */
     public static void main(String[] args) {
-        int epochs = Fast.pick(2, 1);
+        int epochs = Fast.pick(3, 1);
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--epochs") && i + 1 < args.length) epochs = Integer.parseInt(args[++i]);
             else throw new IllegalArgumentException("Main: unknown argument '" + args[i] + "' (expected --epochs N)");
