@@ -12,6 +12,7 @@ public final class Device {
     /** The kind of device, as PyTorch names it. */
     public enum Type { CPU, CUDA }
 
+    /** The CPU device ({@code torch.device("cpu")}). */
     public static final Device CPU = new Device(Type.CPU, -1);
 
     private final Type type;
@@ -46,11 +47,13 @@ public final class Device {
         throw new IllegalArgumentException("Device.of: unknown device '" + name + "' (expected cpu, cuda or cuda:N)");
     }
 
+    /** The kind of device, e.g. CPU ({@code device.type}). */
     public Type type() { return type; }
 
     /** The device index, -1 for the CPU. */
     public int index() { return index; }
 
+    /** True when this is the CPU device. */
     public boolean isCpu() { return type == Type.CPU; }
 
     @Override public boolean equals(Object o) {

@@ -13,6 +13,7 @@ public final class Generator {
     private boolean hasSpare;
     private long seed;
 
+    /** A generator seeded with {@code seed} ({@code torch.Generator().manual_seed(seed)}). */
     public Generator(long seed) { manualSeed(seed); }
 
     /** Seeded from the clock and a counter, like {@code torch.Generator().seed()}. */
@@ -40,6 +41,7 @@ public final class Generator {
         return new long[]{s0, s1, s2, s3, hasSpare ? 1 : 0, Double.doubleToRawLongBits(spareGaussian), seed};
     }
 
+    /** Restores a state obtained from {@link #getState()} ({@code torch.Generator.set_state}); throws IllegalArgumentException unless it holds 7 longs. */
     public synchronized void setState(long[] state) {
         if (state.length != 7) throw new IllegalArgumentException("Generator.setState: expected 7 longs, got " + state.length);
         s0 = state[0];

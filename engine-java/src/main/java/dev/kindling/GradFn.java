@@ -9,6 +9,7 @@ import java.util.List;
  * <pre>{@code x.mul(y).gradFn().name()   // "MulBackward0"}</pre>
  */
 public interface GradFn {
+    /** Name of the backward node, as PyTorch prints it in {@code grad_fn} (e.g. {@code AddBackward0}). */
     String name();
 
     /** The functions that receive this one's input gradients (null for inputs that need none). */

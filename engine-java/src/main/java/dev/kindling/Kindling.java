@@ -97,6 +97,7 @@ public final class Kindling {
     /** Threads for CPU kernels and OpenBLAS ({@code torch.set_num_threads}). */
     public static void setNumThreads(int threads) { Backends.cpu().setNumThreads(threads); }
 
+    /** Number of threads the CPU backend uses for intra-op parallelism ({@code torch.get_num_threads}). */
     public static int getNumThreads() { return Backends.cpu().numThreads(); }
 
     /** True when a CUDA backend is installed and a GPU is usable. */
@@ -105,6 +106,7 @@ public final class Kindling {
     /** CPU allocator statistics: live, peak and pooled bytes. */
     public static MemoryStats memoryStats() { return Backends.cpu().memoryStats(); }
 
+    /** Resets the peak memory statistic of the CPU backend, like {@code torch.cuda.reset_peak_memory_stats}. */
     public static void resetPeakMemory() { Backends.cpu().resetPeakMemory(); }
 
     /** Returns pooled (free) memory to the operating system. */

@@ -7,6 +7,7 @@ import dev.kindling.Tensor;
  * {@code new BCELoss().forward(model.forward(x).sigmoid(), y)}; optional per-element {@code weight}.
  */
 public class BCELoss extends Loss {
+    /** Per-element rescaling weight broadcast against the input ({@code weight=}), or null. */
     public final Tensor weight;
 
     /** With PyTorch's default arguments: {@code nn.BCELoss()}. */

@@ -7,6 +7,7 @@ import dev.kindling.Tensor;
  * {@code posWeight} (per class) weighs positive examples: {@code new BCEWithLogitsLoss(null, Reduction.MEAN, Tensor.of(3f))}.
  */
 public class BCEWithLogitsLoss extends Loss {
+    /** {@code weight}: per-element rescaling weight, or null; {@code posWeight}: weight of positive examples per class ({@code pos_weight=}), or null. */
     public final Tensor weight, posWeight;
 
     /** With PyTorch's default arguments: {@code nn.BCEWithLogitsLoss()}. */

@@ -11,10 +11,15 @@ import java.util.Arrays;
  * {@code running_mean}, {@code running_var}, {@code num_batches_tracked}) and train/eval behaviour.
  */
 public abstract class BatchNorm extends Module {
+    /** Number of channels C of the expected {@code (N, C, ...)} input. */
     public final int numFeatures;
+    /** {@code eps} added to the variance for stability; {@code momentum} of the running-statistics update. */
     public final double eps, momentum;
+    /** {@code affine}: whether learnable weight and bias exist; {@code trackRunningStats}: whether running mean/var are kept. */
     public final boolean affine, trackRunningStats;
+    /** Learnable per-channel scale (gamma) of shape {@code [C]}, initialised to ones; null unless {@code affine}. */
     public Parameter weight;
+    /** Learnable per-channel shift (beta) of shape {@code [C]}, initialised to zeros; null unless {@code affine}. */
     public Parameter bias;
 
     BatchNorm(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {

@@ -7,8 +7,11 @@ import dev.kindling.Tensor;
  * Takes two inputs: call {@link #forward(Tensor, Tensor)}.
  */
 public class Bilinear extends Module {
+    /** Sizes of the two inputs' last dimensions and of the output's last dimension. */
     public final int in1Features, in2Features, outFeatures;
+    /** Learnable weight of shape {@code [outFeatures, in1Features, in2Features]}. */
     public Parameter weight;
+    /** Learnable bias of shape {@code [outFeatures]}, or null when built without bias. */
     public Parameter bias;
 
     /** {@code nn.Bilinear(in1_features, in2_features, out_features)}; arguments left out take PyTorch's defaults. */

@@ -12,8 +12,11 @@ import dev.kindling.Tensor;
  * }</pre>
  */
 public class CrossEntropyLoss extends Loss {
+    /** Per-class rescaling weight of shape {@code [C]} ({@code weight=}), or null. */
     public final Tensor weight;
+    /** Target class index that is ignored and does not contribute to the gradient ({@code ignore_index}, default -100). */
     public final int ignoreIndex;
+    /** Amount of label smoothing in {@code [0, 1]} ({@code label_smoothing}, default 0). */
     public final double labelSmoothing;
 
     /** With PyTorch's default arguments: {@code nn.CrossEntropyLoss()}. */

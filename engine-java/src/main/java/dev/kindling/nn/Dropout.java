@@ -9,6 +9,7 @@ import dev.kindling.Tensor;
  * <pre>{@code var drop = new Dropout(0.2);}</pre>
  */
 public class Dropout extends Module {
+    /** Probability of zeroing an element during training. */
     public final double p;
 
     /** With PyTorch's default arguments: {@code nn.Dropout()}. */

@@ -4,6 +4,7 @@ import dev.kindling.Tensor;
 
 /** Zeroes whole channels of {@code [N, C, H, W]} with probability {@code p} in training ({@code torch.nn.Dropout2d}). */
 public class Dropout2d extends Module {
+    /** Probability of zeroing a whole channel during training. */
     public final double p;
 
     /** With PyTorch's default arguments: {@code nn.Dropout2d()}. */

@@ -4,6 +4,7 @@ import dev.kindling.Tensor;
 
 /** {@code x} where positive, {@code alpha * (exp(x) - 1)} elsewhere ({@code torch.nn.ELU}). */
 public class ELU extends Module {
+    /** The {@code alpha} of {@code alpha * (exp(x) - 1)} for negative inputs. */
     public final double alpha;
 
     /** With PyTorch's default arguments: {@code nn.ELU()}. */

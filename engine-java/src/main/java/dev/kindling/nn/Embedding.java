@@ -10,9 +10,11 @@ import dev.kindling.Tensor;
  * <pre>{@code var emb = new Embedding(10000, 128, 0); Tensor v = emb.forward(tokens);   // tokens: INT64 [N, T]}</pre>
  */
 public class Embedding extends Module {
+    /** Size of the vocabulary and of each embedding vector. */
     public final int numEmbeddings, embeddingDim;
     /** The padding row (made non-negative), -1 when there is none. */
     public final int paddingIdx;
+    /** Learnable embedding table of shape {@code [numEmbeddings, embeddingDim]}, initialised from N(0, 1). */
     public Parameter weight;
 
     /** {@code nn.Embedding(num_embeddings, embedding_dim)}; arguments left out take PyTorch's defaults. */

@@ -4,6 +4,7 @@ import dev.kindling.Tensor;
 
 /** Flattens dimensions {@code startDim..endDim} ({@code torch.nn.Flatten}); by default all but the batch one. */
 public class Flatten extends Module {
+    /** First and last dimension (inclusive, negative counts from the end) merged into one. */
     public final int startDim, endDim;
 
     /** With PyTorch's default arguments: {@code nn.Flatten()}. */

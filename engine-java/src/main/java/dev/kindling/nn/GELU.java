@@ -4,6 +4,7 @@ import dev.kindling.Tensor;
 
 /** Gaussian error linear unit ({@code torch.nn.GELU}): exact by default, {@code new GELU("tanh")} for the approximation. */
 public class GELU extends Module {
+    /** {@code "none"} for the exact erf form or {@code "tanh"} for the tanh approximation. */
     public final String approximate;
 
     /** With PyTorch's default arguments: {@code nn.GELU()}. */

@@ -10,10 +10,15 @@ import java.util.Arrays;
  * <pre>{@code var gn = new GroupNorm(4, 32);   // 4 groups of 8 channels}</pre>
  */
 public class GroupNorm extends Module {
+    /** Number of groups the channels are split into, and the number of channels C (divisible by it). */
     public final int numGroups, numChannels;
+    /** Value added to the variance for numerical stability. */
     public final double eps;
+    /** Whether learnable per-channel weight and bias exist. */
     public final boolean affine;
+    /** Learnable per-channel scale of shape {@code [C]}, initialised to ones; null unless {@code affine}. */
     public Parameter weight;
+    /** Learnable per-channel shift of shape {@code [C]}, initialised to zeros; null unless {@code affine}. */
     public Parameter bias;
 
     /** {@code nn.GroupNorm(num_groups, num_channels)}; arguments left out take PyTorch's defaults. */

@@ -7,6 +7,7 @@ import dev.kindling.Tensor;
  * {@code Reduction.BATCHMEAN} for the mathematical KL. {@code logTarget} says the target is log-probabilities too.
  */
 public class KLDivLoss extends Loss {
+    /** True when the target is given as log-probabilities ({@code log_target}). */
     public final boolean logTarget;
 
     /** With PyTorch's default arguments: {@code nn.KLDivLoss()}. */

@@ -11,9 +11,13 @@ import java.util.Arrays;
  */
 public class LayerNorm extends Module {
     private final int[] normalizedShape;
+    /** Value added to the variance for numerical stability. */
     public final double eps;
+    /** Whether learnable elementwise weight and bias exist ({@code elementwise_affine}). */
     public final boolean elementwiseAffine;
+    /** Learnable scale of the normalized shape, initialised to ones; null unless {@code elementwiseAffine}. */
     public Parameter weight;
+    /** Learnable shift of the normalized shape, initialised to zeros; null unless {@code elementwiseAffine}. */
     public Parameter bias;
 
     /** {@code nn.LayerNorm(normalized_shape)}; arguments left out take PyTorch's defaults. */

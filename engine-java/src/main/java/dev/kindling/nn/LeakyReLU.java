@@ -4,6 +4,7 @@ import dev.kindling.Tensor;
 
 /** {@code x} where positive, {@code negativeSlope * x} elsewhere ({@code torch.nn.LeakyReLU}): {@code new LeakyReLU(0.2)}. */
 public class LeakyReLU extends Module {
+    /** Slope applied to negative inputs ({@code negative_slope}). */
     public final double negativeSlope;
 
     /** With PyTorch's default arguments: {@code nn.LeakyReLU()}. */

@@ -10,8 +10,11 @@ import java.util.Arrays;
  * <pre>{@code var fc = new Linear(784, 512); Tensor y = fc.forward(x);   // x: [N, 784]}</pre>
  */
 public class Linear extends Module {
+    /** Size of each input sample's last dimension and of each output sample's last dimension. */
     public final int inFeatures, outFeatures;
+    /** Learnable weight of shape {@code [outFeatures, inFeatures]}; the module computes {@code x @ weight.T + bias}. */
     public Parameter weight;
+    /** Learnable bias of shape {@code [outFeatures]}, or null when built without bias. */
     public Parameter bias;
 
     /** {@code nn.Linear(in_features, out_features)}; arguments left out take PyTorch's defaults. */

@@ -4,6 +4,7 @@ import dev.kindling.Tensor;
 
 /** {@code torch.nn.LogSoftmax} along {@code dim}: {@code new LogSoftmax(1)} for {@code [N, classes]}. */
 public class LogSoftmax extends Module {
+    /** Dimension along which log-softmax is computed. */
     public final int dim;
 
     /** {@code nn.LogSoftmax(dim)}; arguments left out take PyTorch's defaults. */

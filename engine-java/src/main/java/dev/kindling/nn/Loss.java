@@ -8,6 +8,7 @@ import dev.kindling.Tensor;
  * <pre>{@code var criterion = new CrossEntropyLoss(); Tensor loss = criterion.forward(logits, labels);}</pre>
  */
 public abstract class Loss extends Module {
+    /** How per-element losses are reduced: NONE, MEAN or SUM ({@code reduction=}). */
     public final Reduction reduction;
 
     /** A loss reducing with {@code reduction}. */

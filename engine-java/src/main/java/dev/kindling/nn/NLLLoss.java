@@ -7,7 +7,9 @@ import dev.kindling.Tensor;
  * Targets are INT64 class indices; entries equal to {@code ignoreIndex} (-100) are skipped.
  */
 public class NLLLoss extends Loss {
+    /** Per-class rescaling weight of shape {@code [C]} ({@code weight=}), or null. */
     public final Tensor weight;
+    /** Target class index that is ignored and does not contribute to the gradient ({@code ignore_index}). */
     public final int ignoreIndex;
 
     /** With PyTorch's default arguments: {@code nn.NLLLoss()}. */

@@ -6,6 +6,7 @@ import dev.kindling.Tensor;
  * Huber-like loss ({@code torch.nn.SmoothL1Loss}): quadratic below {@code beta}, linear above. {@code new SmoothL1Loss(Reduction.MEAN, 0.5)}.
  */
 public class SmoothL1Loss extends Loss {
+    /** Threshold at which the loss changes from quadratic to L1 ({@code beta}). */
     public final double beta;
 
     /** With PyTorch's default arguments: {@code nn.SmoothL1Loss()}. */

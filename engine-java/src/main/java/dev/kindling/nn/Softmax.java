@@ -4,6 +4,7 @@ import dev.kindling.Tensor;
 
 /** {@code torch.nn.Softmax} along {@code dim}: {@code new Softmax(1)} for {@code [N, classes]}. */
 public class Softmax extends Module {
+    /** Dimension along which softmax is computed. */
     public final int dim;
 
     /** {@code nn.Softmax(dim)}; arguments left out take PyTorch's defaults. */

@@ -4,6 +4,7 @@ import dev.kindling.Tensor;
 
 /** {@code log(1 + exp(beta x)) / beta}, linear above {@code threshold} ({@code torch.nn.Softplus}). */
 public class Softplus extends Module {
+    /** {@code beta} of {@code log(1 + exp(beta * x)) / beta}; above {@code threshold} (of {@code beta * x}) the input is returned as is. */
     public final double beta, threshold;
 
     /** With PyTorch's default arguments: {@code nn.Softplus()}. */

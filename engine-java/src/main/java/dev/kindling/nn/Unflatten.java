@@ -4,6 +4,7 @@ import dev.kindling.Tensor;
 
 /** Splits dimension {@code dim} into {@code sizes} ({@code torch.nn.Unflatten}): {@code new Unflatten(1, 1, 28, 28)}. */
 public class Unflatten extends Module {
+    /** Dimension that is expanded into the module's sizes. */
     public final int dim;
     private final int[] sizes;
 
