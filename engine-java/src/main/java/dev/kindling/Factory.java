@@ -79,6 +79,15 @@ final class Factory {
         return t;
     }
 
+    /** The dtype of {@code t} when it is floating; random floats cannot take an integer dtype, as in PyTorch. */
+    static DType floatingLike(String op, Tensor t) {
+        if (!t.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": expected a floating point tensor, got " + t.dtype()
+                    + " (use randint for integers)");
+        }
+        return t.dtype();
+    }
+
     static Tensor rand(Generator g, int[] shape, DType dtype) {
         int n = Math.toIntExact(Shapes.numel(checkShape("rand", shape)));
         if (dtype == DType.FLOAT64) {

@@ -396,10 +396,10 @@ public class Tensor implements AutoCloseable {
     public static Tensor emptyLike(Tensor t) { return empty(t.dtype, t.device(), t.shape); }
 
     /** Uniform [0, 1) samples with the shape and dtype of {@code t} ({@code torch.rand_like}). */
-    public static Tensor randLike(Tensor t) { return rand(t.shape).to(t.dtype); }
+    public static Tensor randLike(Tensor t) { return Factory.rand(Kindling.defaultGenerator(), t.shape, Factory.floatingLike("rand_like", t)); }
 
     /** Standard normal samples with the shape and dtype of {@code t} ({@code torch.randn_like}). */
-    public static Tensor randnLike(Tensor t) { return randn(t.shape).to(t.dtype); }
+    public static Tensor randnLike(Tensor t) { return Factory.randn(Kindling.defaultGenerator(), t.shape, Factory.floatingLike("randn_like", t)); }
 
     /** Uniform on [0, 1) from the default generator ({@link Kindling#manualSeed}). */
     public static Tensor rand(int... shape) { return Factory.rand(Kindling.defaultGenerator(), shape, Kindling.defaultDType()); }
