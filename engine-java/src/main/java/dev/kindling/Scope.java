@@ -37,13 +37,19 @@ public final class Scope implements AutoCloseable {
         }
     }
 
-    /** Removes {@code t} from whatever scope owns it, so that no scope will free it. */
-    static void escape(Tensor t) {
+    /**
+     * Takes {@code t} out of whatever scope owns it, so that no scope will free it: for state that outlives
+     * the step that made it (optimizer state, module buffers, saved best weights). Its memory is then freed
+     * by {@code close()} or, once unreachable, by the garbage collector. Returns {@code t}.
+     * <pre>{@code expAvg = Scope.escape(Tensor.zerosLike(param));}</pre>
+     */
+    public static Tensor escape(Tensor t) {
         Scope s = t.scope;
         if (s != null && !s.closed) {
             s.remove(t);
             t.scope = null;
         }
+        return t;
     }
 
     private void remove(Tensor t) {

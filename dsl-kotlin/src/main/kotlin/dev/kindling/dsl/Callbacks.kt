@@ -1,5 +1,6 @@
 package dev.kindling.dsl
 
+import dev.kindling.Scope
 import dev.kindling.Tensor
 import dev.kindling.optim.lr.LRScheduler
 import dev.kindling.optim.lr.ReduceLROnPlateau
@@ -111,7 +112,7 @@ private class EarlyStopping(
     // copies outlive the step scopes: they are owned by no scope and closed in onTrainEnd
     private fun snapshot(ctx: TrainContext): Map<String, Tensor> {
         bestState?.values?.forEach { it.close() }
-        return noGrad { ctx.model.stateDict().mapValues { (_, t) -> Owned.copy(t) } }
+        return noGrad { ctx.model.stateDict().mapValues { (_, t) -> Scope.escape(t.detach().clone()) } }
     }
 }
 

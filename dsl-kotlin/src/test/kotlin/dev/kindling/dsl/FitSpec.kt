@@ -108,7 +108,7 @@ class FitSpec : StringSpec({
         val saved = mutableListOf<Int>()
         val file = dir.resolve("best.safetensors")
         var lastSaved: Map<String, dev.kindling.Tensor> = emptyMap()
-        val recorder = StateSaver { p, sd -> StateSaver.DEFAULT.save(p, sd); saved.add(sd.size); lastSaved = sd.mapValues { Owned.copy(it.value) } }
+        val recorder = StateSaver { p, sd -> StateSaver.DEFAULT.save(p, sd); saved.add(sd.size); lastSaved = sd.mapValues { dev.kindling.Scope.escape(it.value.detach().clone()) } }
         val h = fit(model, data.trainLoader(), 4, adam(model.parameters(), lr = 1e-2), CrossEntropyLoss(),
             validation = data.testLoader(), callbacks = listOf(Callbacks.modelCheckpoint(file, saver = recorder)), progress = false)
         val improvements = h["val_loss"].fold(Double.NaN to 0) { (best, n), v -> if (best.isNaN() || v < best) v to n + 1 else best to n }.second

@@ -3,6 +3,7 @@ package dev.kindling.nn;
 import dev.kindling.DType;
 import dev.kindling.Device;
 import dev.kindling.Kindling;
+import dev.kindling.Scope;
 import dev.kindling.Tensor;
 
 import java.lang.reflect.Field;
@@ -73,7 +74,7 @@ public abstract class Module {
             registeredBuffers.remove(name);
             return null;
         }
-        Tensor stored = tensor instanceof Detached ? tensor : new Detached(tensor);
+        Tensor stored = Scope.escape(tensor.detach());
         registeredBuffers.put(name, stored);
         return stored;
     }
@@ -283,7 +284,7 @@ public abstract class Module {
                 Tensor nb = done.get(b);
                 if (nb == null) {
                     Tensor moved = fn.apply(b);
-                    nb = moved == b ? b : new Detached(moved);
+                    nb = moved == b ? b : Scope.escape(moved.detach());
                     done.put(b, nb);
                 }
                 if (nb != b) m.replace(b, nb);
@@ -321,8 +322,8 @@ public abstract class Module {
 
     // no de-duplication here, as in PyTorch: a module reachable under two names is saved under both
     private void collectState(String prefix, Map<String, Tensor> out) {
-        ownParameters().forEach((k, v) -> out.put(prefix + k, new Detached(v)));
-        registeredBuffers.forEach((k, v) -> out.put(prefix + k, new Detached(v)));
+        ownParameters().forEach((k, v) -> out.put(prefix + k, Scope.escape(v.detach())));
+        registeredBuffers.forEach((k, v) -> out.put(prefix + k, Scope.escape(v.detach())));
         namedChildren().forEach((k, m) -> m.collectState(prefix + k + ".", out));
     }
 

@@ -2,6 +2,7 @@ package dev.kindling.optim;
 
 import dev.kindling.Kindling;
 import dev.kindling.Scope;
+import dev.kindling.Scope;
 import dev.kindling.Tensor;
 
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ public abstract class Optimizer {
     }
 
     /** State to keep across a step: {@code t}'s data taken out of the step's scope. */
-    protected static Tensor keep(Tensor t) { return Owned.of(t); }
+    protected static Tensor keep(Tensor t) { return Scope.escape(t); }
 
     /**
      * PyTorch's {@code state_dict()}: {@code {"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}},
