@@ -15,7 +15,28 @@ import java.util.function.UnaryOperator;
 final class Pointwise {
     private Pointwise() {}
 
-    static String name(BinaryOp op) {
+    private static final String[] BINARY_NAMES = new String[BinaryOp.values().length];
+    private static final String[] UNARY_NAMES = new String[UnaryOp.values().length];
+    private static final String[] UNARY_NODES = new String[UnaryOp.values().length];
+
+    static {
+        for (BinaryOp op : BinaryOp.values()) BINARY_NAMES[op.ordinal()] = computeName(op);
+        for (UnaryOp op : UnaryOp.values()) {
+            String n = op.name().toLowerCase(Locale.ROOT);
+            UNARY_NAMES[op.ordinal()] = n;
+            UNARY_NODES[op.ordinal()] = switch (op) {
+                case RELU -> "ReluBackward0";
+                case LOG1P -> "Log1PBackward0";
+                case EXPM1 -> "Expm1Backward0";
+                default -> Character.toUpperCase(n.charAt(0)) + n.substring(1) + "Backward0";
+            };
+        }
+    }
+
+    /** PyTorch's name of the op, for messages and node names (computed once: ops run millions of times). */
+    static String name(BinaryOp op) { return BINARY_NAMES[op.ordinal()]; }
+
+    private static String computeName(BinaryOp op) {
         return switch (op) {
             case MAXIMUM -> "maximum";
             case MINIMUM -> "minimum";
@@ -27,7 +48,7 @@ final class Pointwise {
         };
     }
 
-    static String name(UnaryOp op) { return op.name().toLowerCase(Locale.ROOT); }
+    static String name(UnaryOp op) { return UNARY_NAMES[op.ordinal()]; }
 
     static void checkDevice(String op, Tensor a, Tensor b) {
         if (!a.device().equals(b.device())) {
@@ -160,12 +181,7 @@ final class Pointwise {
     }
 
     private static Tensor recordUnary(UnaryOp op, Tensor x, Tensor out) {
-        String n = switch (op) {
-            case RELU -> "ReluBackward0";
-            case LOG1P -> "Log1PBackward0";
-            case EXPM1 -> "Expm1Backward0";
-            default -> Character.toUpperCase(name(op).charAt(0)) + name(op).substring(1) + "Backward0";
-        };
+        String n = UNARY_NODES[op.ordinal()];
         return switch (op) {
             case NEG -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.neg()});
             case ABS -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(x.sign())}, x);

@@ -34,6 +34,8 @@ public final class Scope implements AutoCloseable {
         if (s != null) {
             s.tensors.add(t);
             t.scope = s;
+        } else {
+            t.storage().guard();
         }
     }
 
@@ -49,6 +51,7 @@ public final class Scope implements AutoCloseable {
             s.remove(t);
             t.scope = null;
         }
+        t.storage().guard();
         return t;
     }
 
@@ -70,6 +73,8 @@ public final class Scope implements AutoCloseable {
             if (parent != null && !parent.closed) {
                 parent.tensors.add(t);
                 t.scope = parent;
+            } else {
+                t.storage().guard();
             }
         }
         return t;

@@ -73,6 +73,14 @@ public interface Backend {
      */
     void ternary(TernaryOp op, View self, View t1, View t2, double value, View out);
 
+    /**
+     * One fused optimizer update: {@code tensors} are the parameter, its gradient and the step's state
+     * tensors ({@link OptimStep#stateCount()}), all contiguous, of one shape and one floating point dtype,
+     * updated in place. Returns false when this backend has no fused kernel for that dtype; the optimizer
+     * then runs its chain of tensor ops, which gives the same result.
+     */
+    default boolean optimStep(OptimStep step, View... tensors) { return false; }
+
     /** {@code out = cond ? a : b}. */
     void where(View cond, View a, View b, View out);
 

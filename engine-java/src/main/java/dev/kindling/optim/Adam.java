@@ -1,6 +1,8 @@
 package dev.kindling.optim;
 
+import dev.kindling.FusedOptim;
 import dev.kindling.Tensor;
+import dev.kindling.backend.OptimStep;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,12 +80,16 @@ public class Adam extends Optimizer {
     @Override protected void update(ParamGroup g, Tensor p, Tensor grad, Map<String, Object> s) {
         double[] betas = g.getPair("betas");
         adam(p, grad, s, g.lr(), betas[0], betas[1], g.getDouble("eps"), g.weightDecay(),
-                g.getBoolean("amsgrad"), g.getBoolean("maximize"));
+                g.getBoolean("amsgrad"), g.getBoolean("maximize"), 1);
     }
 
-    /** PyTorch's {@code _single_tensor_adam} for one parameter, same operations in the same order. */
+    /**
+     * PyTorch's {@code _single_tensor_adam} for one parameter, same operations in the same order, after
+     * AdamW's {@code param.mul_(decay)} when {@code decay != 1}. Contiguous float parameters take the fused
+     * kernel, which performs these operations element by element in one pass.
+     */
     static void adam(Tensor param, Tensor grad, Map<String, Object> s, double lr, double beta1, double beta2, double eps,
-                     double weightDecay, boolean amsgrad, boolean maximize) {
+                     double weightDecay, boolean amsgrad, boolean maximize, double decay) {
         if (s.isEmpty()) {
             s.put("step", 0L);
             s.put("exp_avg", keep(Tensor.zerosLike(param)));
@@ -93,14 +99,20 @@ public class Adam extends Optimizer {
         Tensor expAvg = (Tensor) s.get("exp_avg"), expAvgSq = (Tensor) s.get("exp_avg_sq");
         long step = (Long) s.get("step") + 1;
         s.put("step", step);
-        if (maximize) grad = grad.neg();
-        if (weightDecay != 0) grad = grad.add(param, weightDecay);
-        expAvg.mul_(beta1).add_(grad, 1 - beta1);
-        expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
         double biasCorrection1 = 1 - ScalarMath.pow(beta1, step);
         double biasCorrection2 = 1 - ScalarMath.pow(beta2, step);
         double stepSize = lr / biasCorrection1;
         double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+        var fused = new OptimStep.Adam(decay, maximize, weightDecay, beta1, beta2, eps, biasCorrection2Sqrt, -stepSize, amsgrad);
+        if (amsgrad ? FusedOptim.step(fused, param, grad, expAvg, expAvgSq, (Tensor) s.get("max_exp_avg_sq"))
+                : FusedOptim.step(fused, param, grad, expAvg, expAvgSq)) {
+            return;
+        }
+        if (decay != 1) param.mul_(decay);
+        if (maximize) grad = grad.neg();
+        if (weightDecay != 0) grad = grad.add(param, weightDecay);
+        expAvg.mul_(beta1).add_(grad, 1 - beta1);
+        expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
         Tensor second = expAvgSq;
         if (amsgrad) {
             Tensor max = (Tensor) s.get("max_exp_avg_sq");

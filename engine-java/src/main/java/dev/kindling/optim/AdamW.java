@@ -33,9 +33,9 @@ public class AdamW extends Adam {
 
     @Override protected void update(ParamGroup g, Tensor p, Tensor grad, Map<String, Object> s) {
         double lr = g.lr();
-        p.mul_(1 - lr * g.weightDecay());
         double[] betas = g.getPair("betas");
-        adam(p, grad, s, lr, betas[0], betas[1], g.getDouble("eps"), 0, g.getBoolean("amsgrad"), g.getBoolean("maximize"));
+        adam(p, grad, s, lr, betas[0], betas[1], g.getDouble("eps"), 0, g.getBoolean("amsgrad"), g.getBoolean("maximize"),
+                1 - lr * g.weightDecay());
     }
 
     /** Builder of {@link AdamW}. */

@@ -1,6 +1,8 @@
 package dev.kindling.optim;
 
+import dev.kindling.FusedOptim;
 import dev.kindling.Tensor;
+import dev.kindling.backend.OptimStep;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,6 +84,14 @@ public class RMSprop extends Optimizer {
         if (momentum > 0 && !s.containsKey("momentum_buffer")) s.put("momentum_buffer", keep(Tensor.zerosLike(param)));
         if (centered && !s.containsKey("grad_avg")) s.put("grad_avg", keep(Tensor.zerosLike(param)));
         s.put("step", (Long) s.get("step") + 1);
+        var step = new OptimStep.RmsProp(lr, alpha, eps, weightDecay, momentum, centered, maximize);
+        Tensor sq = (Tensor) s.get("square_avg");
+        Tensor mb = (Tensor) s.get("momentum_buffer"), ga = (Tensor) s.get("grad_avg");
+        boolean done = momentum > 0 && centered ? FusedOptim.step(step, param, grad, sq, mb, ga)
+                : momentum > 0 ? FusedOptim.step(step, param, grad, sq, mb)
+                : centered ? FusedOptim.step(step, param, grad, sq, ga)
+                : FusedOptim.step(step, param, grad, sq);
+        if (done) return;
         if (maximize) grad = grad.neg();
         if (weightDecay != 0) grad = grad.add(param, weightDecay);
         Tensor squareAvg = (Tensor) s.get("square_avg");

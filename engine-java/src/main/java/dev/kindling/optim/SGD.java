@@ -1,6 +1,8 @@
 package dev.kindling.optim;
 
+import dev.kindling.FusedOptim;
 import dev.kindling.Tensor;
+import dev.kindling.backend.OptimStep;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,6 +69,7 @@ public class SGD extends Optimizer {
         double lr = g.lr(), weightDecay = g.weightDecay(), momentum = g.getDouble("momentum");
         double dampening = g.getDouble("dampening");
         boolean nesterov = g.getBoolean("nesterov"), maximize = g.getBoolean("maximize");
+        if (fused(param, grad, s, lr, momentum, dampening, weightDecay, nesterov, maximize)) return;
         Tensor dp = maximize ? grad.neg() : grad;
         if (weightDecay != 0) dp = dp.add(param, weightDecay);
         if (momentum != 0) {
@@ -80,6 +83,24 @@ public class SGD extends Optimizer {
             dp = nesterov ? dp.add(buf, momentum) : buf;
         }
         param.add_(dp, -lr);
+    }
+
+    /** The same update in one pass when the parameter qualifies (see {@link FusedOptim}); false if not done. */
+    private static boolean fused(Tensor param, Tensor grad, Map<String, Object> s, double lr, double momentum,
+                                 double dampening, double weightDecay, boolean nesterov, boolean maximize) {
+        if (momentum == 0) {
+            return FusedOptim.step(new OptimStep.Sgd(lr, 0, dampening, weightDecay, nesterov, maximize, false), param, grad);
+        }
+        Tensor buf = (Tensor) s.get("momentum_buffer");
+        boolean first = buf == null;
+        Tensor b = first ? Tensor.emptyLike(param) : buf;
+        var step = new OptimStep.Sgd(lr, momentum, dampening, weightDecay, nesterov, maximize, first);
+        if (!FusedOptim.step(step, param, grad, b)) {
+            if (first) b.close();
+            return false;
+        }
+        if (first) s.put("momentum_buffer", keep(b));
+        return true;
     }
 
     /** Options of {@link SGD} by name. */

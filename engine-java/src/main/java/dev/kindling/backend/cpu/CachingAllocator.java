@@ -5,7 +5,7 @@ import dev.kindling.memory.MemoryStats;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,8 +19,10 @@ final class CachingAllocator {
     private static final int CLASSES = 4 * 31;
     private static final sun.misc.Unsafe UNSAFE = unsafe();
 
+    // whole CpuBuffers are pooled, typed views included, so a pool hit allocates nothing on the Java heap;
+    // each class is a LIFO stack (the most recently freed block is the one still in cache) under its own lock
     @SuppressWarnings("unchecked")
-    private final ConcurrentLinkedDeque<ByteBuffer>[] free = new ConcurrentLinkedDeque[CLASSES];
+    private final ArrayDeque<CpuBuffer>[] free = new ArrayDeque[CLASSES];
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong pooledBytes = new AtomicLong();
     private final AtomicLong peakLiveBytes = new AtomicLong();
@@ -32,7 +34,7 @@ final class CachingAllocator {
     private final long maxPooledBytes;
 
     CachingAllocator() {
-        for (int i = 0; i < CLASSES; i++) free[i] = new ConcurrentLinkedDeque<>();
+        for (int i = 0; i < CLASSES; i++) free[i] = new ArrayDeque<>();
         long heap = Runtime.getRuntime().maxMemory();
         // small enough that unclosed tensors are collected long before they matter, large enough that a
         // normal training step never triggers a collection; raised automatically when memory is really in use
@@ -48,26 +50,35 @@ final class CachingAllocator {
         }
         int cls = sizeClass(Math.max(bytes, 1));
         allocations.incrementAndGet();
-        ByteBuffer bb = free[cls].pollFirst();
-        if (bb != null) {
+        CpuBuffer pooled = poll(cls);
+        if (pooled != null) {
             poolHits.incrementAndGet();
-            pooledBytes.addAndGet(-bb.capacity());
-        } else {
-            int cap = (int) classBytes(cls);
-            maybeCollect(cap);
-            try {
-                bb = ByteBuffer.allocateDirect(cap);
-            } catch (OutOfMemoryError e) {
-                trim();
-                System.gc();
-                bb = ByteBuffer.allocateDirect(cap);
-            }
-            bb.order(ByteOrder.nativeOrder());
+            pooledBytes.addAndGet(-pooled.data.capacity());
+            long live = liveBytes.addAndGet(pooled.data.capacity());
+            peakLiveBytes.accumulateAndGet(live, Math::max);
+            return pooled;
         }
-        bb.clear();
+        int cap = (int) classBytes(cls);
+        maybeCollect(cap);
+        ByteBuffer bb;
+        try {
+            bb = ByteBuffer.allocateDirect(cap);
+        } catch (OutOfMemoryError e) {
+            trim();
+            System.gc();
+            bb = ByteBuffer.allocateDirect(cap);
+        }
+        bb.order(ByteOrder.nativeOrder());
         long live = liveBytes.addAndGet(bb.capacity());
         peakLiveBytes.accumulateAndGet(live, Math::max);
         return new CpuBuffer(bb, cls, this);
+    }
+
+    private CpuBuffer poll(int cls) {
+        ArrayDeque<CpuBuffer> q = free[cls];
+        synchronized (q) {
+            return q.pollFirst();
+        }
     }
 
     void free(CpuBuffer buffer) {
@@ -75,7 +86,10 @@ final class CachingAllocator {
         liveBytes.addAndGet(-bb.capacity());
         if (pooledBytes.get() + bb.capacity() <= maxPooledBytes) {
             pooledBytes.addAndGet(bb.capacity());
-            free[buffer.sizeClass()].offerFirst(bb);
+            ArrayDeque<CpuBuffer> q = free[buffer.sizeClass()];
+            synchronized (q) {
+                q.offerFirst(buffer);
+            }
         } else {
             UNSAFE.invokeCleaner(bb);
         }
@@ -83,11 +97,15 @@ final class CachingAllocator {
 
     /** Releases every pooled block back to the operating system. */
     void trim() {
-        for (ConcurrentLinkedDeque<ByteBuffer> q : free) {
-            ByteBuffer bb;
-            while ((bb = q.pollFirst()) != null) {
-                pooledBytes.addAndGet(-bb.capacity());
-                UNSAFE.invokeCleaner(bb);
+        for (ArrayDeque<CpuBuffer> q : free) {
+            while (true) {
+                CpuBuffer b;
+                synchronized (q) {
+                    b = q.pollFirst();
+                }
+                if (b == null) break;
+                pooledBytes.addAndGet(-b.data.capacity());
+                UNSAFE.invokeCleaner(b.data);
             }
         }
     }

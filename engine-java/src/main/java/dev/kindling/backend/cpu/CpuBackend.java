@@ -4,6 +4,7 @@ import dev.kindling.DType;
 import dev.kindling.Device;
 import dev.kindling.backend.Backend;
 import dev.kindling.backend.BinaryOp;
+import dev.kindling.backend.OptimStep;
 import dev.kindling.backend.Buffer;
 import dev.kindling.backend.ReduceOp;
 import dev.kindling.backend.TernaryOp;
@@ -65,6 +66,14 @@ public final class CpuBackend implements Backend {
      * {@code direct} (a loop on the buffers themselves); runs it declines go through heap chunks.
      */
     private static void forChunks(int[] shape, View[] views, RunBody direct, ChunkBody body) {
+        int[] flat = flatStrides(shape, views);
+        if (flat != null) {
+            // the common case: every operand contiguous or a broadcast scalar, so one run covers it all
+            long total = 1;
+            for (int s : shape) total *= s;
+            Parallel.range(total, GRAIN, (s, e) -> runFlat(views, flat, (int) s, (int) (e - s), direct, body));
+            return;
+        }
         StridedIter it = new StridedIter(shape, views);
         int k = views.length;
         Parallel.range(it.total, GRAIN, (s, e) -> {
@@ -81,6 +90,39 @@ public final class CpuBackend implements Backend {
                 }
             });
         });
+    }
+
+    /** Per operand 1 (contiguous) or 0 (one element broadcast), or null when some operand is neither. */
+    private static int[] flatStrides(int[] shape, View[] views) {
+        int[] flat = new int[views.length];
+        for (int j = 0; j < views.length; j++) {
+            int[] st = views[j].strides();
+            int expected = 1;
+            boolean contiguous = true, scalar = true;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                if (shape[d] == 1) continue;
+                if (st[d] != expected) contiguous = false;
+                if (st[d] != 0) scalar = false;
+                expected *= shape[d];
+            }
+            if (contiguous) flat[j] = 1;
+            else if (scalar) flat[j] = 0;
+            else return null;
+        }
+        return flat;
+    }
+
+    private static void runFlat(View[] views, int[] flat, int start, int n, RunBody direct, ChunkBody body) {
+        int k = views.length;
+        int[] o = new int[k];
+        for (int j = 0; j < k; j++) o[j] = views[j].offset() + start * flat[j];
+        if (direct != null && direct.run(o, flat, n)) return;
+        Chunks.Scratch sc = Chunks.scratch();
+        int[] base = o.clone();
+        for (int c = 0; c < n; c += SIZE) {
+            for (int j = 0; j < k; j++) o[j] = base[j] + c * flat[j];
+            body.run(sc, o, flat, Math.min(SIZE, n - c));
+        }
     }
 
     private interface ChunkBody { void run(Chunks.Scratch sc, int[] off, int[] stride, int n); }
@@ -259,7 +301,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void binary(BinaryOp op, View a, View b, View out) {
-        DType ct = Backend.checkSame(a, b, op.name().toLowerCase(java.util.Locale.ROOT));
+        if (a.dtype() != b.dtype()) Backend.checkSame(a, b, op.name().toLowerCase(java.util.Locale.ROOT));
+        DType ct = a.dtype();
         DType ot = out.dtype();
         CpuBuffer ab = buf(a), bb = buf(b), ob = buf(out);
         Mode mode = ct == DType.FLOAT32 && ot == DType.FLOAT32 && PointwiseMath.hasFloatLoop(op) ? Mode.F
@@ -315,6 +358,8 @@ public final class CpuBackend implements Backend {
             }
         });
     }
+
+    @Override public boolean optimStep(OptimStep step, View... tensors) { return OptimKernels.run(step, tensors); }
 
     @Override public void where(View cond, View a, View b, View out) {
         DType ct = Backend.checkSame(a, b, "where");
