@@ -30,21 +30,68 @@ final class LinAlg {
     }
 
     static Tensor mm(Tensor a, Tensor b) {
-        if (a.dim() != 2 || b.dim() != 2) {
-            throw new IllegalArgumentException("mm: expected 2-D tensors, got shapes " + str(a.shapeInternal()) + " and "
-                    + str(b.shapeInternal()));
-        }
-        checkPair("mm", a, b);
-        int m = a.shapeInternal()[0], k = a.shapeInternal()[1], k2 = b.shapeInternal()[0], n = b.shapeInternal()[1];
-        if (k != k2) {
-            throw new IllegalArgumentException("mm: shapes " + str(a.shapeInternal()) + " and " + str(b.shapeInternal())
-                    + " cannot be multiplied (" + k + " != " + k2 + ")");
-        }
-        Tensor out = Tensor.empty(a.dtype(), a.device(), new int[]{m, n});
+        Tensor out = Tensor.empty(a.dtype(), a.device(), checkMm("mm", a, b));
         out.backend().matmul(as3d(a), as3d(b), as3d(out));
         return Autograd.record("MmBackward0", out, new Tensor[]{a, b}, (g, need) -> new Tensor[]{
-                need[0] ? g.mm(b.t()) : null,
-                need[1] ? a.t().mm(g) : null}, a, b);
+                need[0] ? mmGradA(g, a, b) : null,
+                need[1] ? mmGradB(g, a, b) : null}, a, b);
+    }
+
+    /**
+     * {@code input + a @ b} in one gemm ({@code torch.addmm} with beta = alpha = 1): {@code input} is
+     * broadcast into the output and the product accumulated onto it (BLAS's beta = 1). PyTorch's
+     * {@code F.linear} is {@code addmm(bias, x, weight.t())}, and so is ours.
+     */
+    static Tensor addmm(Tensor input, Tensor a, Tensor b) {
+        int[] shape = checkMm("addmm", a, b);
+        checkPair("addmm", input, a);
+        int[] bs = Broadcast.shape("addmm", input.shapeInternal(), shape);
+        if (!Arrays.equals(bs, shape)) {
+            throw new IllegalArgumentException("addmm: input of shape " + str(input.shapeInternal())
+                    + " cannot be broadcast to the product's shape " + str(shape));
+        }
+        Tensor out = Tensor.empty(a.dtype(), a.device(), shape);
+        out.backend().copy(input.view().with(shape, Broadcast.strides(input, shape), input.offset()), out.view());
+        out.backend().matmulAdd(as3d(a), as3d(b), as3d(out));
+        return Autograd.record("AddmmBackward0", out, new Tensor[]{input, a, b}, (g, need) -> new Tensor[]{
+                need[0] ? g : null,
+                need[1] ? mmGradA(g, a, b) : null,
+                need[2] ? mmGradB(g, a, b) : null}, a, b);
+    }
+
+    /**
+     * The gradient of {@code a} in {@code a @ b}, {@code g @ b.T}, computed in {@code a}'s own layout: when
+     * {@code a} is a transposed (column-major) view, as {@code (b @ g.T).T}, so that whatever undoes the
+     * transpose further back (the weight of {@code F.linear}) receives a contiguous gradient (PyTorch's
+     * {@code mm_mat1_backward} does the same).
+     */
+    private static Tensor mmGradA(Tensor g, Tensor a, Tensor b) {
+        return columnMajor(a) ? b.mm(g.t()).t() : g.mm(b.t());
+    }
+
+    /** The gradient of {@code b} in {@code a @ b}, {@code a.T @ g}, in {@code b}'s own layout (see {@link #mmGradA}). */
+    private static Tensor mmGradB(Tensor g, Tensor a, Tensor b) {
+        return columnMajor(b) ? g.t().mm(a).t() : a.t().mm(g);
+    }
+
+    private static boolean columnMajor(Tensor t) {
+        int[] s = t.shapeInternal(), st = t.stridesInternal();
+        return s[0] > 1 && s[1] > 1 && st[0] == 1 && st[1] >= s[0];
+    }
+
+    /** The shape of {@code a @ b} for 2-D operands, or an error naming {@code op}. */
+    private static int[] checkMm(String op, Tensor a, Tensor b) {
+        if (a.dim() != 2 || b.dim() != 2) {
+            throw new IllegalArgumentException(op + ": expected 2-D tensors, got shapes " + str(a.shapeInternal()) + " and "
+                    + str(b.shapeInternal()));
+        }
+        checkPair(op, a, b);
+        int m = a.shapeInternal()[0], k = a.shapeInternal()[1], k2 = b.shapeInternal()[0], n = b.shapeInternal()[1];
+        if (k != k2) {
+            throw new IllegalArgumentException(op + ": shapes " + str(a.shapeInternal()) + " and " + str(b.shapeInternal())
+                    + " cannot be multiplied (" + k + " != " + k2 + ")");
+        }
+        return new int[]{m, n};
     }
 
     static Tensor bmm(Tensor a, Tensor b) {

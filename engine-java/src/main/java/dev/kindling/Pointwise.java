@@ -44,6 +44,7 @@ final class Pointwise {
             case LOGICAL_AND -> "logical_and";
             case LOGICAL_OR -> "logical_or";
             case LOGICAL_XOR -> "logical_xor";
+            case THRESHOLD_BACKWARD -> "threshold_backward";
             default -> op.name().toLowerCase(Locale.ROOT);
         };
     }
@@ -196,7 +197,7 @@ final class Pointwise {
             case TAN -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(out.square().add(1))}, out);
             case TANH -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(out.square().rsub(1))}, out);
             case SIGMOID -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(out).mul(out.rsub(1))}, out);
-            case RELU -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(out.gt(0))}, out);
+            case RELU -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{thresholdBackward(g, out)}, out);
             case RECIPROCAL -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(out.square()).neg()}, out);
             case SQUARE -> Autograd.record("PowBackward0", out, x, (g, k) -> new Tensor[]{g.mul(x).mul(2)}, x);
             case ERF -> Autograd.record(n, out, x,
@@ -204,6 +205,20 @@ final class Pointwise {
             case SIGN, FLOOR, CEIL, ROUND, TRUNC -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(0)});
             default -> out;
         };
+    }
+
+    /**
+     * ReLU's gradient {@code g} where {@code out > 0}, else 0, in one pass (PyTorch's
+     * {@code threshold_backward}); differentiable in {@code g} for double backward.
+     */
+    static Tensor thresholdBackward(Tensor g, Tensor out) {
+        if (g.dtype() != out.dtype() || !Arrays.equals(g.shapeInternal(), out.shapeInternal())
+                || !g.device().equals(out.device())) {
+            return g.mul(out.gt(0));
+        }
+        Tensor r = Tensor.empty(g.dtype(), g.device(), g.shapeInternal());
+        r.backend().binary(BinaryOp.THRESHOLD_BACKWARD, g.view(), out.view(), r.view());
+        return Autograd.record("ThresholdBackwardBackward0", r, g, (gg, k) -> new Tensor[]{thresholdBackward(gg, out)}, out);
     }
 
     static Tensor clamp(Tensor x, double min, double max) {

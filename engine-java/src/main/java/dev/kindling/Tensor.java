@@ -942,6 +942,13 @@ public class Tensor implements AutoCloseable {
     /** Product of two 2-D matrices. */
     public final Tensor mm(Tensor other) { return LinAlg.mm(this, other); }
 
+    /**
+     * {@code this + mat1 @ mat2} for 2-D matrices, with {@code this} broadcast to the product's shape
+     * ({@code torch.addmm(input, mat1, mat2)}): one gemm that accumulates onto the broadcast input.
+     * <pre>{@code Tensor y = bias.addmm(x, weight.t());   // F.linear(x, weight, bias)}</pre>
+     */
+    public final Tensor addmm(Tensor mat1, Tensor mat2) { return LinAlg.addmm(this, mat1, mat2); }
+
     /** Batched product of 3-D tensors {@code [B,N,M] @ [B,M,P]}. */
     public final Tensor bmm(Tensor other) { return LinAlg.bmm(this, other); }
 

@@ -93,6 +93,9 @@ public interface Backend {
     /** Batched {@code out[b] = a[b] @ b[b]} for {@code a:[B,M,K]}, {@code b:[B,K,N]}, contiguous {@code out:[B,M,N]}. */
     void matmul(View a, View b, View out);
 
+    /** Like {@link #matmul}, but adds the products onto {@code out}'s values (gemm's beta = 1: a bias as epilogue). */
+    void matmulAdd(View a, View b, View out);
+
     /** {@code out[..i..] = in[..index[..i..]..]} along {@code dim} (torch.gather). */
     void gather(View in, int dim, View index, View out);
 

@@ -81,6 +81,14 @@ public final class F {
             throw new IllegalArgumentException("linear: expected input with last dimension " + (weight.dim() == 2 ? weight.size(1) : -1)
                     + ", got shape " + Arrays.toString(x.shape()) + " (weight " + Arrays.toString(weight.shape()) + ")");
         }
+        // PyTorch's fused paths: addmm for a matrix, and a contiguous batch folded into one (its linear())
+        boolean fusable = bias != null && bias.dim() == 1 && bias.size(0) == weight.size(0) && bias.dtype() == x.dtype()
+                && weight.dtype() == x.dtype() && x.dtype().isFloatingPoint();
+        if (fusable && x.dim() == 2) return bias.addmm(x, weight.t());
+        if (fusable && x.dim() == 3 && x.isContiguous()) {
+            int[] s = x.shape();
+            return bias.addmm(x.reshape(s[0] * s[1], s[2]), weight.t()).reshape(s[0], s[1], weight.size(0));
+        }
         Tensor y = x.matmul(weight.t());
         return bias == null ? y : y.add(bias);
     }

@@ -392,7 +392,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void matmul(View a, View b, View out) {
-        Gemm.matmul(allocator, this, a, b, out);
+        Gemm.matmul(allocator, this, a, b, out, false);
+    }
+
+    @Override public void matmulAdd(View a, View b, View out) {
+        Gemm.matmul(allocator, this, a, b, out, true);
     }
 
     @Override public void gather(View in, int dim, View index, View out) {

@@ -26,18 +26,20 @@ final class Gemm {
         }
     }
 
-    static void matmul(CachingAllocator alloc, CpuBackend backend, View a, View b, View out) {
+    /** {@code out = a @ b}, or {@code out += a @ b} when {@code accumulate} (BLAS's beta = 1: a bias in the epilogue). */
+    static void matmul(CachingAllocator alloc, CpuBackend backend, View a, View b, View out, boolean accumulate) {
         int batch = a.shape()[0], m = a.shape()[1], k = a.shape()[2], n = b.shape()[2];
         if (batch == 0 || m == 0 || n == 0) return;
         if (k == 0) {
-            backend.fill(out, 0);
+            if (!accumulate) backend.fill(out, 0);
             return;
         }
         DType t = out.dtype();
         if (t.isIntegral()) {
-            integral(a, b, out, batch, m, k, n);
+            integral(a, b, out, batch, m, k, n, accumulate);
             return;
         }
+        float beta = accumulate ? 1 : 0;
         boolean blas = OpenBlas.available();
         CpuBuffer tmpA = null, tmpB = null;
         try {
@@ -58,13 +60,13 @@ final class Gemm {
             if (blas && batch >= threads && work < SPLIT_WORK) {
                 // many small products: one whole gemm per task
                 Parallel.range(batch, 1, (s, e) -> {
-                    for (int i = (int) s; i < e; i++) blasBlock(t, la, lb, fa, fb, out, ab, bb, ob, i, 0, m, 0, n, k);
+                    for (int i = (int) s; i < e; i++) blasBlock(t, beta, la, lb, fa, fb, out, ab, bb, ob, i, 0, m, 0, n, k);
                 });
             } else {
                 for (int i = 0; i < batch; i++) {
                     int bi = i;
                     if (!blas) {
-                        javaGemm(t, fa, fb, out, ab, bb, ob, bi, m, n, k);
+                        javaGemm(t, fa, fb, out, ab, bb, ob, bi, m, n, k, accumulate);
                     } else if (threads > 1 && work >= SPLIT_WORK && Math.max(m, n) >= 2 * threads) {
                         // OpenBLAS runs single-threaded and we split C into blocks over our own pool, so its
                         // idle threads never spin against ours; split the larger of rows and columns
@@ -73,12 +75,12 @@ final class Gemm {
                         Parallel.range(threads, 1, (s, e) -> {
                             for (long p = s; p < e; p++) {
                                 int lo = (int) (len * p / threads), hi = (int) (len * (p + 1) / threads);
-                                if (rows) blasBlock(t, la, lb, fa, fb, out, ab, bb, ob, bi, lo, hi, 0, n, k);
-                                else blasBlock(t, la, lb, fa, fb, out, ab, bb, ob, bi, 0, m, lo, hi, k);
+                                if (rows) blasBlock(t, beta, la, lb, fa, fb, out, ab, bb, ob, bi, lo, hi, 0, n, k);
+                                else blasBlock(t, beta, la, lb, fa, fb, out, ab, bb, ob, bi, 0, m, lo, hi, k);
                             }
                         });
                     } else {
-                        blasBlock(t, la, lb, fa, fb, out, ab, bb, ob, bi, 0, m, 0, n, k);
+                        blasBlock(t, beta, la, lb, fa, fb, out, ab, bb, ob, bi, 0, m, 0, n, k);
                     }
                 }
             }
@@ -92,7 +94,7 @@ final class Gemm {
     private static final long SPLIT_WORK = 1L << 18;
 
     /** C[r0:r1, c0:c1] of batch i through single-threaded BLAS. */
-    private static void blasBlock(DType t, Layout la, Layout lb, View a, View b, View out, CpuBuffer ab, CpuBuffer bb,
+    private static void blasBlock(DType t, float beta, Layout la, Layout lb, View a, View b, View out, CpuBuffer ab, CpuBuffer bb,
                                   CpuBuffer ob, int i, int r0, int r1, int c0, int c1, int k) {
         int n = out.shape()[2], m = out.shape()[1];
         // row r of op(A) starts at r*lda when stored row-major, at r when stored transposed; likewise columns of B
@@ -102,23 +104,23 @@ final class Gemm {
         int rows = r1 - r0, cols = c1 - c0;
         if (rows <= 0 || cols <= 0) return;
         if (t == DType.FLOAT32) {
-            OpenBlas.sgemm(la.trans, lb.trans, rows, cols, k, ab.f, offA, la.ld, bb.f, offB, lb.ld, 0f, ob.f, offC, n);
+            OpenBlas.sgemm(la.trans, lb.trans, rows, cols, k, ab.f, offA, la.ld, bb.f, offB, lb.ld, beta, ob.f, offC, n);
         } else {
-            OpenBlas.dgemm(la.trans, lb.trans, rows, cols, k, ab.d, offA, la.ld, bb.d, offB, lb.ld, 0.0, ob.d, offC, n);
+            OpenBlas.dgemm(la.trans, lb.trans, rows, cols, k, ab.d, offA, la.ld, bb.d, offB, lb.ld, beta, ob.d, offC, n);
         }
     }
 
     private static void javaGemm(DType t, View a, View b, View out, CpuBuffer ab, CpuBuffer bb, CpuBuffer ob,
-                                 int i, int m, int n, int k) {
+                                 int i, int m, int n, int k, boolean accumulate) {
         int offA = a.offset() + i * a.strides()[0];
         int offB = b.offset() + i * b.strides()[0];
         int offC = out.offset() + i * m * n;
         if (t == DType.FLOAT32) {
             JavaGemm.gemmF(m, n, k, ab.f, offA, a.strides()[1], a.strides()[2],
-                    bb.f, offB, b.strides()[1], b.strides()[2], ob.f, offC, n);
+                    bb.f, offB, b.strides()[1], b.strides()[2], ob.f, offC, n, accumulate);
         } else {
             JavaGemm.gemmD(m, n, k, ab.d, offA, a.strides()[1], a.strides()[2],
-                    bb.d, offB, b.strides()[1], b.strides()[2], ob.d, offC, n);
+                    bb.d, offB, b.strides()[1], b.strides()[2], ob.d, offC, n, accumulate);
         }
     }
 
@@ -129,14 +131,14 @@ final class Gemm {
         return dst;
     }
 
-    private static void integral(View a, View b, View out, int batch, int m, int k, int n) {
+    private static void integral(View a, View b, View out, int batch, int m, int k, int n, boolean accumulate) {
         CpuBuffer ab = buf(a), bb = buf(b), ob = buf(out);
         DType t = out.dtype();
         for (int i = 0; i < batch; i++) {
             int offA = a.offset() + i * a.strides()[0], offB = b.offset() + i * b.strides()[0];
             for (int r = 0; r < m; r++) {
                 for (int c = 0; c < n; c++) {
-                    long acc = 0;
+                    long acc = accumulate ? Chunks.getL(ob, t, out.offset() + (i * m + r) * n + c) : 0;
                     for (int p = 0; p < k; p++) {
                         acc += Chunks.getL(ab, a.dtype(), offA + r * a.strides()[1] + p * a.strides()[2])
                                 * Chunks.getL(bb, b.dtype(), offB + p * b.strides()[1] + c * b.strides()[2]);

@@ -20,7 +20,7 @@ final class PointwiseMath {
 
     static boolean hasFloatLoop(BinaryOp op) {
         return switch (op) {
-            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> true;
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, THRESHOLD_BACKWARD -> true;
             default -> false;
         };
     }
@@ -105,6 +105,7 @@ final class PointwiseMath {
             // Math.max/min propagate NaN from either side, like torch.maximum/minimum, and vectorise
             case MAXIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.max(a[i], b[i]); }
             case MINIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.min(a[i], b[i]); }
+            case THRESHOLD_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = b[i] <= 0 ? 0f : a[i]; }
             default -> throw new IllegalStateException("no float loop for " + op);
         }
     }
@@ -119,6 +120,7 @@ final class PointwiseMath {
             case MAXIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.max(a[i], b[i]); }
             case MINIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.min(a[i], b[i]); }
             case ATAN2 -> { for (int i = 0; i < n; i++) o[i] = Math.atan2(a[i], b[i]); }
+            case THRESHOLD_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = b[i] <= 0 ? 0.0 : a[i]; }
             case FMOD -> { for (int i = 0; i < n; i++) o[i] = a[i] % b[i]; }
             case REMAINDER -> { for (int i = 0; i < n; i++) { double r = a[i] % b[i]; o[i] = r != 0 && (r < 0) != (b[i] < 0) ? r + b[i] : r; } }
             case FLOOR_DIVIDE -> { for (int i = 0; i < n; i++) o[i] = Math.floor(a[i] / b[i]); }
@@ -142,6 +144,7 @@ final class PointwiseMath {
             case POW -> { for (int i = 0; i < n; i++) o[i] = ipow(a[i], b[i]); }
             case MAXIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.max(a[i], b[i]); }
             case MINIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.min(a[i], b[i]); }
+            case THRESHOLD_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = b[i] <= 0 ? 0 : a[i]; }
             case FMOD -> { for (int i = 0; i < n; i++) o[i] = a[i] % nz(b[i], "fmod"); }
             case REMAINDER -> { for (int i = 0; i < n; i++) o[i] = Math.floorMod(a[i], nz(b[i], "remainder")); }
             case FLOOR_DIVIDE -> { for (int i = 0; i < n; i++) o[i] = Math.floorDiv(a[i], nz(b[i], "floor_divide")); }

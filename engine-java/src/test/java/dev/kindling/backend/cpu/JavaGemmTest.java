@@ -25,7 +25,7 @@ class JavaGemmTest {
         // A stored transposed ([k, m] row-major, so element (i, p) sits at p * m + i) after an offset of 5;
         // B row-major with a padded leading dimension 30 after an offset of 3
         FloatBuffer a = floats(5 + k * m, r), b = floats(3 + k * 30, r), c = floats(2 + m * n, r);
-        JavaGemm.gemmF(m, n, k, a, 5, 1, m, b, 3, 30, 1, c, 2, n);
+        JavaGemm.gemmF(m, n, k, a, 5, 1, m, b, 3, 30, 1, c, 2, n, false);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double want = 0;
@@ -44,7 +44,7 @@ class JavaGemmTest {
         DoubleBuffer c = ByteBuffer.allocateDirect(m * n * 8).order(ByteOrder.nativeOrder()).asDoubleBuffer();
         for (int i = 0; i < m * k; i++) a.put(i, r.nextGaussian());
         for (int i = 0; i < k * n; i++) b.put(i, r.nextGaussian());
-        JavaGemm.gemmD(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n);
+        JavaGemm.gemmD(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n, false);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double want = 0;
