@@ -402,6 +402,11 @@ case("matmul/empty-k", "matmul", [torch.zeros(3, 0), torch.zeros(0, 2)], [], tor
 case("matmul/empty-m", "matmul", [torch.zeros(0, 4), rnd(4, 2)], [], torch.matmul)
 case("matmul/large", "matmul", [rnd(70, 90), rnd(90, 65)], [], torch.matmul, rtol=1e-4, atol=1e-4)
 case("mm", "mm", [rnd(3, 2), rnd(2, 4)], [], torch.mm, **mm_tol)
+case("addmm", "addmm", [rnd(4), rnd(3, 5), rnd(5, 4)], [], torch.addmm, **mm_tol)
+case("addmm/matrix-input", "addmm", [rnd(3, 4), rnd(3, 5), In(rnd(4, 5), [["t"]])], [], torch.addmm, **mm_tol)
+case("addmm/large-k", "addmm", [rnd(65), rnd(64, 784), In(rnd(65, 784), [["t"]])], [], torch.addmm, rtol=1e-4, atol=1e-4)
+case("addmm/float64", "addmm", [rnd(2, dtype=torch.float64), rnd(3, 5, dtype=torch.float64), rnd(5, 2, dtype=torch.float64)], [],
+     torch.addmm, rtol=1e-12, atol=1e-12)
 case("bmm", "bmm", [rnd(3, 2, 5), rnd(3, 5, 4)], [], torch.bmm, **mm_tol)
 case("bmm/permuted", "bmm", [In(rnd(2, 5, 3), [["permute", 2, 0, 1]]), rnd(3, 5, 4)], [], torch.bmm, **mm_tol)
 case("dot", "dot", [rnd(7), rnd(7)], [], torch.dot, **mm_tol)

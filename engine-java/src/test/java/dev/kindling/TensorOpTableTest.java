@@ -212,6 +212,7 @@ class TensorOpTableTest {
         binary("matmul", Tensor::matmul);
         binary("mm", Tensor::mm);
         binary("bmm", Tensor::bmm);
+        op("addmm", (x, a) -> x.get(0).addmm(x.get(1), x.get(2)));
         binary("dot", Tensor::dot);
         binary("outer", Tensor::outer);
         unary("t", Tensor::t);

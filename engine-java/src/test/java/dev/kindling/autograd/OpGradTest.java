@@ -209,6 +209,12 @@ class OpGradTest {
         row("mm", in -> x(in).mm(y(in)), () -> List.of(any(3, 4), any(4, 2)));
         row("mm non-contiguous", in -> x(in).mm(y(in)), () -> List.of(nc(3, 4), nc(4, 2)));
         row("mm transposed", in -> x(in).mm(y(in).t()), () -> List.of(any(3, 4), any(2, 4)));
+        row("mm column-major a", in -> x(in).t().mm(y(in)), () -> List.of(any(4, 3), any(4, 2)));
+        row("addmm", in -> in.get(2).addmm(x(in), y(in)), () -> List.of(any(3, 4), any(4, 2), any(3, 2)));
+        row("addmm bias row", in -> in.get(2).addmm(x(in), y(in).t()), () -> List.of(any(3, 4), any(2, 4), any(2)));
+        row("addmm column-major", in -> in.get(2).addmm(x(in).t(), y(in).t()), () -> List.of(any(4, 3), any(2, 4), any(1, 2)));
+        row("linear", in -> dev.kindling.nn.F.linear(x(in), y(in), in.get(2)), () -> List.of(any(5, 4), any(3, 4), any(3)));
+        row("linear 3-d", in -> dev.kindling.nn.F.linear(x(in), y(in), in.get(2)), () -> List.of(any(2, 5, 4), any(3, 4), any(3)));
         row("bmm", in -> x(in).bmm(y(in)), () -> List.of(any(2, 3, 4), any(2, 4, 2)));
         row("bmm non-contiguous", in -> x(in).bmm(y(in)), () -> List.of(nc(2, 3, 4), any(2, 4, 2)));
         row("matmul 1x1", in -> x(in).matmul(y(in)), () -> List.of(any(4), any(4)));
