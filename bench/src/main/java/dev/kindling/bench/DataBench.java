@@ -14,7 +14,7 @@ import java.util.Arrays;
  * Fashion-MNIST input pipeline: time to decode the 60,000 training images, then batches per second for one
  * shuffled epoch of batches of 64 through toTensor + normalize, with 0 and 2 workers (median of 5 epochs
  * after 1 warm-up epoch), and the calling thread's CPU time per batch, which stays meaningful on a busy
- * machine. The PyTorch peer is data_bench.py beside this file. Without a root holding the files it reads
+ * machine. The PyTorch peer is bench/python/data_bench.py. Without a root holding the files it reads
  * Debian's {@code /usr/share/datasets/fashion-mnist}.
  *
  * <pre>

@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * Save/load throughput of a 128 MiB FLOAT32 state dict (32 tensors of 1024x1024): safetensors save (with its
  * fsync and atomic rename), load through heap reads, load through a memory map, and, when a file made by
- * {@code io_bench.py} is given, PyTorchFiles.loadStateDict of a torch.save file. Files live in the page cache
- * (warm reads). Compare with {@code OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/src/main/python/io_bench.py}.
+ * {@code bench/python/io_bench.py} is given, PyTorchFiles.loadStateDict of a torch.save file. Files live in the page cache
+ * (warm reads). Compare with {@code OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/python/io_bench.py}.
  *
  * <pre>java -cp ... dev.kindling.bench.IoBench [dir] [torch_file.pt]</pre>
  */

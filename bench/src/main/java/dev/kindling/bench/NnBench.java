@@ -12,7 +12,7 @@ import dev.kindling.nn.Sequential;
 import java.util.Arrays;
 
 /**
- * nn forward+backward timings, next to bench/src/main/python/nn_bench.py (PyTorch, 2 threads):
+ * nn forward+backward timings, next to bench/python/nn_bench.py (PyTorch, 2 threads):
  * Conv2d(32, 64, 3, padding=1) on a [64, 32, 28, 28] batch, and a 784-512-256-10 MLP with cross entropy on
  * a batch of 64. Prints the median of N runs after a warmup long enough for the JIT to compile the im2col loops.
  *

@@ -11,11 +11,11 @@ import java.util.List;
 
 /**
  * Adam step time for 1M and 10M FLOAT32 parameters, and the Java heap allocated per step (all threads),
- * to compare with {@code optim_bench.py} (PyTorch, 2 threads).
+ * to compare with {@code bench/python/optim_bench.py} (PyTorch, 2 threads).
  *
  * <pre>
  * mvn -q -pl engine-java,bench compile exec:java -Dexec.mainClass=dev.kindling.bench.OptimBench -Dexec.args=2
- * OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/optim_bench.py 2
+ * OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/python/optim_bench.py 2
  * </pre>
  */
 public final class OptimBench {

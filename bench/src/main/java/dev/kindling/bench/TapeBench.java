@@ -14,7 +14,7 @@ import java.util.Locale;
  * chain. Prints microseconds per op and ops per second (medians) so the per-op overhead of the tape is known.
  * Each figure is given in this thread's CPU time (the ops are far too small to use a second core, and it
  * stays meaningful on a loaded machine) and in wall time (which also pays for GC and the cleaner thread).
- * {@code tape_bench.py} next to this file measures PyTorch the same way.
+ * {@code bench/python/tape_bench.py} measures PyTorch the same way.
  *
  * <pre>
  * java -cp ... dev.kindling.bench.TapeBench [chainLength] [repetitions]

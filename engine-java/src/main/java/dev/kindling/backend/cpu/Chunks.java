@@ -17,6 +17,8 @@ final class Chunks {
         final float[] f0 = new float[SIZE], f1 = new float[SIZE], f2 = new float[SIZE];
         final double[] d0 = new double[SIZE], d1 = new double[SIZE], d2 = new double[SIZE];
         final long[] l0 = new long[SIZE], l1 = new long[SIZE], l2 = new long[SIZE];
+        /** Used by {@link #readD} alone, to widen a contiguous float run after one bulk copy. */
+        final float[] widen = new float[SIZE];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -48,7 +50,16 @@ final class Chunks {
                 else for (int i = 0; i < n; i++) dst[i] = b.d.get(off + i * stride);
             }
             case FLOAT32 -> {
-                for (int i = 0; i < n; i++) dst[i] = b.f.get(off + i * stride);
+                if (stride == 1) {
+                    float[] w = SCRATCH.get().widen;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        b.f.get(off + c, w, 0, len);
+                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) dst[i] = b.f.get(off + i * stride);
+                }
             }
             case INT64 -> {
                 for (int i = 0; i < n; i++) dst[i] = b.l.get(off + i * stride);

@@ -83,6 +83,12 @@ final class Reductions {
             });
             return;
         }
+        // many columns: row by row (few columns, or one full sum, keep the threads' split below)
+        if (op == ReduceOp.SUM && it.isFloatingPoint() && sp.outCount >= 64 && leadingOnly(reduced)
+                && in.isContiguous() && out.isContiguous()) {
+            sumLeading(in, out, sp.redCount, (int) sp.outCount);
+            return;
+        }
         double identity = switch (op) {
             case SUM, ANY -> 0;
             case PROD, ALL -> 1;
@@ -110,6 +116,39 @@ final class Reductions {
                 Chunks.putD(ob, ot, off[1], v);
             }
         }
+    }
+
+    /** True when the reduced dimensions are the leading ones (a bias gradient: the sum over the batch). */
+    private static boolean leadingOnly(boolean[] reduced) {
+        boolean kept = false;
+        for (boolean r : reduced) {
+            if (r && kept) return false;
+            if (!r) kept = true;
+        }
+        return true;
+    }
+
+    /**
+     * Sums {@code rows} contiguous rows of {@code cols} elements into {@code cols} outputs, row after row into
+     * a block of double accumulators: the same additions in the same order as walking each column on its own
+     * (so the same bits), but reading memory in order, with loops the JIT vectorises.
+     */
+    private static void sumLeading(View in, View out, long rows, int cols) {
+        CpuBuffer ib = buf(in), ob = buf(out);
+        DType it = in.dtype(), ot = out.dtype();
+        Parallel.range(cols, Math.max(Chunks.SIZE, GRAIN / Math.max(1, rows)), (s, e) -> {
+            Chunks.Scratch sc = Chunks.scratch();
+            double[] acc = sc.d1, row = sc.d0;
+            for (long c0 = s; c0 < e; c0 += Chunks.SIZE) {
+                int len = (int) Math.min(Chunks.SIZE, e - c0);
+                java.util.Arrays.fill(acc, 0, len, 0.0);
+                for (long r = 0; r < rows; r++) {
+                    Chunks.readD(ib, it, (int) (in.offset() + r * cols + c0), 1, len, row);
+                    for (int j = 0; j < len; j++) acc[j] += row[j];
+                }
+                Chunks.writeD(ob, ot, (int) (out.offset() + c0), 1, len, acc);
+            }
+        });
     }
 
     private static double block(ReduceOp op, double identity, CpuBuffer ib, DType it, StridedIter rit, int rst,

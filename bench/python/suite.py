@@ -1,0 +1,253 @@
+#!/usr/bin/python3
+"""PyTorch twin of dev.kindling.bench.Suite: the same workloads, the same JSON lines (impl "pytorch").
+
+Run: OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/python/suite.py <group> [--threads N] [--quick]
+Groups: mlp_train, memory (mlp_train, keeping only the peak RSS line), tiny, inference, optim, ops.
+bench/run.sh runs it next to the Java side and bench/python/aggregate.py makes the table; see bench/README.md.
+torchvision is not needed: Fashion-MNIST is read from Debian's IDX files with gzip and numpy.
+"""
+import argparse
+import gzip
+import json
+import os
+import statistics
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+QUICK = False
+GROUP = ""
+
+
+def emit(workload, unit, value):
+    print(json.dumps({"impl": "pytorch", "group": GROUP, "workload": workload, "unit": unit,
+                      "value": float("%.6g" % value) if value == value else None}), flush=True)
+
+
+def meta(key, value):
+    print(json.dumps({"impl": "pytorch", "meta": key, "value": value}), flush=True)
+
+
+def peak_rss_mib():
+    """Peak resident set size of this process (VmHWM in /proc/self/status), in MiB."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")
+
+
+def loaded_blas():
+    """The BLAS library this process has mapped after a matmul (Debian's torch uses the system libblas.so.3)."""
+    torch.randn(8, 8) @ torch.randn(8, 8)
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if "blas" in line.lower() and "/" in line})
+        return os.path.realpath(libs[0]) if libs else "none mapped (torch's own kernels)"
+    except OSError:
+        return "unknown"
+
+
+def mlp():
+    """The MLP of workloads mlp_train and inference: 784-512-256-10 with ReLU and LogSoftmax."""
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
+                         nn.Linear(256, 10), nn.LogSoftmax(1))
+
+
+def read_idx(name, offset):
+    with gzip.open(os.path.join(FASHION, name)) as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
+
+
+def mlp_train(rss_only):
+    """One epoch over Fashion-MNIST (batch 64, shuffled, Adam 1e-3, NLLLoss), timed from the first batch
+    fetch to the end of the last optimizer step; decoding into a [N, 1, 28, 28] tensor in [0, 1] is not timed."""
+    images = read_idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28)
+    labels = read_idx("train-labels-idx1-ubyte.gz", 8)
+    n = 6400 if QUICK else len(labels)
+    x = torch.from_numpy(images[:n].copy()).float().div_(255)   # ToTensor for the whole set at once
+    y = torch.from_numpy(labels[:n].astype(np.int64))
+    loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
+    model = mlp()
+    loss_fn = nn.NLLLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model.train()
+    batches, b, last_loss = len(loader), 0, float("nan")
+    t0 = time.perf_counter()
+    for xb, yb in loader:
+        optimizer.zero_grad(set_to_none=True)   # Kindling's zeroGrad() sets grads to null, like PyTorch 2
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+        b += 1
+        if b == batches:
+            last_loss = loss.item()
+    seconds = time.perf_counter() - t0
+    if not rss_only:
+        emit("mlp_train", "samples/s", n / seconds)
+        emit("mlp_train_final_loss", "loss", last_loss)
+    emit("mlp_train_peak_rss_mib", "MiB", peak_rss_mib())
+
+
+def tiny():
+    """The seed model (10-5-2, Adam 0.01) on slices of 10 rows of a [100, 10] tensor; steps/s, median of blocks."""
+    model = nn.Sequential(nn.Linear(10, 5), nn.ReLU(), nn.Linear(5, 2), nn.LogSoftmax(1))
+    x = torch.randn(100, 10)
+    y = torch.randint(0, 2, (100,))
+    loss_fn = nn.NLLLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    block, blocks = (200, 3) if QUICK else (2000, 5)
+
+    def steps(first, count):
+        for s in range(first, first + count):
+            i = s % 10
+            xb, yb = x[i * 10:i * 10 + 10], y[i * 10:i * 10 + 10]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+
+    steps(0, block)
+    rates = []
+    for k in range(blocks):
+        t0 = time.perf_counter()
+        steps((k + 1) * block, block)
+        rates.append(block / (time.perf_counter() - t0))
+    emit("tiny_train_step", "steps/s", statistics.median(rates))
+
+
+def inference():
+    """The MLP in eval mode under no_grad over 10 batches of 1000 random inputs; samples per second."""
+    model = mlp()
+    model.eval()
+    batches = [torch.randn(1000, 784) for _ in range(10)]
+    warmup, passes = (1, 3) if QUICK else (3, 10)
+    rates = []
+    with torch.no_grad():
+        for p in range(-warmup, passes):
+            t0 = time.perf_counter()
+            for xb in batches:
+                model(xb)
+            if p >= 0:
+                rates.append(10_000 / (time.perf_counter() - t0))
+    emit("inference_mlp_batch1000", "samples/s", statistics.median(rates))
+
+
+# 784,000 + 1,000 + 256,000 + 256 + 2,560 + 10 + 10,000 + 100 = 1,053,926 parameters
+EIGHT = [(784, 1000), (1000,), (256, 1000), (256,), (10, 256), (10,), (100, 100), (100,)]
+
+
+def optim():
+    """Adam, AdamW, SGD with momentum and RMSprop steps over ~1M float32 parameters in 1 and in 8 tensors,
+    fixed random grads; ms per step, median of 50 after 10 warm-up steps. foreach=True is the figure compared;
+    the single-tensor implementation (foreach=False) is printed as an extra line."""
+    makers = {
+        "adam": lambda p, fe: torch.optim.Adam(p, lr=1e-3, foreach=fe),
+        "adamw": lambda p, fe: torch.optim.AdamW(p, lr=1e-3, weight_decay=1e-2, foreach=fe),
+        "sgd": lambda p, fe: torch.optim.SGD(p, lr=0.01, momentum=0.9, foreach=fe),
+        "rmsprop": lambda p, fe: torch.optim.RMSprop(p, lr=1e-2, foreach=fe),
+    }
+    warmup, steps = (2, 5) if QUICK else (10, 50)
+    for layout, shapes in (("1tensor", [(1000, 1000)]), ("8tensors", EIGHT)):
+        for name, make in makers.items():
+            for foreach in (True, False):
+                torch.manual_seed(0)
+                params = []
+                for s in shapes:
+                    p = torch.randn(*s, requires_grad=True)
+                    p.grad = torch.randn(*s).mul_(0.01)
+                    params.append(p)
+                opt = make(params, foreach)
+                for _ in range(warmup):
+                    opt.step()
+                ms = []
+                for _ in range(steps):
+                    t0 = time.perf_counter()
+                    opt.step()
+                    ms.append((time.perf_counter() - t0) * 1e3)
+                emit(f"{name}_{layout}" + ("" if foreach else "_torch_single_tensor"), "ms", statistics.median(ms))
+
+
+def measure(body):
+    """Median milliseconds of one call, over about 0.2 s of calls after about 0.1 s of warm-up."""
+    warm_s, run_s = (0.02, 0.04) if QUICK else (0.1, 0.2)
+    start = time.perf_counter()
+    warm = 0
+    while warm < 5 or time.perf_counter() - start < warm_s:
+        body()
+        warm += 1
+    per_call = (time.perf_counter() - start) / warm
+    calls = int(max(5, min(1_000_000, run_s / per_call)))
+    ms = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        body()
+        ms.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(ms)
+
+
+def time_op(name, body):
+    emit(name, "ms", measure(body))
+
+
+def ops():
+    """Single ops without autograd, each call allocating its result; median ms of one call."""
+    torch.set_grad_enabled(False)
+    shapes = [
+        ("matmul_64x784@784x512", (64, 784), False, (784, 512)),
+        ("matmul_1024x1024@1024x1024", (1024, 1024), False, (1024, 1024)),
+        # backward of Linear(784, 512) on a batch of 64: grad_input = grad_out @ W, grad_weight = grad_out^T @ x
+        ("matmul_64x512@512x784", (64, 512), False, (512, 784)),
+        ("matmul_(64x512)T@64x784", (64, 512), True, (64, 784)),
+        # backward of Linear(512, 256)
+        ("matmul_64x256@256x512", (64, 256), False, (256, 512)),
+        ("matmul_(64x256)T@64x512", (64, 256), True, (64, 512)),
+    ]
+    for name, sa, trans_a, sb in shapes:
+        stored, b = torch.randn(*sa), torch.randn(*sb)
+        a = stored.t() if trans_a else stored
+        time_op(name, lambda: torch.matmul(a, b))
+    for n, size in ((4 << 20, "4M"), (640, "640")):
+        a, b = torch.randn(n), torch.randn(n)
+        time_op("add_" + size, lambda: torch.add(a, b))
+        time_op("mul_" + size, lambda: torch.mul(a, b))
+        time_op("relu_" + size, lambda: torch.relu(a))
+        time_op("sigmoid_" + size, lambda: torch.sigmoid(a))
+        time_op("exp_" + size, lambda: torch.exp(a))
+        if n != 640:
+            time_op("sum_" + size, lambda: torch.sum(a))
+            time_op("mean_" + size, lambda: torch.mean(a))
+    logits = torch.randn(64, 1000)
+    time_op("softmax_64x1000_dim1", lambda: torch.softmax(logits, 1))
+    time_op("log_softmax_64x1000_dim1", lambda: torch.log_softmax(logits, 1))
+    table, rows = torch.randn(10000, 784), torch.randint(0, 10000, (64,))
+    time_op("index_select_64_of_10000x784", lambda: torch.index_select(table, 0, rows))
+
+
+def main():
+    global QUICK, GROUP
+    groups = {"mlp_train": lambda: mlp_train(False), "memory": lambda: mlp_train(True), "tiny": tiny,
+              "inference": inference, "optim": optim, "ops": ops}
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("group", choices=sorted(groups))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="small sizes: checks the harness, figures not comparable")
+    args = ap.parse_args()
+    QUICK, GROUP = args.quick, args.group
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    meta("torch", torch.__version__)
+    meta("torch_blas", loaded_blas())
+    groups[args.group]()
+
+
+if __name__ == "__main__":
+    main()

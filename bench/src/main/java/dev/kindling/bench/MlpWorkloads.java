@@ -1,0 +1,129 @@
+package dev.kindling.bench;
+
+import dev.kindling.Kindling;
+import dev.kindling.Tensor;
+import dev.kindling.data.Batch;
+import dev.kindling.data.DataLoader;
+import dev.kindling.data.TensorDataset;
+import dev.kindling.data.datasets.FashionMNIST;
+import dev.kindling.nn.Linear;
+import dev.kindling.nn.LogSoftmax;
+import dev.kindling.nn.Module;
+import dev.kindling.nn.NLLLoss;
+import dev.kindling.nn.ReLU;
+import dev.kindling.nn.Sequential;
+import dev.kindling.optim.Adam;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Workload groups mlp_train (and memory), tiny and inference; see {@code bench/README.md}. */
+final class MlpWorkloads {
+    private MlpWorkloads() {}
+
+    /**
+     * One epoch of the 784-512-256-10 MLP over the Fashion-MNIST training set (batch 64, shuffled, Adam 1e-3,
+     * NLLLoss), timed from the first batch fetch to the end of the last optimizer step. Decoding the files
+     * into a [N, 1, 28, 28] tensor in [0, 1] happens before and is not timed. With {@code rssOnly} only
+     * the peak RSS line is printed (group memory).
+     */
+    static void train(boolean rssOnly) {
+        FashionMNIST data = new FashionMNIST(Path.of("/usr/share/datasets"), true);
+        int n = Suite.quick ? 6400 : data.size();
+        // ToTensor for the whole set, as the Python twin does with numpy (byte / 255), 1000 images at a time
+        // so that a 188 MB float[] on the Java heap does not inflate the peak RSS figure
+        Tensor x = Tensor.zeros(n, 1, 28, 28);
+        for (int start = 0; start < n; start += 1000) {
+            int count = Math.min(1000, n - start);
+            float[] pixels = new float[count * 784];
+            for (int i = 0; i < count; i++) {
+                byte[] img = data.image(start + i).data();
+                for (int j = 0; j < 784; j++) pixels[i * 784 + j] = (img[j] & 0xFF) / 255f;
+            }
+            try (Tensor chunk = Tensor.fromArray(pixels, count, 1, 28, 28)) {
+                x.slice(0, start, start + count).copy_(chunk);
+            }
+        }
+        Tensor y = data.targets().slice(0, 0, n);
+        DataLoader loader = DataLoader.builder(new TensorDataset(x, y)).batchSize(64).shuffle(true).build();
+
+        Module model = Suite.mlp();
+        NLLLoss lossFn = new NLLLoss();
+        Adam optimizer = new Adam(model.parameters(), 1e-3);
+        model.train();
+        int batches = loader.size(), b = 0;
+        double lastLoss = Double.NaN;
+        long t0 = System.nanoTime();
+        for (Batch batch : loader) {
+            try (batch; var scope = Kindling.scope()) {
+                optimizer.zeroGrad();
+                Tensor loss = lossFn.forward(model.forward(batch.get(0)), batch.get(1));
+                loss.backward();
+                optimizer.step();
+                if (++b == batches) lastLoss = loss.item();
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!rssOnly) {
+            Suite.emit("mlp_train", "samples/s", n / seconds);
+            Suite.emit("mlp_train_final_loss", "loss", lastLoss);
+        }
+        Suite.emit("mlp_train_peak_rss_mib", "MiB", Suite.peakRssMiB());
+    }
+
+    /**
+     * The seed model (10-5-2, Adam 0.01) on slices of 10 rows of a [100, 10] tensor: the per-step overhead
+     * of a tiny model. Steps per second, median of blocks of 2,000 steps after 2,000 warm-up steps.
+     */
+    static void tiny() {
+        Module model = new Sequential(new Linear(10, 5), new ReLU(), new Linear(5, 2), new LogSoftmax(1));
+        Tensor x = Tensor.randn(100, 10);
+        Tensor y = Tensor.randint(0, 2, 100);
+        NLLLoss lossFn = new NLLLoss();
+        Adam optimizer = new Adam(model.parameters(), 0.01);
+        int block = Suite.quick ? 200 : 2000, blocks = Suite.quick ? 3 : 5;
+        int step = 0;
+        for (int i = 0; i < block; i++) tinyStep(model, lossFn, optimizer, x, y, step++);
+        double[] rates = new double[blocks];
+        for (int k = 0; k < blocks; k++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < block; i++) tinyStep(model, lossFn, optimizer, x, y, step++);
+            rates[k] = block / ((System.nanoTime() - t0) / 1e9);
+        }
+        Suite.emit("tiny_train_step", "steps/s", Suite.median(rates));
+    }
+
+    private static void tinyStep(Module model, NLLLoss lossFn, Adam optimizer, Tensor x, Tensor y, int step) {
+        int i = step % 10;
+        try (var scope = Kindling.scope()) {
+            Tensor xb = x.slice(0, i * 10, i * 10 + 10), yb = y.slice(0, i * 10, i * 10 + 10);
+            optimizer.zeroGrad();
+            Tensor loss = lossFn.forward(model.forward(xb), yb);
+            loss.backward();
+            optimizer.step();
+        }
+    }
+
+    /** The MLP in eval mode without grad over 10 batches of 1000 random inputs; samples per second. */
+    static void inference() {
+        Module model = Suite.mlp();
+        model.eval();
+        List<Tensor> batches = new ArrayList<>();
+        for (int i = 0; i < 10; i++) batches.add(Tensor.randn(1000, 784));
+        int warmup = Suite.quick ? 1 : 3, passes = Suite.quick ? 3 : 10;
+        double[] rates = new double[passes];
+        try (var off = Kindling.noGrad()) {
+            for (int p = -warmup; p < passes; p++) {
+                long t0 = System.nanoTime();
+                for (Tensor xb : batches) {
+                    try (var scope = Kindling.scope()) {
+                        model.forward(xb);
+                    }
+                }
+                if (p >= 0) rates[p] = 10_000 / ((System.nanoTime() - t0) / 1e9);
+            }
+        }
+        Suite.emit("inference_mlp_batch1000", "samples/s", Suite.median(rates));
+    }
+}

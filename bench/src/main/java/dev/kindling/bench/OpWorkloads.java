@@ -1,0 +1,97 @@
+package dev.kindling.bench;
+
+import dev.kindling.Tensor;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * Workload group ops: single tensor ops without autograd, each call allocating its result as a user's
+ * {@code a.add(b)} does (closed right after). Each figure is the median time of one call, over as many calls
+ * as fit in about 0.2 s after 0.1 s of warm-up. For the matmul shapes, {@code cblas_sgemm} is also called
+ * directly on native buffers holding the same values (as in {@link TensorBench}; the faster of OpenBLAS with the
+ * same thread count and with one thread) and the line {@code <shape>_vs_cblas} gives cblas time /
+ * Tensor.matmul time in percent (100% = as fast as the BLAS).
+ */
+final class OpWorkloads {
+    private OpWorkloads() {}
+
+    static void run() {
+        matmul("matmul_64x784@784x512", Tensor.randn(64, 784), false, Tensor.randn(784, 512));
+        matmul("matmul_1024x1024@1024x1024", Tensor.randn(1024, 1024), false, Tensor.randn(1024, 1024));
+        // backward of Linear(784, 512) on a batch of 64: grad_input = grad_out @ W, grad_weight = grad_out^T @ x
+        matmul("matmul_64x512@512x784", Tensor.randn(64, 512), false, Tensor.randn(512, 784));
+        matmul("matmul_(64x512)T@64x784", Tensor.randn(64, 512), true, Tensor.randn(64, 784));
+        // backward of Linear(512, 256)
+        matmul("matmul_64x256@256x512", Tensor.randn(64, 256), false, Tensor.randn(256, 512));
+        matmul("matmul_(64x256)T@64x512", Tensor.randn(64, 256), true, Tensor.randn(64, 512));
+
+        for (int n : new int[]{4 << 20, 640}) {
+            String size = n == 640 ? "640" : "4M";
+            Tensor a = Tensor.randn(n), b = Tensor.randn(n);
+            time("add_" + size, () -> a.add(b).close());
+            time("mul_" + size, () -> a.mul(b).close());
+            time("relu_" + size, () -> a.relu().close());
+            time("sigmoid_" + size, () -> a.sigmoid().close());
+            time("exp_" + size, () -> a.exp().close());
+            if (n != 640) {
+                time("sum_" + size, () -> a.sum().close());
+                time("mean_" + size, () -> a.mean().close());
+            }
+        }
+        Tensor logits = Tensor.randn(64, 1000);
+        time("softmax_64x1000_dim1", () -> logits.softmax(1).close());
+        time("log_softmax_64x1000_dim1", () -> logits.logSoftmax(1).close());
+        Tensor table = Tensor.randn(10000, 784), rows = Tensor.randint(0, 10000, 64);
+        time("index_select_64_of_10000x784", () -> table.indexSelect(0, rows).close());
+    }
+
+    /** Times {@code a @ b} (with {@code a} a transposed view when {@code transA}) and the same cblas_sgemm call. */
+    private static void matmul(String name, Tensor stored, boolean transA, Tensor b) {
+        Tensor a = transA ? stored.t() : stored;
+        double kindling = time(name, () -> a.matmul(b).close());
+        int m = a.size(0), k = a.size(1), n = b.size(1);
+        FloatBuffer na = TensorBench.nativeCopy(stored), nb = TensorBench.nativeCopy(b);
+        FloatBuffer nc = ByteBuffer.allocateDirect(m * n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        Runnable sgemm = () -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasNoTrans,
+                m, n, k, 1f, na, stored.size(1), nb, n, 0f, nc, n);
+        // the BLAS at its best: OpenBLAS's own threading with the same thread count, or one thread when that is
+        // faster (OpenBLAS threads spin and collapse when another process wants the cores). Kindling keeps
+        // OpenBLAS single-threaded and splits products over its own pool, so 1 is restored afterwards.
+        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(Suite.threads);
+        double cblas = measure(sgemm);
+        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+        if (Suite.threads > 1) cblas = Math.min(cblas, measure(sgemm));
+        Suite.emit(name + "_vs_cblas", "%", 100 * cblas / kindling);
+    }
+
+    /** Emits and returns the median milliseconds of one call of {@code body}. */
+    private static double time(String name, Runnable body) {
+        double ms = measure(body);
+        Suite.emit(name, "ms", ms);
+        return ms;
+    }
+
+    /** Median milliseconds of one call, over about 0.2 s of calls after about 0.1 s of warm-up. */
+    static double measure(Runnable body) {
+        double warmSeconds = Suite.quick ? 0.02 : 0.1, runSeconds = Suite.quick ? 0.04 : 0.2;
+        long start = System.nanoTime();
+        int warm = 0;
+        while (warm < 5 || System.nanoTime() - start < warmSeconds * 1e9) {
+            body.run();
+            warm++;
+        }
+        double perCall = (System.nanoTime() - start) / 1e9 / warm;
+        int calls = (int) Math.max(5, Math.min(1_000_000, runSeconds / perCall));
+        double[] ms = new double[calls];
+        for (int i = 0; i < calls; i++) {
+            long t0 = System.nanoTime();
+            body.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return Suite.median(ms);
+    }
+}
