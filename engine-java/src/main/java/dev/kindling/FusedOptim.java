@@ -21,6 +21,13 @@ public final class FusedOptim {
     private FusedOptim() {}
 
     /**
+     * {@code p.grad()} for an optimizer's step, which uses it only during the step: unlike {@code grad()}
+     * this does not count as handing the tensor out, so a later {@code zeroGrad()} may return its memory to
+     * the pool at once.
+     */
+    public static Tensor gradForStep(Tensor p) { return p.gradForUpdate(); }
+
+    /**
      * Runs {@code step} on {@code param} (updated in place), {@code grad} (read) and {@code state} (updated
      * in place, in the order {@link OptimStep} documents); false when it did nothing.
      */

@@ -12,7 +12,7 @@ final class GradClip {
         List<Tensor> out = new ArrayList<>();
         for (Tensor p : params) {
             if (p == null) throw new IllegalArgumentException(op + ": a parameter is null");
-            if (p.grad() != null) out.add(p);
+            if (p.gradForUpdate() != null) out.add(p);
         }
         return out;
     }
@@ -29,10 +29,10 @@ final class GradClip {
             List<Tensor> norms = new ArrayList<>();
             Tensor total;
             if (normType == Double.POSITIVE_INFINITY) {
-                for (Tensor p : ps) norms.add(p.grad().abs().max().to(dt));
+                for (Tensor p : ps) norms.add(p.gradForUpdate().abs().max().to(dt));
                 total = norms.size() == 1 ? norms.get(0) : Tensor.stack(norms).max();
             } else {
-                for (Tensor p : ps) norms.add(p.grad().norm(normType).to(dt));
+                for (Tensor p : ps) norms.add(p.gradForUpdate().norm(normType).to(dt));
                 total = Tensor.stack(norms).norm(normType);
             }
             if (errorIfNonfinite && !Double.isFinite(total.item())) {
@@ -41,7 +41,7 @@ final class GradClip {
                         + " non-finite norm anyway, set errorIfNonfinite to false");
             }
             Tensor coef = total.add(1e-6).rdiv(maxNorm).clampMax(1.0);
-            for (Tensor p : ps) p.grad().mul_(coef.to(p.grad().dtype()));
+            for (Tensor p : ps) p.gradForUpdate().mul_(coef.to(p.gradForUpdate().dtype()));
             return total;
         }
     }
@@ -49,7 +49,7 @@ final class GradClip {
     static void clipGradValue(Iterable<? extends Tensor> params, double clipValue) {
         if (!(clipValue >= 0)) throw new IllegalArgumentException("clipGradValue: clipValue must be >= 0, got " + clipValue);
         try (var off = GradMode.set(false)) {
-            for (Tensor p : withGrads(params, "clipGradValue")) p.grad().clamp_(-clipValue, clipValue);
+            for (Tensor p : withGrads(params, "clipGradValue")) p.gradForUpdate().clamp_(-clipValue, clipValue);
         }
     }
 }

@@ -45,6 +45,13 @@ public class Tensor implements AutoCloseable {
 
     private boolean requiresGrad;
     private Tensor grad;
+    /**
+     * True while {@link #grad} is a buffer autograd made and nobody was handed through {@link #grad()}:
+     * clearing it ({@code zeroGrad()}, {@code setGrad(null)}) then returns its memory to the pool at once
+     * rather than when the collector finds it, so a training loop reuses one gradient buffer per
+     * parameter instead of allocating a new one every step.
+     */
+    private boolean gradRecyclable;
     private Node gradFn;
     private Node.Accumulate accumulator;
     private boolean retainsGrad;
@@ -135,10 +142,12 @@ public class Tensor implements AutoCloseable {
             Tensor first = createGraph ? g : g.detach().clone();
             Scope.escape(first);
             grad = first;
+            gradRecyclable = !createGraph;
         } else if (createGraph || grad.requiresGrad()) {
             Tensor sum = grad.add(g);
             Scope.escape(sum);
             grad = sum;
+            gradRecyclable = false;
         } else {
             try (var off = GradMode.set(false)) {
                 grad.add_(g);
@@ -202,7 +211,13 @@ public class Tensor implements AutoCloseable {
     }
 
     /** The accumulated gradient of a leaf (or of a tensor that called {@link #retainGrad()}), or null. */
-    public final Tensor grad() { return grad; }
+    public final Tensor grad() {
+        gradRecyclable = false;
+        return grad;
+    }
+
+    /** The gradient for code that uses it only for the moment (optimizer steps, clipping): not a hand-out. */
+    final Tensor gradForUpdate() { return grad; }
 
     /** Replaces the gradient ({@code x.grad = g}); null clears it. */
     public final void setGrad(Tensor g) {
@@ -211,7 +226,11 @@ public class Tensor implements AutoCloseable {
                     + " but the tensor has shape " + java.util.Arrays.toString(shape));
         }
         if (g != null) Scope.escape(g);
+        Tensor old = grad;
+        boolean recycle = gradRecyclable && old != null && old != g;
         grad = g;
+        gradRecyclable = false;
+        if (recycle) old.close();
     }
 
     /** The op that produced this tensor, or null for leaves. */

@@ -1,7 +1,7 @@
 package dev.kindling.optim;
 
+import dev.kindling.FusedOptim;
 import dev.kindling.Kindling;
-import dev.kindling.Scope;
 import dev.kindling.Scope;
 import dev.kindling.Tensor;
 
@@ -130,7 +130,7 @@ public abstract class Optimizer {
         try (var off = Kindling.noGrad()) {
             for (ParamGroup g : groups) {
                 for (Tensor p : g.params()) {
-                    Tensor gr = p.grad();
+                    Tensor gr = FusedOptim.gradForStep(p);
                     if (gr == null) continue;
                     if (setToNone) p.setGrad(null);
                     else {
@@ -159,7 +159,7 @@ public abstract class Optimizer {
         try (var off = Kindling.noGrad()) {
             for (ParamGroup g : groups) {
                 for (Tensor p : g.params()) {
-                    Tensor grad = p.grad();
+                    Tensor grad = FusedOptim.gradForStep(p);
                     if (grad == null) continue;
                     Map<String, Object> s = state.computeIfAbsent(p, k -> new LinkedHashMap<>());
                     // the step's temporaries (scalars, denominators) are freed per parameter, not at GC time
