@@ -486,7 +486,11 @@ final class Pointwise {
         }
         checkWritable("copy_", self);
         checkNoPartialOverlap("copy_", self, src);
-        self.backend().copy(broadcastView(src, shape), self.view());
+        try {
+            self.backend().copy(broadcastView(src, shape), self.view());
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(src);
+        }
         self.bumpVersion();
         return self;
     }

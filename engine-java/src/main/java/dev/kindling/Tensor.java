@@ -1181,19 +1181,34 @@ public class Tensor implements AutoCloseable {
     }
 
     /** A copy of the elements in row-major order, converted to float. */
-    public final float[] toFloatArray() { return (float[]) backend().read(to(DType.FLOAT32).view()); }
+    public final float[] toFloatArray() { return (float[]) readAs(DType.FLOAT32); }
 
     /** All elements in row-major order as doubles (copied, converted from the dtype). */
-    public final double[] toDoubleArray() { return (double[]) backend().read(to(DType.FLOAT64).view()); }
+    public final double[] toDoubleArray() { return (double[]) readAs(DType.FLOAT64); }
 
     /** All elements in row-major order as longs (copied, converted from the dtype). */
-    public final long[] toLongArray() { return (long[]) backend().read(to(DType.INT64).view()); }
+    public final long[] toLongArray() { return (long[]) readAs(DType.INT64); }
 
     /** All elements in row-major order as ints (copied, converted from the dtype). */
-    public final int[] toIntArray() { return (int[]) backend().read(to(DType.INT32).view()); }
+    public final int[] toIntArray() { return (int[]) readAs(DType.INT32); }
 
     /** All elements in row-major order as booleans (copied; nonzero is true). */
-    public final boolean[] toBooleanArray() { return (boolean[]) backend().read(to(DType.BOOL).view()); }
+    public final boolean[] toBooleanArray() { return (boolean[]) readAs(DType.BOOL); }
+
+    /**
+     * The values as a Java array of {@code t}'s type. Both tensors stay reachable until the native read
+     * ends: a temporary such as {@code x.mul(3)} is otherwise collectable while its memory is still read,
+     * and the Cleaner could hand that memory to another tensor mid-read.
+     */
+    private Object readAs(DType t) {
+        Tensor c = to(t);
+        try {
+            return backend().read(c.view());
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(c);
+            java.lang.ref.Reference.reachabilityFence(this);
+        }
+    }
 
     /**
      * The elements in row-major order as raw bytes in {@code order}, in a new heap buffer (position 0, limit

@@ -32,8 +32,8 @@ final class PointwiseMath {
             // Math.max keeps NaN and turns -0 into +0, as torch.relu does; C2 compiles it to a vector max,
             // 8x faster on random signs than the branchy `v > 0 || v != v ? v : 0` (measured: 0.24 vs 2.0 ns/element)
             case RELU -> { for (int i = 0; i < n; i++) o[i] = Math.max(a[i], 0f); }
-            case EXP -> { for (int i = 0; i < n; i++) o[i] = (float) Math.exp(a[i]); }
-            case SIGMOID -> { for (int i = 0; i < n; i++) o[i] = (float) (1.0 / (1.0 + Math.exp(-a[i]))); }
+            case EXP -> { for (int i = 0; i < n; i++) o[i] = FastExp.expf(a[i]); }
+            case SIGMOID -> { for (int i = 0; i < n; i++) o[i] = 1f / (1f + FastExp.expf(-a[i])); }
             case TANH -> { for (int i = 0; i < n; i++) o[i] = (float) Math.tanh(a[i]); }
             case SQUARE -> { for (int i = 0; i < n; i++) o[i] = a[i] * a[i]; }
             case SQRT -> { for (int i = 0; i < n; i++) o[i] = (float) Math.sqrt(a[i]); }
