@@ -270,36 +270,57 @@ final class Reduce {
         }, xf, out);
     }
 
+    /** The backend's one-pass kernel over the last dimension of a contiguous tensor, or null to compose. */
+    private static Tensor fused(Tensor x, int dim, boolean log) {
+        if (dim != x.dim() - 1 || !x.isContiguous()) return null;
+        Tensor y = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
+        boolean done;
+        try {
+            done = y.backend().softmaxLastDim(x.view(), log, y.view());
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(x);
+        }
+        if (done) return y;
+        y.close();
+        return null;
+    }
+
     static Tensor softmax(Tensor x, int dim0) {
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         if (xf.dim() == 0) return xf.exp().div(xf.exp());
         int dim = Shapes.dim("softmax", dim0, xf.dim());
-        Tensor y;
-        try (var off = GradMode.set(false)) {
-            // subtract the max so exp() stays finite; it cancels in the result
-            Tensor e = xf.sub(xf.amax(new int[]{dim}, true)).exp();
-            y = e.div(e.sum(dim, true));
+        Tensor y = fused(xf, dim, false);
+        if (y == null) {
+            try (var off = GradMode.set(false)) {
+                // subtract the max so exp() stays finite; it cancels in the result
+                Tensor e = xf.sub(xf.amax(new int[]{dim}, true)).exp();
+                y = e.div(e.sum(dim, true));
+            }
         }
+        Tensor out = y;
         // a primitive (PyTorch's SoftmaxBackward0): dx = y * (g - sum(g * y)), from the output alone
-        return Autograd.record("SoftmaxBackward0", y, xf,
-                (g, n) -> new Tensor[]{y.mul(g.sub(g.mul(y).sum(dim, true)))}, y);
+        return Autograd.record("SoftmaxBackward0", out, xf,
+                (g, n) -> new Tensor[]{out.mul(g.sub(g.mul(out).sum(dim, true)))}, out);
     }
 
     static Tensor logSoftmax(Tensor x, int dim0) {
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         if (xf.dim() == 0) return xf.sub(xf);
         int dim = Shapes.dim("log_softmax", dim0, xf.dim());
-        Tensor y;
-        try (var off = GradMode.set(false)) {
-            // (x - max) - log(sum(exp(x - max))): subtracting the max first keeps float32 precise for large
-            // inputs (x - logsumexp(x) loses the low bits when both are near 1000)
-            Tensor m = xf.amax(new int[]{dim}, true);
-            Tensor shifted = xf.sub(Tensor.where(m.isinf(), 0.0, m));
-            y = shifted.sub(shifted.exp().sum(dim, true).log());
+        Tensor y = fused(xf, dim, true);
+        if (y == null) {
+            try (var off = GradMode.set(false)) {
+                // (x - max) - log(sum(exp(x - max))): subtracting the max first keeps float32 precise for large
+                // inputs (x - logsumexp(x) loses the low bits when both are near 1000)
+                Tensor m = xf.amax(new int[]{dim}, true);
+                Tensor shifted = xf.sub(Tensor.where(m.isinf(), 0.0, m));
+                y = shifted.sub(shifted.exp().sum(dim, true).log());
+            }
         }
+        Tensor out = y;
         // a primitive (PyTorch's LogSoftmaxBackward0): dx = g - exp(y) * sum(g), exp(y) <= 1 so it cannot overflow
-        return Autograd.record("LogSoftmaxBackward0", y, xf,
-                (g, n) -> new Tensor[]{g.sub(y.exp().mul(g.sum(dim, true)))}, y);
+        return Autograd.record("LogSoftmaxBackward0", out, xf,
+                (g, n) -> new Tensor[]{g.sub(out.exp().mul(g.sum(dim, true)))}, out);
     }
 
     static Tensor logical(Tensor x, int[] dims0, boolean keepdim, boolean all) {

@@ -27,4 +27,26 @@ class ReduceLayoutTest {
             assertArrayEquals(sameValuesStrided(y).mean(dims, true).toDoubleArray(), y.mean(dims, true).toDoubleArray(), 0.0);
         }
     }
+
+    @Test void fusedSoftmaxMatchesTheCompositeBitForBit() {
+        Kindling.manualSeed(4);
+        Tensor x = Tensor.randn(37, 1500).mul(20);
+        float[] v = x.toFloatArray();
+        v[3] = Float.NEGATIVE_INFINITY;                  // row 0: one -inf
+        for (int i = 1500; i < 3000; i++) v[i] = Float.NEGATIVE_INFINITY; // row 1: all -inf
+        v[3000 + 7] = Float.NaN;                          // row 2: a NaN
+        v[4500 + 9] = Float.POSITIVE_INFINITY;            // row 3: +inf
+        v[6000 + 1] = 1e30f;                              // row 4: huge
+        Tensor t = Tensor.fromArray(v, 37, 1500);
+        Tensor strided = sameValuesStrided(t);
+        for (boolean log : new boolean[]{false, true}) {
+            float[] fused = (log ? t.logSoftmax(1) : t.softmax(1)).toFloatArray();
+            float[] composite = (log ? strided.logSoftmax(1) : strided.softmax(1)).toFloatArray();
+            for (int i = 0; i < fused.length; i++) {
+                if (Float.floatToIntBits(fused[i]) != Float.floatToIntBits(composite[i])) {
+                    throw new AssertionError((log ? "log_softmax" : "softmax") + " element " + i + ": " + fused[i] + " vs " + composite[i]);
+                }
+            }
+        }
+    }
 }

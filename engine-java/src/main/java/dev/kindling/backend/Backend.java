@@ -81,6 +81,13 @@ public interface Backend {
      */
     default boolean optimStep(OptimStep step, View... tensors) { return false; }
 
+    /**
+     * Softmax (or log-softmax) over the last dimension of a contiguous {@code in} into {@code out} of the
+     * same shape, computing exactly what the composite of max, exp, sum and divide computes; returns false
+     * when this backend has no such kernel for the dtype, and the caller composes.
+     */
+    default boolean softmaxLastDim(View in, boolean log, View out) { return false; }
+
     /** {@code out = cond ? a : b}. */
     void where(View cond, View a, View b, View out);
 

@@ -359,6 +359,8 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    @Override public boolean softmaxLastDim(View in, boolean log, View out) { return SoftmaxKernel.run(in, log, out); }
+
     @Override public boolean optimStep(OptimStep step, View... tensors) { return OptimKernels.run(step, tensors); }
 
     @Override public void where(View cond, View a, View b, View out) {
