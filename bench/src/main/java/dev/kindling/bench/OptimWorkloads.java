@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * Workload group optim: one step of Adam, AdamW, SGD with momentum and RMSprop over about 1M FLOAT32
  * parameters, as one [1000, 1000] tensor and as the 8 tensors of an MLP-like model; fixed random gradients.
- * Milliseconds per step (median of 50 after 10 warm-up steps), and the Java heap this thread allocates per step.
+ * Milliseconds per step (median of 50 after 100 warm-up steps, for the JIT; the Python twin takes 10), and the Java heap this thread allocates per step.
  */
 final class OptimWorkloads {
     private OptimWorkloads() {}
@@ -54,7 +54,7 @@ final class OptimWorkloads {
     }
 
     private static void measure(String workload, Optimizer optimizer) {
-        int warmup = Suite.quick ? 2 : 10, steps = Suite.quick ? 5 : 50;
+        int warmup = Suite.quick ? 2 : 100, steps = Suite.quick ? 5 : 50;
         for (int i = 0; i < warmup; i++) optimizer.step();
         long me = Thread.currentThread().getId();
         double[] ms = new double[steps];
