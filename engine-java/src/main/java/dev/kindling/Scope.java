@@ -55,6 +55,13 @@ public final class Scope implements AutoCloseable {
         return t;
     }
 
+    /** Takes {@code t} out of its scope for good because it is being closed: no safety net needed. */
+    static void forget(Tensor t) {
+        Scope s = t.scope;
+        if (s != null && !s.closed) s.remove(t);
+        t.scope = null;
+    }
+
     private void remove(Tensor t) {
         // the kept tensor is usually among the last ones created
         for (int i = tensors.size() - 1; i >= 0; i--) {

@@ -1263,7 +1263,7 @@ public class Tensor implements AutoCloseable {
     @Override public void close() {
         if (closed) return;
         closed = true;
-        Scope.escape(this);
+        Scope.forget(this);
         storage.release();
     }
 
