@@ -122,6 +122,8 @@ public final class DataLoader implements Iterable<Batch> {
     /** Reads and collates the samples at {@code indices}; runs on a worker or the caller's thread. */
     Batch fetch(int[] indices, int worker, long seed, AtomicBoolean cancelled) {
         try (WorkerInfo.Restore info = WorkerInfo.enter(worker, seed); Scope scope = Kindling.scope()) {
+            Batch whole = gather(indices);
+            if (whole != null) return keep(scope, whole);
             List<Sample> samples = new ArrayList<>(indices.length);
             for (int idx : indices) {
                 if (cancelled != null && cancelled.get()) return null;
@@ -134,6 +136,26 @@ public final class DataLoader implements Iterable<Batch> {
             }
             return keep(scope, collate(samples, indices));
         }
+    }
+
+    /**
+     * The short road for a {@link TensorDataset} with the default collate: each column is one
+     * {@code index_select} of the rows, the very tensors that selecting every row and stacking them gives,
+     * without a view object per sample. Null when the road does not apply (other data sets, a custom
+     * collate, tensors that record gradients, an index out of range: the per-sample path reports it).
+     */
+    private Batch gather(int[] indices) {
+        if (!(dataset instanceof TensorDataset td) || collate != Collate.DEFAULT || indices.length == 0) return null;
+        long[] rows = new long[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= td.size()) return null;
+            rows[i] = indices[i];
+        }
+        Object[] columns = new Object[td.width()];
+        for (int k = 0; k < columns.length; k++) if (td.tensor(k).requiresGrad()) return null;
+        Tensor index = Tensor.of(rows);
+        for (int k = 0; k < columns.length; k++) columns[k] = td.tensor(k).indexSelect(0, index);
+        return Batch.of(columns);
     }
 
     /** The next batch of a stream-style data set, or null at its end (or when the rest is too short and dropped). */

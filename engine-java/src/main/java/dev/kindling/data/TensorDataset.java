@@ -46,6 +46,9 @@ public final class TensorDataset implements Dataset {
 
     @Override public int size() { return size; }
 
+    /** Number of tensors, the items of each sample. */
+    public int width() { return tensors.length; }
+
     /** The tensor at position {@code i}, as given to the constructor. */
     public Tensor tensor(int i) { return tensors[i]; }
 }

@@ -92,6 +92,19 @@ final class Indexing {
 
     static void indexSelect(CpuBackend backend, View in, int dim, View index, View out) {
         long[] idx = indices("index_select", index, in.shape()[dim], dim);
+        if (dim == 0 && in.dtype() == out.dtype() && in.isContiguous() && out.isContiguous() && idx.length > 0) {
+            // whole rows (a batch gathered from a data set, an embedding lookup): one memory copy each
+            int size = in.dtype().byteSize();
+            long row = out.numel() / idx.length;
+            CpuBuffer ib = buf(in), ob = buf(out);
+            Parallel.range(idx.length, Math.max(1, CpuBackend.GRAIN / Math.max(1, row)), (s, e) -> {
+                for (int i = (int) s; i < e; i++) {
+                    ob.data.put((int) ((out.offset() + i * row) * size), ib.data, (int) ((in.offset() + idx[i] * row) * size),
+                            (int) (row * size));
+                }
+            });
+            return;
+        }
         Parallel.range(idx.length, Math.max(1, CpuBackend.GRAIN / Math.max(1, out.numel() / Math.max(1, idx.length))),
                 (s, e) -> {
                     for (int i = (int) s; i < e; i++) backend.copy(slice(in, dim, idx[i]), slice(out, dim, i));
