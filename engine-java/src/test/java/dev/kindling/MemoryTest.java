@@ -42,6 +42,31 @@ class MemoryTest {
     }
 
     @Test
+    void thePoolKeepsWhatABatchNeededBeyondTheFloor() throws InterruptedException {
+        // three 100 MiB tensors (past the 256 MiB floor of the pool) freed together: all kept, since the
+        // footprint stays within what the program already held live, so the next batch allocates nothing new;
+        // first let the Cleaner return what earlier tests dropped, so that it does not land in the pool meanwhile
+        System.gc();
+        Thread.sleep(200);
+        Kindling.emptyCache();
+        int n = 25 * (1 << 20); // floats: 100 MiB
+        for (int batch = 0; batch < 2; batch++) {
+            long hitsBefore = Kindling.memoryStats().poolHits();
+            try (var s = Kindling.scope()) {
+                Tensor.empty(n);
+                Tensor.empty(n);
+                Tensor.empty(n);
+            }
+            MemoryStats after = Kindling.memoryStats();
+            assertTrue(after.pooledBytes() >= 300 * MB, "pooled after batch " + batch + ": " + after);
+            System.out.println("pool after batch " + batch + ": " + after);
+            if (batch == 1) assertEquals(hitsBefore + 3, after.poolHits(), "the second batch reuses all three blocks");
+        }
+        Kindling.emptyCache();
+        assertEquals(0, Kindling.memoryStats().pooledBytes());
+    }
+
+    @Test
     void scopeFreesEverythingButKeptTensors() {
         Kindling.emptyCache();
         MemoryStats s0 = Kindling.memoryStats();

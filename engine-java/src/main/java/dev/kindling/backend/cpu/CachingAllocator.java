@@ -13,6 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the native footprint bounded when users never close tensors: once live bytes pass a soft budget it asks
  * the garbage collector to run, so the Cleaners of unreachable tensors return their blocks, and only raises
  * the budget when the memory is really in use.
+ *
+ * <p>How much freed memory to keep is sized by the program itself: blocks are pooled while live plus pooled
+ * bytes stay within the most the program ever held live (its high-water mark), so a workload whose batches
+ * peak at 900 MiB finds all of its blocks again on the next batch, and the footprint never exceeds that
+ * peak; a floor ({@code kindling.maxPooledBytes}, 256 MiB by default) serves small programs, and half of the
+ * machine's memory is the ceiling. {@code Kindling.emptyCache()} hands everything back.
  */
 final class CachingAllocator {
     private static final int MIN_SHIFT = 6; // 64-byte minimum block
@@ -26,6 +32,8 @@ final class CachingAllocator {
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong pooledBytes = new AtomicLong();
     private final AtomicLong peakLiveBytes = new AtomicLong();
+    /** Like peakLiveBytes, but never reset: what sizes the pool. */
+    private final AtomicLong highWater = new AtomicLong();
     private final AtomicLong allocations = new AtomicLong();
     private final AtomicLong poolHits = new AtomicLong();
     private final AtomicLong gcRequests = new AtomicLong();
@@ -42,6 +50,26 @@ final class CachingAllocator {
         initialBudget = Long.getLong("kindling.memoryBudget", dflt);
         softBudget = initialBudget;
         maxPooledBytes = Long.getLong("kindling.maxPooledBytes", initialBudget / 2);
+        poolCeiling = Math.max(maxPooledBytes, physicalMemory() / 2);
+    }
+
+    private final long poolCeiling;
+
+    private static long physicalMemory() {
+        try {
+            var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getTotalMemorySize();
+        } catch (RuntimeException | LinkageError e) {
+            // no management API: fall back to the floor alone
+        }
+        return 0;
+    }
+
+    /** Whether a freed block of {@code bytes} is kept, with {@code live} bytes still in use. */
+    private boolean keep(long bytes, long live) {
+        long pooled = pooledBytes.get() + bytes;
+        if (pooled > poolCeiling) return false;
+        return pooled <= maxPooledBytes || live + pooled <= highWater.get();
     }
 
     CpuBuffer allocate(long bytes) {
@@ -56,6 +84,7 @@ final class CachingAllocator {
             pooledBytes.addAndGet(-pooled.data.capacity());
             long live = liveBytes.addAndGet(pooled.data.capacity());
             peakLiveBytes.accumulateAndGet(live, Math::max);
+            highWater.accumulateAndGet(live, Math::max);
             return pooled;
         }
         int cap = (int) classBytes(cls);
@@ -71,6 +100,7 @@ final class CachingAllocator {
         bb.order(ByteOrder.nativeOrder());
         long live = liveBytes.addAndGet(bb.capacity());
         peakLiveBytes.accumulateAndGet(live, Math::max);
+        highWater.accumulateAndGet(live, Math::max);
         return new CpuBuffer(bb, cls, this);
     }
 
@@ -83,8 +113,8 @@ final class CachingAllocator {
 
     void free(CpuBuffer buffer) {
         ByteBuffer bb = buffer.data;
-        liveBytes.addAndGet(-bb.capacity());
-        if (pooledBytes.get() + bb.capacity() <= maxPooledBytes) {
+        long live = liveBytes.addAndGet(-bb.capacity());
+        if (keep(bb.capacity(), live)) {
             pooledBytes.addAndGet(bb.capacity());
             ArrayDeque<CpuBuffer> q = free[buffer.sizeClass()];
             synchronized (q) {
@@ -121,7 +151,12 @@ final class CachingAllocator {
             if (liveBytes.get() + bytes <= softBudget) return;
             gcRequests.incrementAndGet();
             System.gc();
+            // wait while the cleaner thread is still returning blocks; stop as soon as it stops
+            long before = Long.MAX_VALUE;
             for (int i = 0; i < 20 && liveBytes.get() + bytes > softBudget * 3 / 4; i++) {
+                long now = liveBytes.get();
+                if (i >= 2 && now >= before) break;
+                before = now;
                 try {
                     Thread.sleep(5);
                 } catch (InterruptedException e) {
