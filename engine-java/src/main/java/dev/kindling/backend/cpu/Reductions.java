@@ -114,8 +114,12 @@ final class Reductions {
             for (long o = 0; o < sp.outCount; o++) {
                 sp.offsets(o, in.offset(), out.offset(), off);
                 int base = off[0];
+                // a float32 sum of many elements: four double accumulators instead of one, so the additions
+                // overlap instead of waiting on each other (4x); exact to well below float32's precision
+                boolean lanes = op == ReduceOp.SUM && it == DType.FLOAT32;
                 double v = Parallel.reduce(sp.redCount, GRAIN,
-                        (s, e) -> block(op, identity, ib, it, rit, rst, base, s, e, Chunks.scratch().d0),
+                        (s, e) -> lanes ? sum4(ib, it, rit, rst, base, s, e, Chunks.scratch().d0)
+                                : block(op, identity, ib, it, rit, rst, base, s, e, Chunks.scratch().d0),
                         (x, y) -> combine(op, x, y));
                 Chunks.putD(ob, ot, off[1], v);
             }
@@ -186,6 +190,31 @@ final class Reductions {
                 Chunks.writeD(ob, ot, (int) (out.offset() + c0), 1, len, acc);
             }
         });
+    }
+
+    private static double sum4(CpuBuffer ib, DType it, StridedIter rit, int rst, int base, long start, long end,
+                               double[] chunk) {
+        double[] acc = new double[4];
+        rit.forRange(start, end, (ro, n) -> {
+            for (int c = 0; c < n; c += Chunks.SIZE) {
+                int len = Math.min(Chunks.SIZE, n - c);
+                Chunks.readD(ib, it, base + ro[0] + c * rst, rst, len, chunk);
+                double s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+                int i = 0;
+                for (; i + 3 < len; i += 4) {
+                    s0 += chunk[i];
+                    s1 += chunk[i + 1];
+                    s2 += chunk[i + 2];
+                    s3 += chunk[i + 3];
+                }
+                for (; i < len; i++) s0 += chunk[i];
+                acc[0] = s0;
+                acc[1] = s1;
+                acc[2] = s2;
+                acc[3] = s3;
+            }
+        });
+        return (acc[0] + acc[1]) + (acc[2] + acc[3]);
     }
 
     private static double block(ReduceOp op, double identity, CpuBuffer ib, DType it, StridedIter rit, int rst,
