@@ -10,13 +10,17 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * zeroGrad() hands a gradient that autograd made, and that nobody fetched, back to the pool at once; a
  * gradient someone fetched through grad() stays theirs, as in PyTorch.
  */
 class GradRecyclingTest {
-    @Test void aScopedTrainingLoopRunsInConstantLiveMemoryWithoutTheCollector() {
+    @Test void aScopedTrainingLoopRunsInConstantLiveMemoryWithoutTheCollector() throws InterruptedException {
+        // let the Cleaner return what earlier tests dropped first: it would blur the live-byte count
+        System.gc();
+        Thread.sleep(200);
         var fc = new Linear(300, 200);
         var opt = new Adam(fc.parameters(), 1e-3);
         Tensor x = Tensor.randn(32, 300);
@@ -34,7 +38,8 @@ class GradRecyclingTest {
             }
         }
         live[1] = Kindling.memoryStats().liveBytes();
-        assertEquals(live[0], live[1], "live bytes after step 10 and after step 60");
+        // without recycling each step would leave its 240 KB of gradients to the collector: 12 MB over 50 steps
+        assertTrue(live[1] <= live[0] + (1 << 20), "live bytes after step 10: " + live[0] + ", after step 60: " + live[1]);
         assertEquals(gcBefore, Kindling.memoryStats().gcRequests());
     }
 
