@@ -21,6 +21,9 @@ final class OptimKernels {
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[MAX_OPERANDS][SIZE]);
 
+    /** One optimizer's arithmetic on a run of {@code len} elements of each operand, copied into heap arrays. */
+    private interface Kernel { void apply(float[][] x, int len); }
+
     static boolean run(OptimStep step, View... t) {
         for (View v : t) if (v.dtype() != DType.FLOAT32) return false;
         FloatBuffer[] bufs = new FloatBuffer[t.length];
@@ -29,20 +32,25 @@ final class OptimKernels {
             bufs[j] = CpuBackend.buf(t[j]).f;
             offs[j] = t[j].offset();
         }
-        long n = t[0].numel();
-        Parallel.range(n, CpuBackend.GRAIN, (s, e) -> {
-            float[][] x = SCRATCH.get();
-            for (long c = s; c < e; c += SIZE) {
-                int len = (int) Math.min(SIZE, e - c);
-                for (int j = 0; j < bufs.length; j++) bufs[j].get(offs[j] + (int) c, x[j], 0, len);
-                if (step instanceof OptimStep.Adam a) adam(a, x, len);
-                else if (step instanceof OptimStep.Sgd g) sgd(g, x, len);
-                else rmsProp((OptimStep.RmsProp) step, x, len);
-                // the gradient (operand 1) is read only
-                for (int j = 0; j < bufs.length; j++) if (j != 1) bufs[j].put(offs[j] + (int) c, x[j], 0, len);
-            }
-        });
+        // one kernel object per optimizer, called through an interface: each kernel is compiled on its own,
+        // so a program that runs Adam first does not leave SGD on a path specialised (and trapped) for Adam
+        Kernel k;
+        if (step instanceof OptimStep.Adam a) k = (x, len) -> adam(a, x, len);
+        else if (step instanceof OptimStep.Sgd g) k = (x, len) -> sgd(g, x, len);
+        else k = (x, len) -> rmsProp((OptimStep.RmsProp) step, x, len);
+        Parallel.range(t[0].numel(), CpuBackend.GRAIN, (s, e) -> chunks(bufs, offs, s, e, k));
         return true;
+    }
+
+    private static void chunks(FloatBuffer[] bufs, int[] offs, long s, long e, Kernel k) {
+        float[][] x = SCRATCH.get();
+        for (long c = s; c < e; c += SIZE) {
+            int len = (int) Math.min(SIZE, e - c);
+            for (int j = 0; j < bufs.length; j++) bufs[j].get(offs[j] + (int) c, x[j], 0, len);
+            k.apply(x, len);
+            // the gradient (operand 1) is read only
+            for (int j = 0; j < bufs.length; j++) if (j != 1) bufs[j].put(offs[j] + (int) c, x[j], 0, len);
+        }
     }
 
     private static void adam(OptimStep.Adam a, float[][] x, int n) {
@@ -50,10 +58,10 @@ final class OptimKernels {
         float decay = (float) a.decay(), wd = (float) a.weightDecay(), b1 = (float) a.beta1(), b2 = (float) a.beta2();
         float c1 = (float) (1 - a.beta1()), c2 = (float) (1 - a.beta2()), bc2 = (float) a.biasCorrection2Sqrt();
         float eps = (float) a.eps(), step = (float) a.negStepSize();
-        boolean decoupled = a.decay() != 1, maximize = a.maximize(), l2 = a.weightDecay() != 0;
+        boolean maximize = a.maximize(), l2 = a.weightDecay() != 0;
         for (int i = 0; i < n; i++) {
             float pi = p[i], gi = g[i];
-            if (decoupled) pi = pi * decay;                  // p.mul_(1 - lr * wd)
+            pi = pi * decay;                                 // p.mul_(1 - lr * wd); exact for Adam's 1
             if (maximize) gi = -gi;                          // grad.neg()
             if (l2) gi = Math.fma(pi, wd, gi);               // grad.add(p, wd)
             float mi = Math.fma(gi, c1, m[i] * b1);          // exp_avg.mul_(b1).add_(grad, 1 - b1)
