@@ -18,6 +18,28 @@ class ThreadsTest {
     }
 
     @Test
+    void concurrentCallersShareTheHelpersAndAllFinish() throws Exception {
+        // four user threads split large kernels at once: helpers are taken by whoever finds them idle, the
+        // rest of the work runs on the callers, and every result is complete
+        Tensor a = Tensor.arange(300_000).to(DType.FLOAT32), b = Tensor.ones(300_000);
+        double expected = a.add(b).sum().item();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Double>>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> {
+                    double last = 0;
+                    for (int i = 0; i < 50; i++) last = a.add(b).sum().item();
+                    return last;
+                }));
+            }
+            for (var f : futures) assertEquals(expected, f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void resultsDoNotDependOnTheThreadCount() {
         int before = Kindling.getNumThreads();
         try {

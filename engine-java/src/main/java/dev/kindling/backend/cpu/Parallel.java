@@ -1,9 +1,6 @@
 package dev.kindling.backend.cpu;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleBinaryOperator;
@@ -18,7 +15,7 @@ final class Parallel {
     interface PartialDouble { double run(long start, long end); }
 
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static volatile ForkJoinPool pool = newPool(threads);
+    private static volatile SpinPool pool = new SpinPool(threads - 1);
 
     private Parallel() {}
 
@@ -27,24 +24,15 @@ final class Parallel {
     static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("setNumThreads: need at least 1 thread, got " + n);
         if (n == threads) return;
-        ForkJoinPool old = pool;
+        SpinPool old = pool;
         threads = n;
-        pool = newPool(n);
+        pool = new SpinPool(n - 1);
         old.shutdown();
-    }
-
-    private static ForkJoinPool newPool(int n) {
-        return new ForkJoinPool(Math.max(1, n), p -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("kindling-cpu-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
     }
 
     private static int parts(long total, long grain) {
         int n = threads;
-        if (n <= 1 || total < 2 * grain || ForkJoinTask.inForkJoinPool()) return 1;
+        if (n <= 1 || total < 2 * grain || SpinPool.inHelper()) return 1;
         return (int) Math.min(n, total / grain);
     }
 
@@ -72,8 +60,7 @@ final class Parallel {
                 }
             }
         };
-        ForkJoinPool p = pool;
-        for (int i = 1; i < parts; i++) p.execute(claim);
+        pool.offer(claim, parts - 1);
         claim.run();
         // wait even when interrupted: returning early would let workers write into memory the caller frees
         boolean interrupted = false;
