@@ -128,7 +128,8 @@ run_one() {   # impl group rep nrep
     if [[ $impl == pytorch ]]; then
         OMP_WAIT_POLICY=PASSIVE "$PY" "$ROOT/bench/python/suite.py" "$g" --threads "$threads" "${extra[@]}" >> "$raw" 2>> "$log" || rc=$?
     else
-        "$JAVA" -Xss4m -cp "$CP" dev.kindling.bench.Suite "$g" --threads "$threads" "${extra[@]}" >> "$raw" 2>> "$log" || rc=$?
+        # shellcheck disable=SC2086 # KINDLING_JAVA_OPTS is a list of flags, split on purpose
+        "$JAVA" -Xss4m ${KINDLING_JAVA_OPTS:-} -cp "$CP" dev.kindling.bench.Suite "$g" --threads "$threads" "${extra[@]}" >> "$raw" 2>> "$log" || rc=$?
     fi
     printf 'run.sh: [%s %d/%d] %-8s %6.1f s%s\n' "$g" "$3" "$4" "$impl" "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" \
         "$([[ $rc == 0 ]] || echo "  FAILED (exit $rc, see $log)")" >&2

@@ -28,21 +28,26 @@ final class MlpWorkloads {
      * the peak RSS line is printed (group memory).
      */
     static void train(boolean rssOnly) {
-        // the IDX files read whole, as the Python twin does with numpy: one byte array, no per-image objects
-        // (decoding through FashionMNIST.image(i) leaves ~0.5 GB of garbage that the collector keeps as heap)
-        byte[] images = readIdx("train-images-idx3-ubyte.gz", 16);
+        // the IDX files decoded straight into the tensor, 100 images at a time (the Python twin reads them
+        // whole with numpy); small arrays only, so the collector never grows the heap for data preparation
         byte[] labels = readIdx("train-labels-idx1-ubyte.gz", 8);
         int n = Suite.quick ? 6400 : labels.length;
-        // ToTensor for the whole set (byte / 255), 100 images at a time: small arrays the young
-        // collection takes at once (3 MB ones would be "humongous" to G1, and grow the heap)
         Tensor x = Tensor.zeros(n, 1, 28, 28);
-        for (int start = 0; start < n; start += 100) {
-            int count = Math.min(100, n - start);
-            float[] pixels = new float[count * 784];
-            for (int j = 0; j < pixels.length; j++) pixels[j] = (images[start * 784 + j] & 0xFF) / 255f;
-            try (Tensor chunk = Tensor.fromArray(pixels, count, 1, 28, 28)) {
-                x.slice(0, start, start + count).copy_(chunk);
+        Path imageFile = Path.of("/usr/share/datasets/fashion-mnist", "train-images-idx3-ubyte.gz");
+        try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(imageFile), 1 << 16)) {
+            in.readNBytes(16);
+            byte[] raw = new byte[100 * 784];
+            for (int start = 0; start < n; start += 100) {
+                int count = Math.min(100, n - start);
+                in.readNBytes(raw, 0, count * 784);
+                float[] pixels = new float[count * 784];
+                for (int j = 0; j < pixels.length; j++) pixels[j] = (raw[j] & 0xFF) / 255f; // ToTensor
+                try (Tensor chunk = Tensor.fromArray(pixels, count, 1, 28, 28)) {
+                    x.slice(0, start, start + count).copy_(chunk);
+                }
             }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + imageFile + " (apt-get install -y dataset-fashion-mnist)", e);
         }
         long[] targets = new long[n];
         for (int i = 0; i < n; i++) targets[i] = labels[i] & 0xFF;
