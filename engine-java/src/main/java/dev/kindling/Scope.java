@@ -1,5 +1,7 @@
 package dev.kindling;
 
+import dev.kindling.memory.Storage;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +19,32 @@ import java.util.List;
  * }</pre>
  */
 public final class Scope implements AutoCloseable {
-    private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
+    /**
+     * Per thread: the innermost open scope, and the tensor lists of all open scopes. Tensors in a scope
+     * have no Cleaner of their own (the scope frees them); if a thread ends with scopes still open, its
+     * ThreadScopes becomes unreachable and {@link Orphans} arms the Cleaner of each of their tensors, so
+     * that memory is reclaimed like any unscoped tensor's. One registration per thread, not per tensor.
+     */
+    private static final class ThreadScopes {
+        Scope current;
+        final Orphans orphans = new Orphans();
+    }
+
+    private static final class Orphans implements Runnable {
+        final List<List<Tensor>> open = new ArrayList<>();
+
+        @Override public void run() {
+            for (List<Tensor> list : open) {
+                for (Tensor t : list) if (t != null) t.storage().guard();
+            }
+        }
+    }
+
+    private static final ThreadLocal<ThreadScopes> THREAD = ThreadLocal.withInitial(() -> {
+        ThreadScopes ts = new ThreadScopes();
+        Storage.whenUnreachable(ts, ts.orphans);
+        return ts;
+    });
 
     private final Scope parent;
     private final Thread owner = Thread.currentThread();
@@ -25,12 +52,14 @@ public final class Scope implements AutoCloseable {
     private boolean closed;
 
     Scope() {
-        this.parent = CURRENT.get();
-        CURRENT.set(this);
+        ThreadScopes ts = THREAD.get();
+        this.parent = ts.current;
+        ts.current = this;
+        ts.orphans.open.add(tensors);
     }
 
     static void register(Tensor t) {
-        Scope s = CURRENT.get();
+        Scope s = THREAD.get().current;
         if (s != null) {
             s.tensors.add(t);
             t.scope = s;
@@ -99,12 +128,20 @@ public final class Scope implements AutoCloseable {
         if (Thread.currentThread() != owner) {
             throw new IllegalStateException("Kindling.scope() must be closed on the thread that opened it");
         }
-        if (CURRENT.get() != this) {
+        ThreadScopes ts = THREAD.get();
+        if (ts.current != this) {
             throw new IllegalStateException("Kindling.scope(): scopes must be closed in reverse order of opening");
         }
         closed = true;
-        CURRENT.set(parent);
+        ts.current = parent;
         List<Tensor> list = tensors;
+        List<List<Tensor>> open = ts.orphans.open;
+        for (int i = open.size() - 1; i >= 0; i--) {
+            if (open.get(i) == list) {
+                open.remove(i);
+                break;
+            }
+        }
         tensors = null;
         for (Tensor t : list) {
             if (t != null) {

@@ -67,6 +67,26 @@ class MemoryTest {
     }
 
     @Test
+    void aThreadThatEndsWithAnOpenScopeLeavesNothingBehind() throws InterruptedException {
+        // scoped tensors have no Cleaner of their own; a thread that dies without closing its scope hands them
+        // to the safety net, so the collector still reclaims their memory
+        long before = dev.kindling.memory.LeakCheck.reclaimedCount();
+        Thread t = new Thread(() -> {
+            Kindling.scope();       // never closed
+            Tensor.ones(1 << 18).mul(2);
+        });
+        t.start();
+        t.join();
+        t = null;
+        for (int i = 0; i < 100 && dev.kindling.memory.LeakCheck.reclaimedCount() < before + 2; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(dev.kindling.memory.LeakCheck.reclaimedCount() >= before + 2,
+                "the two tensors of the dead thread's scope were not reclaimed");
+    }
+
+    @Test
     void scopeFreesEverythingButKeptTensors() {
         Kindling.emptyCache();
         MemoryStats s0 = Kindling.memoryStats();

@@ -49,6 +49,13 @@ public final class Storage {
         cleanable = CLEANER.register(this, release);
     }
 
+    /**
+     * Runs {@code action} on Kindling's cleaner thread once {@code owner} becomes unreachable; the action
+     * must not refer to {@code owner}. Used by scopes to hand their tensors to the safety net when a thread
+     * ends without closing them.
+     */
+    public static void whenUnreachable(Object owner, Runnable action) { CLEANER.register(owner, action); }
+
     /** The memory, or a clear error when it was already released. */
     public Buffer buffer() {
         if (refs < 0) {
