@@ -1,5 +1,6 @@
 package dev.kindling;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /** Creation of tensors from Java arrays, constants, ranges and random draws. */
@@ -169,6 +170,7 @@ final class Factory {
         Tensor src = fromArray(values, t.shape());
         try (var off = GradMode.set(false)) {
             t.backend().copy(src.view(), t.view());
+            Reference.reachabilityFence(src);
         }
         src.close();
         t.bumpVersion();

@@ -1,5 +1,6 @@
 package dev.kindling;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /** Indexing ops and their gradients: each one's backward is its adjoint (gather/scatter_add, index_select/index_add). */
@@ -75,6 +76,7 @@ final class Indexing {
         Tensor s = src.dtype() == x.dtype() ? src : src.to(x.dtype());
         Tensor out = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
         out.backend().copy(x.view(), out.view());
+        Reference.reachabilityFence(x);
         if (index.numel() > 0) out.backend().scatter(out.view(), dim, index.view(), s.view(), accumulate);
         Tensor idx = index;
         return Autograd.record(accumulate ? "ScatterAddBackward0" : "ScatterBackward0", out, new Tensor[]{x, s},
@@ -98,6 +100,7 @@ final class Indexing {
         Tensor sc = s.dtype() == x.dtype() ? s : s.to(x.dtype());
         Tensor out = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
         out.backend().copy(x.view(), out.view());
+        Reference.reachabilityFence(x);
         out.backend().indexAdd(out.view(), dim, idx1.view(), sc.view());
         return Autograd.record("IndexAddBackward0", out, new Tensor[]{x, sc},
                 (g, n) -> new Tensor[]{n[0] ? g : null, n[1] ? g.indexSelect(dim, idx1) : null});

@@ -2,6 +2,7 @@ package dev.kindling;
 
 import dev.kindling.backend.View;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /**
@@ -32,6 +33,8 @@ final class LinAlg {
     static Tensor mm(Tensor a, Tensor b) {
         Tensor out = Tensor.empty(a.dtype(), a.device(), checkMm("mm", a, b));
         out.backend().matmul(as3d(a), as3d(b), as3d(out));
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
         return Autograd.record("MmBackward0", out, new Tensor[]{a, b}, (g, need) -> new Tensor[]{
                 need[0] ? mmGradA(g, a, b) : null,
                 need[1] ? mmGradB(g, a, b) : null}, a, b);
@@ -53,6 +56,9 @@ final class LinAlg {
         Tensor out = Tensor.empty(a.dtype(), a.device(), shape);
         out.backend().copy(input.view().with(shape, Broadcast.strides(input, shape), input.offset()), out.view());
         out.backend().matmulAdd(as3d(a), as3d(b), as3d(out));
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
         return Autograd.record("AddmmBackward0", out, new Tensor[]{input, a, b}, (g, need) -> new Tensor[]{
                 need[0] ? g : null,
                 need[1] ? mmGradA(g, a, b) : null,
@@ -110,6 +116,8 @@ final class LinAlg {
         }
         Tensor out = Tensor.empty(a.dtype(), a.device(), new int[]{as[0], as[1], bs[2]});
         out.backend().matmul(a.view(), b.view(), out.view());
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
         return Autograd.record("BmmBackward0", out, new Tensor[]{a, b}, (g, need) -> new Tensor[]{
                 need[0] ? g.bmm(b.transpose(1, 2)) : null,
                 need[1] ? a.transpose(1, 2).bmm(g) : null}, a, b);

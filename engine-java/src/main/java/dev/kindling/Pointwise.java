@@ -5,6 +5,7 @@ import dev.kindling.backend.TernaryOp;
 import dev.kindling.backend.UnaryOp;
 import dev.kindling.backend.View;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -103,6 +104,8 @@ final class Pointwise {
         Tensor bc = b.dtype() == ct ? b : b.to(ct);
         Tensor out = Tensor.empty(op.producesBool() ? DType.BOOL : ct, a.device(), shape);
         out.backend().binary(op, broadcastView(ac, shape), broadcastView(bc, shape), out.view());
+        Reference.reachabilityFence(ac);
+        Reference.reachabilityFence(bc);
         if (op.producesBool() || op == BinaryOp.FLOOR_DIVIDE) return out;
         return switch (op) {
             case ADD -> Autograd.record("AddBackward0", out, new Tensor[]{ac, bc}, (g, n) -> new Tensor[]{g, g});
@@ -147,10 +150,13 @@ final class Pointwise {
         if (p == 2) {
             out = Tensor.empty(base.dtype(), base.device(), base.shapeInternal());
             out.backend().unary(UnaryOp.SQUARE, base.view(), out.view());
+            Reference.reachabilityFence(base);
         } else {
             Tensor e = scalarFor(base, p);
             out = Tensor.empty(base.dtype(), base.device(), base.shapeInternal());
             out.backend().binary(BinaryOp.POW, base.view(), broadcastView(e, base.shapeInternal()), out.view());
+            Reference.reachabilityFence(base);
+            Reference.reachabilityFence(e);
         }
         if (p == 0) return Autograd.record("PowBackward0", out, base, (g, n) -> new Tensor[]{g.mul(0)});
         return Autograd.record("PowBackward0", out, base,
@@ -178,6 +184,7 @@ final class Pointwise {
         DType outType = producesBool(op) ? DType.BOOL : in.dtype();
         Tensor out = Tensor.empty(outType, in.device(), in.shapeInternal());
         out.backend().unary(op, in.view(), out.view());
+        Reference.reachabilityFence(in);
         return recordUnary(op, in, out);
     }
 
@@ -218,6 +225,8 @@ final class Pointwise {
         }
         Tensor r = Tensor.empty(g.dtype(), g.device(), g.shapeInternal());
         r.backend().binary(BinaryOp.THRESHOLD_BACKWARD, g.view(), out.view(), r.view());
+        Reference.reachabilityFence(g);
+        Reference.reachabilityFence(out);
         return Autograd.record("ThresholdBackwardBackward0", r, g, (gg, k) -> new Tensor[]{thresholdBackward(gg, out)}, out);
     }
 
@@ -232,6 +241,7 @@ final class Pointwise {
         }
         Tensor out = Tensor.empty(in.dtype(), in.device(), in.shapeInternal());
         out.backend().clamp(in.view(), min, max, out.view());
+        Reference.reachabilityFence(in);
         double lo = min, hi = max;
         Tensor src = in;
         return Autograd.record("ClampBackward1", out, in, (g, k) -> {
@@ -254,6 +264,9 @@ final class Pointwise {
         Tensor bc = b.dtype() == ct ? b : b.to(ct);
         Tensor out = Tensor.empty(ct, a.device(), shape);
         out.backend().where(broadcastView(cond, shape), broadcastView(ac, shape), broadcastView(bc, shape), out.view());
+        Reference.reachabilityFence(cond);
+        Reference.reachabilityFence(ac);
+        Reference.reachabilityFence(bc);
         return Autograd.record("WhereBackward0", out, new Tensor[]{ac, bc}, (g, n) -> {
             Tensor zero = Tensor.scalar(0, g.dtype());
             return new Tensor[]{n[0] ? where(cond, g, zero) : null, n[1] ? where(cond, zero, g) : null};
@@ -281,6 +294,7 @@ final class Pointwise {
         if (t.dtype() == target) return t;
         Tensor out = Tensor.empty(target, t.device(), t.shapeInternal());
         out.backend().copy(t.view(), out.view());
+        Reference.reachabilityFence(t);
         DType source = t.dtype();
         return Autograd.record("ToCopyBackward0", out, t, (g, n) -> new Tensor[]{g.to(source)});
     }
@@ -288,6 +302,7 @@ final class Pointwise {
     static Tensor cloneOp(Tensor t) {
         Tensor out = Tensor.empty(t.dtype(), t.device(), t.shapeInternal());
         out.backend().copy(t.view(), out.view());
+        Reference.reachabilityFence(t);
         return Autograd.record("CloneBackward0", out, t, (g, n) -> new Tensor[]{g});
     }
 
@@ -347,6 +362,7 @@ final class Pointwise {
         if (throughView) ViewInPlace.checkWritable(self);
         try (var off = GradMode.set(false)) {
             self.backend().copy(r.view(), self.view());
+            Reference.reachabilityFence(r);
         }
         self.bumpVersion();
         if (throughView) {
@@ -390,6 +406,7 @@ final class Pointwise {
         }
         View sv = self.view();
         self.backend().binary(op, sv, broadcastView(o, shape), sv);
+        Reference.reachabilityFence(o);
         self.bumpVersion();
         return self;
     }
@@ -413,6 +430,9 @@ final class Pointwise {
         int[] shape = Broadcast.shape(name, self.shapeInternal(), Broadcast.shape(name, t1.shapeInternal(), second.shapeInternal()));
         Tensor out = Tensor.empty(self.dtype(), self.device(), shape);
         out.backend().ternary(op, broadcastView(self, shape), broadcastView(t1, shape), broadcastView(second, shape), value, out.view());
+        Reference.reachabilityFence(self);
+        Reference.reachabilityFence(t1);
+        Reference.reachabilityFence(second);
         if (op != TernaryOp.AXPY) return out;
         return Autograd.record("AddBackward0", out, new Tensor[]{self, t1},
                 (g, n) -> new Tensor[]{g, n[1] ? g.mul(value) : null});
@@ -442,6 +462,8 @@ final class Pointwise {
         checkWritable(name, self);
         View sv = self.view();
         self.backend().ternary(op, sv, broadcastView(t1, shape), broadcastView(second, shape), value, sv);
+        Reference.reachabilityFence(t1);
+        Reference.reachabilityFence(second);
         self.bumpVersion();
         return self;
     }

@@ -2,6 +2,7 @@ package dev.kindling;
 
 import dev.kindling.backend.ReduceOp;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /**
@@ -58,6 +59,7 @@ final class Reduce {
         int[] ks = keptShape(x.shapeInternal(), dims);
         Tensor out = Tensor.empty(outType, x.device(), ks);
         out.backend().reduce(op, x.view(), dims, out.view());
+        Reference.reachabilityFence(x);
         if (keepdim) return out;
         Tensor squeezed = out.alias(squeezedShape(x.shapeInternal(), dims),
                 Shapes.contiguousStrides(squeezedShape(x.shapeInternal(), dims)), out.offset());
@@ -198,6 +200,7 @@ final class Reduce {
         Tensor values = Tensor.empty(x.dtype(), x.device(), ks);
         Tensor indices = Tensor.empty(DType.INT64, x.device(), ks);
         values.backend().argReduce(max, x.view(), dim, values.view(), indices.view());
+        Reference.reachabilityFence(x);
         Tensor v = keepdim ? values : values.squeeze(dim);
         Tensor i = keepdim ? indices : indices.squeeze(dim);
         int[] in = x.shape();

@@ -1,5 +1,6 @@
 package dev.kindling;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -408,7 +409,10 @@ final class Shapes {
                 Tensor t = ts.get(i);
                 int len = t.shapeInternal()[d];
                 sizes[i] = len;
-                if (len > 0) out.backend().copy(t.view(), slice(out, d, at, at + len, 1).view());
+                if (len > 0) {
+                    out.backend().copy(t.view(), slice(out, d, at, at + len, 1).view());
+                    Reference.reachabilityFence(t);
+                }
                 at += len;
             }
         }

@@ -1,5 +1,6 @@
 package dev.kindling;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /**
@@ -105,6 +106,7 @@ final class ViewInPlace {
         Tensor gc = g.contiguous();
         Tensor out = Tensor.empty(gc.dtype(), gc.device(), r.shape());
         out.backend().copy(gc.alias(r.shape(), r.strides(), gc.offset() + r.offset()).view(), out.view());
+        Reference.reachabilityFence(gc);
         return Autograd.record("AsStridedBackward0", out, gc, (gg, n) -> new Tensor[]{place(gg, r)});
     }
 
@@ -112,6 +114,7 @@ final class ViewInPlace {
     static Tensor place(Tensor g, Region r) {
         Tensor out = Factory.full(r.rootShape(), 0, g.dtype(), g.device());
         out.backend().copy(g.view(), out.alias(r.shape(), r.strides(), out.offset() + r.offset()).view());
+        Reference.reachabilityFence(g);
         return Autograd.record("AsStridedScatterBackward0", out, g, (gg, n) -> new Tensor[]{region(gg, r)});
     }
 }
