@@ -36,7 +36,7 @@ public final class FusedOptim {
             throw new IllegalArgumentException("FusedOptim.step: " + step.getClass().getSimpleName() + " takes "
                     + step.stateCount() + " state tensors, got " + state.length);
         }
-        if (GradMode.isEnabled() && Autograd.needsGrad(param, grad)) return false;
+        if (Autograd.needsGrad(param, grad)) return false;
         Tensor[] all = new Tensor[state.length + 2];
         all[0] = param;
         all[1] = grad;

@@ -508,11 +508,8 @@ final class Pointwise {
         }
         checkWritable("copy_", self);
         checkNoPartialOverlap("copy_", self, src);
-        try {
-            self.backend().copy(broadcastView(src, shape), self.view());
-        } finally {
-            java.lang.ref.Reference.reachabilityFence(src);
-        }
+        self.backend().copy(broadcastView(src, shape), self.view());
+        Reference.reachabilityFence(src);
         self.bumpVersion();
         return self;
     }

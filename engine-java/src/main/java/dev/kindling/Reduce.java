@@ -277,12 +277,8 @@ final class Reduce {
     private static Tensor fused(Tensor x, int dim, boolean log) {
         if (dim != x.dim() - 1 || !x.isContiguous()) return null;
         Tensor y = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
-        boolean done;
-        try {
-            done = y.backend().softmaxLastDim(x.view(), log, y.view());
-        } finally {
-            java.lang.ref.Reference.reachabilityFence(x);
-        }
+        boolean done = y.backend().softmaxLastDim(x.view(), log, y.view());
+        Reference.reachabilityFence(x);
         if (done) return y;
         y.close();
         return null;

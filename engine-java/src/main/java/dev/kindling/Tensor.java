@@ -8,6 +8,7 @@ import dev.kindling.backend.UnaryOp;
 import dev.kindling.backend.View;
 import dev.kindling.memory.Storage;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -1205,8 +1206,8 @@ public class Tensor implements AutoCloseable {
         try {
             return backend().read(c.view());
         } finally {
-            java.lang.ref.Reference.reachabilityFence(c);
-            java.lang.ref.Reference.reachabilityFence(this);
+            Reference.reachabilityFence(c);
+            Reference.reachabilityFence(this);
         }
     }
 

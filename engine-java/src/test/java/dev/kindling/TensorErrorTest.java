@@ -28,6 +28,18 @@ class TensorErrorTest {
     // ------------------------------------------------------------------ shapes
 
     @Test
+    void addmmNamesTheShapesThatDoNotFit() {
+        Tensor x = Tensor.randn(4, 3), w = Tensor.randn(3, 5);
+        fails(IllegalArgumentException.class, () -> Tensor.randn(5).addmm(x, Tensor.randn(4, 5)),
+                "addmm", "[4, 3]", "[4, 5]", "3 != 4");
+        fails(IllegalArgumentException.class, () -> Tensor.randn(5).addmm(Tensor.randn(4), w), "addmm", "2-D");
+        fails(IllegalArgumentException.class, () -> Tensor.randn(3).addmm(x, w), "addmm", "[3]", "[4, 5]");
+        fails(IllegalArgumentException.class, () -> Tensor.randn(2, 4, 5).addmm(x, w), "addmm", "[2, 4, 5]");
+        fails(IllegalArgumentException.class, () -> Tensor.randn(5).to(DType.FLOAT64).addmm(x, w), "addmm", "dtype");
+        assertEquals("[4, 5]", java.util.Arrays.toString(Tensor.randn(1, 5).addmm(x, w).shape()), "a [1, 5] input broadcasts");
+    }
+
+    @Test
     void matmulShapeMismatchMessageIsExact() {
         var e = fails(ARG, () -> Tensor.zeros(64, 784).matmul(Tensor.zeros(512, 784)));
         assertEquals("matmul: shapes [64, 784] and [512, 784] cannot be multiplied (784 != 512)", e.getMessage());

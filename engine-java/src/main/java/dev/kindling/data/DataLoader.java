@@ -151,10 +151,11 @@ public final class DataLoader implements Iterable<Batch> {
             if (indices[i] < 0 || indices[i] >= td.size()) return null;
             rows[i] = indices[i];
         }
-        Object[] columns = new Object[td.width()];
-        for (int k = 0; k < columns.length; k++) if (td.tensor(k).requiresGrad()) return null;
+        List<Tensor> tensors = td.tensors();
+        for (Tensor t : tensors) if (t.requiresGrad()) return null;
         Tensor index = Tensor.of(rows);
-        for (int k = 0; k < columns.length; k++) columns[k] = td.tensor(k).indexSelect(0, index);
+        Object[] columns = new Object[tensors.size()];
+        for (int k = 0; k < columns.length; k++) columns[k] = tensors.get(k).indexSelect(0, index);
         return Batch.of(columns);
     }
 

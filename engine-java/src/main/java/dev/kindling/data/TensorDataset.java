@@ -3,6 +3,7 @@ package dev.kindling.data;
 import dev.kindling.Tensor;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Samples are the rows of one or more tensors that share their first dimension
@@ -46,8 +47,8 @@ public final class TensorDataset implements Dataset {
 
     @Override public int size() { return size; }
 
-    /** Number of tensors, the items of each sample. */
-    public int width() { return tensors.length; }
+    /** The tensors, as given to the constructor ({@code dataset.tensors}); an unmodifiable list. */
+    public List<Tensor> tensors() { return List.of(tensors); }
 
     /** The tensor at position {@code i}, as given to the constructor. */
     public Tensor tensor(int i) { return tensors[i]; }

@@ -4,7 +4,9 @@ import dev.kindling.FusedOptim;
 import dev.kindling.Tensor;
 import dev.kindling.backend.OptimStep;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -85,13 +87,12 @@ public class RMSprop extends Optimizer {
         if (centered && !s.containsKey("grad_avg")) s.put("grad_avg", keep(Tensor.zerosLike(param)));
         s.put("step", (Long) s.get("step") + 1);
         var step = new OptimStep.RmsProp(lr, alpha, eps, weightDecay, momentum, centered, maximize);
-        Tensor sq = (Tensor) s.get("square_avg");
-        Tensor mb = (Tensor) s.get("momentum_buffer"), ga = (Tensor) s.get("grad_avg");
-        boolean done = momentum > 0 && centered ? FusedOptim.step(step, param, grad, sq, mb, ga)
-                : momentum > 0 ? FusedOptim.step(step, param, grad, sq, mb)
-                : centered ? FusedOptim.step(step, param, grad, sq, ga)
-                : FusedOptim.step(step, param, grad, sq);
-        if (done) return;
+        // square_avg, then momentum_buffer and grad_avg when in use: OptimStep.RmsProp's order
+        List<Tensor> state = new ArrayList<>(3);
+        state.add((Tensor) s.get("square_avg"));
+        if (momentum > 0) state.add((Tensor) s.get("momentum_buffer"));
+        if (centered) state.add((Tensor) s.get("grad_avg"));
+        if (FusedOptim.step(step, param, grad, state.toArray(new Tensor[0]))) return;
         if (maximize) grad = grad.neg();
         if (weightDecay != 0) grad = grad.add(param, weightDecay);
         Tensor squareAvg = (Tensor) s.get("square_avg");

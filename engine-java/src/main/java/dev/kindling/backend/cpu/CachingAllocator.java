@@ -40,6 +40,7 @@ final class CachingAllocator {
     private final long initialBudget;
     private volatile long softBudget;
     private final long maxPooledBytes;
+    private final long poolCeiling;
 
     CachingAllocator() {
         for (int i = 0; i < CLASSES; i++) free[i] = new ArrayDeque<>();
@@ -52,8 +53,6 @@ final class CachingAllocator {
         maxPooledBytes = Long.getLong("kindling.maxPooledBytes", initialBudget / 2);
         poolCeiling = Math.max(maxPooledBytes, physicalMemory() / 2);
     }
-
-    private final long poolCeiling;
 
     private static long physicalMemory() {
         try {

@@ -301,6 +301,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void binary(BinaryOp op, View a, View b, View out) {
+        // the op's name is built only for the error: this runs for every elementwise op
         if (a.dtype() != b.dtype()) Backend.checkSame(a, b, op.name().toLowerCase(java.util.Locale.ROOT));
         DType ct = a.dtype();
         DType ot = out.dtype();

@@ -95,10 +95,6 @@ final class Reductions {
             case MAX -> Double.NEGATIVE_INFINITY;
             case MIN -> Double.POSITIVE_INFINITY;
         };
-        if (trailingOnly(reduced) && in.isContiguous() && out.isContiguous() && sp.redCount < 2 * GRAIN) {
-            reduceRows(op, identity, in, out, sp.outCount, (int) sp.redCount);
-            return;
-        }
         if (sp.outCount >= Parallel.threads() || sp.redCount < 2 * GRAIN) {
             Parallel.range(sp.outCount, grain, (s, e) -> {
                 int[] off = new int[2];
@@ -124,39 +120,6 @@ final class Reductions {
                 Chunks.putD(ob, ot, off[1], v);
             }
         }
-    }
-
-    /** True when the reduced dimensions are the trailing ones (softmax's max and sum along the last dim). */
-    private static boolean trailingOnly(boolean[] reduced) {
-        boolean seen = false;
-        for (boolean r : reduced) {
-            if (!r && seen) return false;
-            if (r) seen = true;
-        }
-        return true;
-    }
-
-    /**
-     * Reduces each of {@code rows} contiguous rows of {@code len} elements to one output: the same
-     * accumulation, in the same order, as the strided walk, without its per-output iterator objects (which
-     * cost more than the work for short rows such as a 10-class softmax).
-     */
-    private static void reduceRows(ReduceOp op, double identity, View in, View out, long rows, int len) {
-        CpuBuffer ib = buf(in), ob = buf(out);
-        DType it = in.dtype(), ot = out.dtype();
-        Parallel.range(rows, Math.max(1, GRAIN / Math.max(1, len)), (s, e) -> {
-            double[] chunk = Chunks.scratch().d0;
-            for (long r = s; r < e; r++) {
-                double acc = identity;
-                int base = (int) (in.offset() + r * len);
-                for (int c = 0; c < len; c += Chunks.SIZE) {
-                    int n = Math.min(Chunks.SIZE, len - c);
-                    Chunks.readD(ib, it, base + c, 1, n, chunk);
-                    acc = accumulate(op, acc, chunk, n);
-                }
-                Chunks.putD(ob, ot, (int) (out.offset() + r), acc);
-            }
-        });
     }
 
     /** True when the reduced dimensions are the leading ones (a bias gradient: the sum over the batch). */
@@ -219,6 +182,18 @@ final class Reductions {
 
     private static double block(ReduceOp op, double identity, CpuBuffer ib, DType it, StridedIter rit, int rst,
                                 int base, long start, long end, double[] chunk) {
+        if (rit.shape.length == 1) {
+            // the reduced dims merge into one run (a softmax row, a column): walk it without the iterator's
+            // per-call objects, which cost more than the work for short rows; the same order, so the same bits
+            double acc = identity;
+            int from = base + rit.offsets[0] + (int) start * rst;
+            for (long c = 0, n = end - start; c < n; c += Chunks.SIZE) {
+                int len = (int) Math.min(Chunks.SIZE, n - c);
+                Chunks.readD(ib, it, from + (int) c * rst, rst, len, chunk);
+                acc = accumulate(op, acc, chunk, len);
+            }
+            return acc;
+        }
         double[] acc = {identity};
         rit.forRange(start, end, (ro, n) -> {
             for (int c = 0; c < n; c += Chunks.SIZE) {
