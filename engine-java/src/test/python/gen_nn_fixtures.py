@@ -3,7 +3,7 @@
 Regenerate (from the repository root, with Debian's torch):
     /usr/bin/python3 engine-java/src/test/python/gen_nn_fixtures.py
 
-Writes engine-java/src/test/resources/fixtures/nn/{layers,losses,functional,models}.json.
+Writes engine-java/src/test/resources/fixtures/nn/{layers,losses,bce,functional,models}.json.
 Layer cases run in float64: the Java test loads the same state dict, feeds the same input and upstream
 gradient, and compares the output, the input gradient, every parameter gradient and the state after the step.
 """
@@ -171,6 +171,32 @@ def losses():
     return c
 
 
+def bce():
+    """BCE at and near the clamps, in float32 and float64: every reduction, weighted, with input gradients.
+
+    p = 1 with t = 0 (and p = 0 with t = 1) is -log clamped at 100; the gradient there is PyTorch's
+    (p - t) / max(p (1 - p), 1e-12), EPSILON in the input's dtype (issue 14, item 5).
+    """
+    torch.manual_seed(13)
+    c = []
+    issue_p, issue_t = [0.0, 1.0, 0.5, 1.0, 0.0, 1e-12], [0.0, 0.0, 1.0, 1.0, 1.0, 0.0]
+    # soft targets and points just inside and outside x (1 - x) >= 1e-12 in each dtype
+    near_p = {torch.float32: [1e-30, 1.0 - 2.0 ** -24, 1e-13, 2e-12, 0.3, 0.7, 1e-7, 1.0 - 2.0 ** -23],
+              torch.float64: [1e-30, 1.0 - 2.0 ** -53, 1e-13, 2e-12, 0.3, 0.7, 1e-7, 1.0 - 1e-11]}
+    near_t = [0.25, 0.5, 1.0, 0.0, 0.3, 1.0, 0.9, 0.0]
+    for dt, tag in [(torch.float32, "f32"), (torch.float64, "f64")]:
+        p, t = torch.tensor(issue_p, dtype=dt), torch.tensor(issue_t, dtype=dt)
+        w = torch.tensor([0.5, 2.0, 1.0, 0.25, 3.0, 1.5], dtype=dt)
+        for red in ["mean", "sum", "none"]:
+            c.append(loss_case("bce_issue_%s_%s" % (tag, red), lambda a, b: F.binary_cross_entropy(a, b, reduction=red), p, t))
+            c.append(loss_case("bce_issue_%s_weight_%s" % (tag, red),
+                               lambda a, b: F.binary_cross_entropy(a, b, weight=w, reduction=red), p, t, weight=w))
+        q, u = torch.tensor(near_p[dt], dtype=dt), torch.tensor(near_t, dtype=dt)
+        c.append(loss_case("bce_near_%s_none" % tag, lambda a, b: F.binary_cross_entropy(a, b, reduction="none"), q, u))
+        c.append(loss_case("bce_near_%s_mean" % tag, lambda a, b: F.binary_cross_entropy(a, b), q, u))
+    return c
+
+
 def fn_case(name, fn, x):
     x = x.clone().requires_grad_(True)
     out = fn(x)
@@ -316,7 +342,7 @@ def models():
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for fname, data in [("layers", layers()), ("losses", losses()), ("functional", functional()), ("models", models())]:
+    for fname, data in [("layers", layers()), ("losses", losses()), ("bce", bce()), ("functional", functional()), ("models", models())]:
         with open(os.path.join(OUT, fname + ".json"), "w") as f:
             json.dump({"torch": torch.__version__, "cases": data}, f)
         print(fname, len(data))

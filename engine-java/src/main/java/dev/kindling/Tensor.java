@@ -454,14 +454,23 @@ public class Tensor implements AutoCloseable {
     /** Fills with 0/1 draws of probability {@code p} in place ({@code x.bernoulli_(p)}). */
     public final Tensor bernoulli_(double p) { return Factory.bernoulliFill(Kindling.defaultGenerator(), this, p); }
 
+    /** Fills with fair 0/1 draws in place ({@code x.bernoulli_()}, p = 0.5). */
+    public final Tensor bernoulli_() { return bernoulli_(0.5); }
+
     /** Fills in place with uniform samples from [from, to). */
     public final Tensor uniform_(double from, double to) { return Factory.uniformFill(Kindling.defaultGenerator(), this, from, to); }
+
+    /** Fills in place with uniform samples from [0, 1) ({@code x.uniform_()}). */
+    public final Tensor uniform_() { return uniform_(0, 1); }
 
     /** Fills this tensor in place with uniform samples in [from, to) from {@code gen} ({@code x.uniform_(from, to, generator=gen)}). */
     public final Tensor uniform_(Generator gen, double from, double to) { return Factory.uniformFill(gen, this, from, to); }
 
     /** Fills in place with normal samples. */
     public final Tensor normal_(double mean, double std) { return Factory.normalFill(Kindling.defaultGenerator(), this, mean, std); }
+
+    /** Fills in place with standard normal samples ({@code x.normal_()}). */
+    public final Tensor normal_() { return normal_(0, 1); }
 
     /** Fills this tensor in place with normal samples from {@code gen} ({@code x.normal_(mean, std, generator=gen)}). */
     public final Tensor normal_(Generator gen, double mean, double std) { return Factory.normalFill(gen, this, mean, std); }
@@ -483,6 +492,9 @@ public class Tensor implements AutoCloseable {
 
     /** start, start+step, ... below end, as FLOAT32. */
     public static Tensor arange(double start, double end, double step) { return Factory.arangeFloat(start, end, step); }
+
+    /** {@code [start, start + 1, ...)} below {@code end}, floating point ({@code torch.arange(0.5, 4.0)}). */
+    public static Tensor arange(double start, double end) { return arange(start, end, 1); }
 
     /** {@code steps} evenly spaced values from start to end inclusive. */
     public static Tensor linspace(double start, double end, int steps) { return Factory.linspace(start, end, steps); }
@@ -631,6 +643,9 @@ public class Tensor implements AutoCloseable {
     /** Elementwise {@code max(x, min)} ({@code torch.clamp(x, min=min)}). */
     public final Tensor clampMin(double min) { return Pointwise.clamp(this, min, Double.NaN); }
 
+    /** Clamps from below only, like {@code x.clamp(min)} with one positional argument. */
+    public final Tensor clamp(double min) { return clampMin(min); }
+
     /** Elementwise {@code min(x, max)} ({@code torch.clamp(x, max=max)}). */
     public final Tensor clampMax(double max) { return Pointwise.clamp(this, Double.NaN, max); }
 
@@ -711,6 +726,9 @@ public class Tensor implements AutoCloseable {
     /** In-place {@code max(x, min)} ({@code x.clamp_(min=min)}). */
     public final Tensor clampMin_(double min) { return clamp_(min, Double.NaN); }
 
+    /** Clamps from below in place, like {@code x.clamp_(min)} with one positional argument. */
+    public final Tensor clamp_(double min) { return clampMin_(min); }
+
     /** In-place {@code min(x, max)} ({@code x.clamp_(max=max)}). */
     public final Tensor clampMax_(double max) { return clamp_(Double.NaN, max); }
 
@@ -722,20 +740,32 @@ public class Tensor implements AutoCloseable {
         return Pointwise.ternaryInPlace(TernaryOp.ADDCMUL, this, t1, t2, value, t -> t.add_(t1.mul(t2).mul(value)));
     }
 
+    /** {@code this += t1 * t2} in place ({@code x.addcmul_(t1, t2)}, value = 1). */
+    public final Tensor addcmul_(Tensor t1, Tensor t2) { return addcmul_(t1, t2, 1); }
+
     /** {@code this + value * t1 * t2} ({@code torch.addcmul}), in one pass. */
     public final Tensor addcmul(Tensor t1, Tensor t2, double value) {
         return Pointwise.ternary(TernaryOp.ADDCMUL, this, t1, t2, value, () -> add(t1.mul(t2).mul(value)));
     }
+
+    /** {@code this + t1 * t2} ({@code torch.addcmul(x, t1, t2)}, value = 1). */
+    public final Tensor addcmul(Tensor t1, Tensor t2) { return addcmul(t1, t2, 1); }
 
     /** {@code this + value * t1 / t2} ({@code torch.addcdiv}), in one pass. */
     public final Tensor addcdiv(Tensor t1, Tensor t2, double value) {
         return Pointwise.ternary(TernaryOp.ADDCDIV, this, t1, t2, value, () -> add(t1.mul(value).div(t2)));
     }
 
+    /** {@code this + t1 / t2} ({@code torch.addcdiv(x, t1, t2)}, value = 1). */
+    public final Tensor addcdiv(Tensor t1, Tensor t2) { return addcdiv(t1, t2, 1); }
+
     /** {@code this += value * t1 / t2} in place. */
     public final Tensor addcdiv_(Tensor t1, Tensor t2, double value) {
         return Pointwise.ternaryInPlace(TernaryOp.ADDCDIV, this, t1, t2, value, t -> t.add_(t1.mul(value).div(t2)));
     }
+
+    /** {@code this += t1 / t2} in place ({@code x.addcdiv_(t1, t2)}, value = 1). */
+    public final Tensor addcdiv_(Tensor t1, Tensor t2) { return addcdiv_(t1, t2, 1); }
 
     /** {@code this += weight * (end - this)} in place. */
     public final Tensor lerp_(Tensor end, double weight) { return add_(end.sub(this), weight); }
@@ -843,6 +873,9 @@ public class Tensor implements AutoCloseable {
     /** Sum over several dims ({@code x.sum(dims, keepdim)}). */
     public final Tensor sum(int[] dims, boolean keepdim) { return Reduce.sum(this, dims, keepdim); }
 
+    /** Sum over several dims, which are removed ({@code x.sum((0, 2))}). */
+    public final Tensor sum(int[] dims) { return sum(dims, false); }
+
     /** Mean of all elements as a 0-d tensor ({@code x.mean()}). */
     public final Tensor mean() { return Reduce.mean(this, Reduce.ALL, false); }
 
@@ -855,11 +888,17 @@ public class Tensor implements AutoCloseable {
     /** Mean over several dims ({@code x.mean(dims, keepdim)}). */
     public final Tensor mean(int[] dims, boolean keepdim) { return Reduce.mean(this, dims, keepdim); }
 
+    /** Mean over several dims, which are removed ({@code x.mean((2, 3))}). */
+    public final Tensor mean(int[] dims) { return mean(dims, false); }
+
     /** Product of all elements as a 0-d tensor ({@code x.prod()}). */
     public final Tensor prod() { return Reduce.prod(this, Reduce.ALL, false); }
 
     /** Product over {@code dim} ({@code x.prod(dim, keepdim)}). */
     public final Tensor prod(int dim, boolean keepdim) { return Reduce.prod(this, new int[]{dim}, keepdim); }
+
+    /** Product over {@code dim}, which is removed ({@code x.prod(dim)}). */
+    public final Tensor prod(int dim) { return prod(dim, false); }
 
     /** The largest element (0-d). */
     public final Tensor max() { return Reduce.amax(this, Shapes.allDims(dim()), false, "max"); }
@@ -882,8 +921,32 @@ public class Tensor implements AutoCloseable {
     /** Maximum over several dims, values only ({@code torch.amax(x, dims, keepdim)}). */
     public final Tensor amax(int[] dims, boolean keepdim) { return Reduce.amax(this, dims, keepdim, "amax"); }
 
+    /** The largest element, 0-d ({@code x.amax()}). */
+    public final Tensor amax() { return amax(Shapes.allDims(dim()), false); }
+
+    /** Maximum over {@code dim}, values only, dim removed ({@code x.amax(dim)}). */
+    public final Tensor amax(int dim) { return amax(new int[]{dim}, false); }
+
+    /** Maximum over {@code dim}, values only ({@code x.amax(dim, keepdim)}). */
+    public final Tensor amax(int dim, boolean keepdim) { return amax(new int[]{dim}, keepdim); }
+
+    /** Maximum over several dims, values only, dims removed ({@code x.amax((2, 3))}). */
+    public final Tensor amax(int[] dims) { return amax(dims, false); }
+
     /** Minimum over several dims, values only ({@code torch.amin(x, dims, keepdim)}). */
     public final Tensor amin(int[] dims, boolean keepdim) { return Reduce.amin(this, dims, keepdim, "amin"); }
+
+    /** The smallest element, 0-d ({@code x.amin()}). */
+    public final Tensor amin() { return amin(Shapes.allDims(dim()), false); }
+
+    /** Minimum over {@code dim}, values only, dim removed ({@code x.amin(dim)}). */
+    public final Tensor amin(int dim) { return amin(new int[]{dim}, false); }
+
+    /** Minimum over {@code dim}, values only ({@code x.amin(dim, keepdim)}). */
+    public final Tensor amin(int dim, boolean keepdim) { return amin(new int[]{dim}, keepdim); }
+
+    /** Minimum over several dims, values only, dims removed ({@code x.amin((2, 3))}). */
+    public final Tensor amin(int[] dims) { return amin(dims, false); }
 
     /** Index of the largest element of the flattened tensor. */
     public final Tensor argmax() { return Reduce.maxDim(reshape(-1), 0, false, true).indices(); }
@@ -912,8 +975,17 @@ public class Tensor implements AutoCloseable {
     /** Variance over {@code dim} ({@code x.var(dim, unbiased=..., keepdim=...)}). */
     public final Tensor var(int dim, boolean unbiased, boolean keepdim) { return Reduce.var(this, new int[]{dim}, unbiased, keepdim); }
 
+    /** Unbiased variance over {@code dim}, which is removed ({@code x.var(dim)}). */
+    public final Tensor var(int dim) { return var(dim, true, false); }
+
+    /** Variance over {@code dim}, which is removed ({@code x.var(dim, unbiased)}). */
+    public final Tensor var(int dim, boolean unbiased) { return var(dim, unbiased, false); }
+
     /** Variance over several dims ({@code x.var(dims, unbiased=..., keepdim=...)}). */
     public final Tensor var(int[] dims, boolean unbiased, boolean keepdim) { return Reduce.var(this, dims, unbiased, keepdim); }
+
+    /** Unbiased variance over several dims, which are removed ({@code x.var((0, 1))}). */
+    public final Tensor var(int[] dims) { return var(dims, true, false); }
 
     /** Unbiased standard deviation of all elements ({@code x.std()}). */
     public final Tensor std() { return Reduce.std(this, Shapes.allDims(dim()), true, false); }
@@ -924,11 +996,23 @@ public class Tensor implements AutoCloseable {
     /** Standard deviation over {@code dim} ({@code x.std(dim, unbiased=..., keepdim=...)}). */
     public final Tensor std(int dim, boolean unbiased, boolean keepdim) { return Reduce.std(this, new int[]{dim}, unbiased, keepdim); }
 
+    /** Unbiased standard deviation over {@code dim}, which is removed ({@code x.std(dim)}). */
+    public final Tensor std(int dim) { return std(dim, true, false); }
+
+    /** Standard deviation over {@code dim}, which is removed ({@code x.std(dim, unbiased)}). */
+    public final Tensor std(int dim, boolean unbiased) { return std(dim, unbiased, false); }
+
     /** Standard deviation over several dims ({@code torch.std(x, dims, unbiased, keepdim)}). */
     public final Tensor std(int[] dims, boolean unbiased, boolean keepdim) { return Reduce.std(this, dims, unbiased, keepdim); }
 
+    /** Unbiased standard deviation over several dims, which are removed ({@code x.std((0, 1))}). */
+    public final Tensor std(int[] dims) { return std(dims, true, false); }
+
     /** {@code log(sum(exp(x)))} along {@code dim}, computed without overflow. */
     public final Tensor logsumexp(int dim, boolean keepdim) { return Reduce.logsumexp(this, dim, keepdim); }
+
+    /** {@code log(sum(exp(x)))} along {@code dim}, which is removed ({@code x.logsumexp(dim)}). */
+    public final Tensor logsumexp(int dim) { return logsumexp(dim, false); }
 
     /** Softmax along {@code dim} ({@code torch.softmax(x, dim)}). */
     public final Tensor softmax(int dim) { return Reduce.softmax(this, dim); }
@@ -1070,14 +1154,26 @@ public class Tensor implements AutoCloseable {
     /** Pieces of {@code splitSize} along {@code dim} (the last may be smaller); views. */
     public final List<Tensor> split(int splitSize, int dim) { return Shapes.split(this, splitSize, dim); }
 
+    /** Pieces of {@code splitSize} along dim 0 ({@code x.split(splitSize)}). */
+    public final List<Tensor> split(int splitSize) { return split(splitSize, 0); }
+
     /** Views of the given sizes along {@code dim}; the sizes must sum to the dim's size ({@code x.split(sizes, dim)}). */
     public final List<Tensor> split(int[] sizes, int dim) { return Shapes.split(this, sizes, dim); }
+
+    /** Views of the given sizes along dim 0 ({@code x.split(sizes)}). */
+    public final List<Tensor> split(int[] sizes) { return split(sizes, 0); }
 
     /** Up to {@code chunks} views of (nearly) equal size along {@code dim} ({@code x.chunk(chunks, dim)}). */
     public final List<Tensor> chunk(int chunks, int dim) { return Shapes.chunk(this, chunks, dim); }
 
+    /** Up to {@code chunks} views along dim 0 ({@code x.chunk(chunks)}). */
+    public final List<Tensor> chunk(int chunks) { return chunk(chunks, 0); }
+
     /** Views of each slice along {@code dim}, with {@code dim} removed ({@code x.unbind(dim)}). */
     public final List<Tensor> unbind(int dim) { return Shapes.unbind(this, dim); }
+
+    /** Views of each slice along dim 0 ({@code x.unbind()}). */
+    public final List<Tensor> unbind() { return unbind(0); }
 
     // ---------------------------------------------------------------- indexing
 
@@ -1114,20 +1210,38 @@ public class Tensor implements AutoCloseable {
     /** One-hot encoding of an INT64 tensor of class indices; {@code numClasses} -1 infers it. */
     public final Tensor oneHot(int numClasses) { return Indexing.oneHot(this, numClasses); }
 
+    /** One-hot encoding with the number of classes inferred from the largest index ({@code F.one_hot(x)}). */
+    public final Tensor oneHot() { return oneHot(-1); }
+
     /** The {@code k} largest values along the last dim, sorted, and their indices ({@code x.topk(k)}). */
     public final ValuesIndices topk(int k) { return Indexing.topk(this, k, -1, true, true); }
 
     /** The {@code k} largest (or smallest) values along {@code dim} and their indices ({@code x.topk(k, dim, largest, sorted)}). */
     public final ValuesIndices topk(int k, int dim, boolean largest, boolean sorted) { return Indexing.topk(this, k, dim, largest, sorted); }
 
+    /** The {@code k} largest values along {@code dim}, sorted, and their indices ({@code x.topk(k, dim)}). */
+    public final ValuesIndices topk(int k, int dim) { return topk(k, dim, true, true); }
+
+    /** The {@code k} largest (or smallest) values along {@code dim}, sorted, and their indices ({@code x.topk(k, dim, largest)}). */
+    public final ValuesIndices topk(int k, int dim, boolean largest) { return topk(k, dim, largest, true); }
+
     /** Values sorted along {@code dim} and the INT64 indices that sort them ({@code x.sort(dim, descending)}). */
     public final ValuesIndices sort(int dim, boolean descending) { return Indexing.sort(this, dim, descending); }
+
+    /** Values sorted ascending along {@code dim} and their indices ({@code x.sort(dim)}). */
+    public final ValuesIndices sort(int dim) { return sort(dim, false); }
 
     /** Values sorted ascending along the last dim and their indices ({@code x.sort()}). */
     public final ValuesIndices sort() { return sort(-1, false); }
 
     /** INT64 indices that sort along {@code dim} ({@code x.argsort(dim, descending)}). */
     public final Tensor argsort(int dim, boolean descending) { return sort(dim, descending).indices(); }
+
+    /** INT64 indices that sort ascending along the last dim ({@code x.argsort()}). */
+    public final Tensor argsort() { return argsort(-1, false); }
+
+    /** INT64 indices that sort ascending along {@code dim} ({@code x.argsort(dim)}). */
+    public final Tensor argsort(int dim) { return argsort(dim, false); }
 
     // ---------------------------------------------------------------- convolution helpers
 

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kindling.Tensor;
+import dev.kindling.nn.Module;
+import dev.kindling.optim.Optimizer;
+import dev.kindling.optim.lr.LRScheduler;
+import dev.kindling.optim.lr.ReduceLROnPlateau;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +86,59 @@ public final class Checkpoint {
             throw e;
         }
     }
+
+    /**
+     * Loads the state dicts of a checkpoint into their owners, all or nothing: every part is checked before
+     * any is loaded, so a bad optimizer state never leaves the model half restored. Each key of {@code targets}
+     * names the checkpoint entry holding the state of its value: a {@link Module} (loaded strictly), an
+     * {@link Optimizer}, an {@link LRScheduler} or a {@link ReduceLROnPlateau}.
+     * <pre>{@code
+     * Checkpoint.restore(Checkpoint.load(path), Map.of("model", net, "optimizer", opt, "scheduler", sched));
+     * }</pre>
+     */
+    @SuppressWarnings("unchecked")
+    public static void restore(Map<String, ?> checkpoint, Map<String, ?> targets) {
+        Objects.requireNonNull(checkpoint, "Checkpoint.restore: checkpoint");
+        Objects.requireNonNull(targets, "Checkpoint.restore: targets");
+        List<Runnable> loads = new ArrayList<>();
+        for (Map.Entry<String, ?> e : targets.entrySet()) {
+            String key = e.getKey();
+            Object target = e.getValue();
+            if (!(checkpoint.get(key) instanceof Map<?, ?> part)) {
+                throw new IllegalArgumentException("Checkpoint.restore: entry \"" + key + "\" is "
+                        + (checkpoint.containsKey(key) ? "not a state dict: " + describe(checkpoint.get(key)) : "missing")
+                        + " (the checkpoint has " + checkpoint.keySet() + ")");
+            }
+            try {
+                if (target instanceof Module m) {
+                    Map<String, Tensor> sd = (Map<String, Tensor>) part;
+                    m.checkStateDict(sd, true);
+                    loads.add(() -> m.loadStateDict(sd));
+                } else if (target instanceof Optimizer o) {
+                    Map<String, ?> sd = (Map<String, ?>) part;
+                    o.checkStateDict(sd);
+                    loads.add(() -> o.loadStateDict(sd));
+                } else if (target instanceof LRScheduler s) {
+                    Map<String, ?> sd = (Map<String, ?>) part;
+                    s.checkStateDict(sd);
+                    loads.add(() -> s.loadStateDict(sd));
+                } else if (target instanceof ReduceLROnPlateau s) {
+                    Map<String, ?> sd = (Map<String, ?>) part;
+                    s.checkStateDict(sd);
+                    loads.add(() -> s.loadStateDict(sd));
+                } else {
+                    throw new IllegalArgumentException("target for \"" + key + "\" is " + describe(target)
+                            + "; expected a Module, an Optimizer, an LRScheduler or a ReduceLROnPlateau");
+                }
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("Checkpoint.restore: \"" + key + "\": " + ex.getMessage(), ex);
+            }
+        }
+        // every part passed its checks: loading cannot fail now
+        loads.forEach(Runnable::run);
+    }
+
+    private static String describe(Object o) { return o == null ? "null" : "a " + o.getClass().getSimpleName(); }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> structure(Path path, Safetensors.Contents c) {

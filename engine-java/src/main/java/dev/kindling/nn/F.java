@@ -67,6 +67,9 @@ public final class F {
     /** {@code F.softplus} with PyTorch's defaults for the arguments left out. */
     public static Tensor softplus(Tensor x) { return softplus(x, 1, 20); }
 
+    /** {@code F.softplus(x, beta)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor softplus(Tensor x, double beta) { return softplus(x, beta, 20); }
+
     /** {@code F.softmax(x, dim)}. */
     public static Tensor softmax(Tensor x, int dim) { return x.softmax(dim); }
 
@@ -127,6 +130,12 @@ public final class F {
     /** {@code F.conv2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) { return conv2d(x, weight, bias, 1, 0); }
 
+    /** {@code F.conv2d(x, weight, bias, stride)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride) { return conv2d(x, weight, bias, stride, 0); }
+
+    /** {@code F.conv2d(x, weight)}: no bias, PyTorch's defaults for the arguments left out. */
+    public static Tensor conv2d(Tensor x, Tensor weight) { return conv2d(x, weight, null); }
+
     /** 1-D convolution of {@code [N, C, L]} with weight {@code [out, C/groups, k]}, run as a 2-D one of height 1. */
     public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
         if (x.dim() != 3) throw new IllegalArgumentException("conv1d: expected a 3-D input [N, C, L], got shape " + Arrays.toString(x.shape()));
@@ -138,6 +147,15 @@ public final class F {
     /** {@code F.conv1d} with PyTorch's defaults for the arguments left out. */
     public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias) { return conv1d(x, weight, bias, 1, 0, 1, 1); }
 
+    /** {@code F.conv1d(x, weight, bias, stride)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride) { return conv1d(x, weight, bias, stride, 0, 1, 1); }
+
+    /** {@code F.conv1d(x, weight, bias, stride, padding)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) { return conv1d(x, weight, bias, stride, padding, 1, 1); }
+
+    /** {@code F.conv1d(x, weight)}: no bias, PyTorch's defaults for the arguments left out. */
+    public static Tensor conv1d(Tensor x, Tensor weight) { return conv1d(x, weight, null); }
+
     /** Transposed 2-D convolution with weight {@code [in, out/groups, kH, kW]}. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding,
                                          int groups, int[] dilation) {
@@ -148,6 +166,12 @@ public final class F {
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
         return convTranspose2d(x, weight, bias, new int[]{stride, stride}, new int[]{padding, padding}, new int[]{0, 0}, 1, new int[]{1, 1});
     }
+
+    /** {@code F.conv_transpose2d(x, weight, bias)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias) { return convTranspose2d(x, weight, bias, 1, 0); }
+
+    /** {@code F.conv_transpose2d(x, weight)}: no bias, PyTorch's defaults for the arguments left out. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight) { return convTranspose2d(x, weight, null); }
 
     // ------------------------------------------------------------------ pooling
 
@@ -164,6 +188,9 @@ public final class F {
     /** {@code F.max_pool2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor maxPool2d(Tensor x, int kernelSize) { return maxPool2d(x, kernelSize, kernelSize, 0); }
 
+    /** {@code F.max_pool2d(x, kernelSize, stride)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor maxPool2d(Tensor x, int kernelSize, int stride) { return maxPool2d(x, kernelSize, stride, 0); }
+
     /** Average pooling; {@code countIncludePad} counts the zero padding in each window's mean. */
     public static Tensor avgPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, boolean countIncludePad) {
         return Convolution.avgPool2d("avg_pool2d", x, kernelSize, stride, padding, countIncludePad);
@@ -176,6 +203,9 @@ public final class F {
 
     /** {@code F.avg_pool2d} with PyTorch's defaults for the arguments left out. */
     public static Tensor avgPool2d(Tensor x, int kernelSize) { return avgPool2d(x, kernelSize, kernelSize, 0); }
+
+    /** {@code F.avg_pool2d(x, kernelSize, stride)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor avgPool2d(Tensor x, int kernelSize, int stride) { return avgPool2d(x, kernelSize, stride, 0); }
 
     /** Average pooling to a fixed output size, whatever the input size. */
     public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) { return Convolution.adaptiveAvgPool2d("adaptive_avg_pool2d", x, outH, outW); }
@@ -191,15 +221,35 @@ public final class F {
         return Normalization.batchNorm("batch_norm", x, runningMean, runningVar, weight, bias, training, momentum, eps);
     }
 
+    /** {@code F.batch_norm(x, runningMean, runningVar, weight, bias)}: evaluation mode, PyTorch's defaults for the arguments left out. */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias) {
+        return batchNorm(x, runningMean, runningVar, weight, bias, false, 0.1, 1e-5);
+    }
+
+    /** {@code F.batch_norm(x, runningMean, runningVar)}: evaluation mode, no affine, PyTorch's defaults for the arguments left out. */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar) { return batchNorm(x, runningMean, runningVar, null, null); }
+
     /** Layer normalisation over the trailing {@code normalizedShape} dimensions; weight and bias may be null. */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         return Normalization.layerNorm("layer_norm", x, normalizedShape, weight, bias, eps);
     }
 
+    /** {@code F.layer_norm(x, normalizedShape, weight, bias)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias) { return layerNorm(x, normalizedShape, weight, bias, 1e-5); }
+
+    /** {@code F.layer_norm(x, normalizedShape)}: no affine, PyTorch's defaults for the arguments left out. */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape) { return layerNorm(x, normalizedShape, null, null); }
+
     /** Group normalisation of {@code [N, C, ...]} in {@code numGroups} groups; weight and bias may be null. */
     public static Tensor groupNorm(Tensor x, int numGroups, Tensor weight, Tensor bias, double eps) {
         return Normalization.groupNorm("group_norm", x, numGroups, weight, bias, eps);
     }
+
+    /** {@code F.group_norm(x, numGroups, weight, bias)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor groupNorm(Tensor x, int numGroups, Tensor weight, Tensor bias) { return groupNorm(x, numGroups, weight, bias, 1e-5); }
+
+    /** {@code F.group_norm(x, numGroups)}: no affine, PyTorch's defaults for the arguments left out. */
+    public static Tensor groupNorm(Tensor x, int numGroups) { return groupNorm(x, numGroups, null, null); }
 
     /** Inverted dropout: zeroes with probability {@code p} and scales the rest by {@code 1/(1-p)}; identity when not training. */
     public static Tensor dropout(Tensor x, double p, boolean training) {
@@ -215,6 +265,9 @@ public final class F {
 
     /** {@code F.dropout} with PyTorch's defaults for the arguments left out. */
     public static Tensor dropout(Tensor x, double p) { return dropout(x, p, true); }
+
+    /** {@code F.dropout(x)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor dropout(Tensor x) { return dropout(x, 0.5, true); }
 
     /** Zeroes whole channels of {@code [N, C, H, W]} (or {@code [C, H, W]}) with probability {@code p}. */
     public static Tensor dropout2d(Tensor x, double p, boolean training) {
@@ -232,6 +285,12 @@ public final class F {
         }
         return x.mul(mask);
     }
+
+    /** {@code F.dropout2d(x, p)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor dropout2d(Tensor x, double p) { return dropout2d(x, p, true); }
+
+    /** {@code F.dropout2d(x)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor dropout2d(Tensor x) { return dropout2d(x, 0.5, true); }
 
     static void checkP(String op, double p) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException(op + ": probability has to be between 0 and 1, but got " + p);
@@ -265,6 +324,9 @@ public final class F {
     /** {@code F.pad} with PyTorch's defaults for the arguments left out. */
     public static Tensor pad(Tensor x, int... pad) { return Resize.pad(x, pad, PadMode.CONSTANT, 0); }
 
+    /** {@code F.pad(x, pad, mode)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor pad(Tensor x, int[] pad, PadMode mode) { return pad(x, pad, mode, 0); }
+
     /** Resizes {@code [N, C, H, W]} (or {@code [N, C, W]}) to {@code size}. */
     public static Tensor interpolate(Tensor x, int[] size, InterpolateMode mode, boolean alignCorners) {
         return Resize.interpolate(x, size, null, mode, alignCorners);
@@ -273,6 +335,9 @@ public final class F {
     /** {@code F.interpolate} with PyTorch's defaults for the arguments left out. */
     public static Tensor interpolate(Tensor x, int[] size, InterpolateMode mode) { return interpolate(x, size, mode, false); }
 
+    /** {@code F.interpolate(x, size)} with PyTorch's defaults for the arguments left out. (mode nearest) */
+    public static Tensor interpolate(Tensor x, int[] size) { return interpolate(x, size, InterpolateMode.NEAREST); }
+
     /** Resizes by {@code scaleFactor} (output size = floor(input size * factor)). */
     public static Tensor interpolate(Tensor x, double scaleFactor, InterpolateMode mode, boolean alignCorners) {
         return Resize.interpolate(x, null, new double[]{scaleFactor}, mode, alignCorners);
@@ -280,6 +345,9 @@ public final class F {
 
     /** {@code F.interpolate} with PyTorch's defaults for the arguments left out. */
     public static Tensor interpolate(Tensor x, double scaleFactor, InterpolateMode mode) { return interpolate(x, scaleFactor, mode, false); }
+
+    /** {@code F.interpolate(x, scale_factor=f)} with PyTorch's defaults for the arguments left out. (mode nearest) */
+    public static Tensor interpolate(Tensor x, double scaleFactor) { return interpolate(x, scaleFactor, InterpolateMode.NEAREST); }
 
     /** One-hot encoding of INT64 class indices; {@code numClasses = -1} infers it from the largest index. */
     public static Tensor oneHot(Tensor indices, int numClasses) { return indices.oneHot(numClasses); }
@@ -295,6 +363,12 @@ public final class F {
 
     /** {@code F.normalize} with PyTorch's defaults for the arguments left out. */
     public static Tensor normalize(Tensor x) { return normalize(x, 2, 1, 1e-12); }
+
+    /** {@code F.normalize(x, p)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor normalize(Tensor x, double p) { return normalize(x, p, 1, 1e-12); }
+
+    /** {@code F.normalize(x, p, dim)} with PyTorch's defaults for the arguments left out. */
+    public static Tensor normalize(Tensor x, double p, int dim) { return normalize(x, p, dim, 1e-12); }
 
     // ------------------------------------------------------------------ losses
 
@@ -318,6 +392,9 @@ public final class F {
     /** {@code F.smooth_l1_loss} with a mean reduction. */
     public static Tensor smoothL1Loss(Tensor input, Tensor target) { return smoothL1Loss(input, target, Reduction.MEAN, 1.0); }
 
+    /** {@code F.smooth_l1_loss(input, target, reduction=...)} with beta 1. */
+    public static Tensor smoothL1Loss(Tensor input, Tensor target, Reduction reduction) { return smoothL1Loss(input, target, reduction, 1.0); }
+
     /** Binary cross entropy on probabilities; {@code weight} may be null. */
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
         return Losses.bce(input, target, weight, reduction);
@@ -325,6 +402,12 @@ public final class F {
 
     /** {@code F.binary_cross_entropy} with a mean reduction. */
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target) { return binaryCrossEntropy(input, target, null, Reduction.MEAN); }
+
+    /** {@code F.binary_cross_entropy(input, target, weight)} with a mean reduction. */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight) { return binaryCrossEntropy(input, target, weight, Reduction.MEAN); }
+
+    /** {@code F.binary_cross_entropy(input, target, reduction=...)}, unweighted. */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Reduction reduction) { return binaryCrossEntropy(input, target, null, reduction); }
 
     /** Binary cross entropy on logits (sigmoid folded in, stable); {@code weight} and {@code posWeight} may be null. */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
@@ -336,6 +419,16 @@ public final class F {
         return binaryCrossEntropyWithLogits(input, target, null, null, Reduction.MEAN);
     }
 
+    /** {@code F.binary_cross_entropy_with_logits(input, target, weight)} with a mean reduction. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight) {
+        return binaryCrossEntropyWithLogits(input, target, weight, null, Reduction.MEAN);
+    }
+
+    /** {@code F.binary_cross_entropy_with_logits(input, target, reduction=...)}, unweighted. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Reduction reduction) {
+        return binaryCrossEntropyWithLogits(input, target, null, null, reduction);
+    }
+
     /** Negative log likelihood of log-probabilities {@code [N, C, ...]} and INT64 class targets {@code [N, ...]}. */
     public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction) {
         return Losses.nll(input, target, weight, ignoreIndex, reduction);
@@ -343,6 +436,12 @@ public final class F {
 
     /** {@code F.nll_loss} with a mean reduction. */
     public static Tensor nllLoss(Tensor input, Tensor target) { return nllLoss(input, target, null, -100, Reduction.MEAN); }
+
+    /** {@code F.nll_loss(input, target, weight)} with a mean reduction. */
+    public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight) { return nllLoss(input, target, weight, -100, Reduction.MEAN); }
+
+    /** {@code F.nll_loss(input, target, reduction=...)}, unweighted. */
+    public static Tensor nllLoss(Tensor input, Tensor target, Reduction reduction) { return nllLoss(input, target, null, -100, reduction); }
 
     /**
      * Cross entropy of logits with class indices (INT64) or class probabilities (float, the input's shape).
@@ -355,6 +454,12 @@ public final class F {
     /** {@code F.cross_entropy} with a mean reduction. */
     public static Tensor crossEntropy(Tensor input, Tensor target) { return crossEntropy(input, target, null, -100, Reduction.MEAN, 0); }
 
+    /** {@code F.cross_entropy(input, target, weight)} with a mean reduction. */
+    public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight) { return crossEntropy(input, target, weight, -100, Reduction.MEAN, 0); }
+
+    /** {@code F.cross_entropy(input, target, reduction=...)}, unweighted. */
+    public static Tensor crossEntropy(Tensor input, Tensor target, Reduction reduction) { return crossEntropy(input, target, null, -100, reduction, 0); }
+
     /** KL divergence with {@code input} as log-probabilities; {@code logTarget} says the target is too. */
     public static Tensor klDiv(Tensor input, Tensor target, Reduction reduction, boolean logTarget) {
         return Losses.klDiv(input, target, reduction, logTarget);
@@ -362,4 +467,7 @@ public final class F {
 
     /** {@code F.kl_div} with a mean reduction. */
     public static Tensor klDiv(Tensor input, Tensor target) { return klDiv(input, target, Reduction.MEAN, false); }
+
+    /** {@code F.kl_div(input, target, reduction=...)} with a probability target. */
+    public static Tensor klDiv(Tensor input, Tensor target, Reduction reduction) { return klDiv(input, target, reduction, false); }
 }

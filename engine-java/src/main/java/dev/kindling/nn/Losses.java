@@ -63,16 +63,17 @@ final class Losses {
         Tensor interior = x.mul(x.rsub(1)).ge(1e-12);
         Tensor xs = Tensor.where(interior, x, 0.5);
         Tensor plain = t.mul(xs.log()).add(t.rsub(1).mul(xs.rsub(1).log())).neg();
-        Tensor offset, slope;
+        Tensor value, slope, xd;
         try (var off = Kindling.noGrad()) {
-            Tensor xd = x.detach(), td = t.detach();
-            Tensor value = td.mul(xd.log().clampMin(-100)).add(td.rsub(1).mul(xd.rsub(1).log().clampMin(-100))).neg();
-            // PyTorch's EPSILON is the float 1e-12f
+            xd = x.detach();
+            Tensor td = t.detach();
+            value = td.mul(xd.log().clampMin(-100)).add(td.rsub(1).mul(xd.rsub(1).log().clampMin(-100))).neg();
+            // PyTorch's EPSILON is the float 1e-12f (constexpr float in Loss.cpp), in float64 too
             slope = xd.sub(td).div(xd.mul(xd.rsub(1)).clampMin(1e-12f));
-            offset = value.sub(xd.mul(slope));
         }
-        // equals value at x, with d/dx = slope
-        Tensor boundary = offset.add(x.mul(slope));
+        // exactly value (x - xd is exactly 0 and slope is finite), with d/dx = slope; not value - x slope + x slope,
+        // which loses value to rounding: in float32 (100 - 1e12) + 1e12 is 0
+        Tensor boundary = value.add(x.sub(xd).mul(slope));
         Tensor loss = Tensor.where(interior, plain, boundary);
         if (weight != null) loss = loss.mul(weight);
         return reduce("binary_cross_entropy", loss, r);

@@ -335,18 +335,52 @@ public abstract class Module {
 
     /**
      * Copies values in place. Strict: every key must match; otherwise missing and unexpected keys are
-     * returned. A shape mismatch always throws. Nothing is copied when an error is thrown.
+     * returned. A shape mismatch, a null or closed tensor, or a tensor on another device always throws.
+     * Nothing is copied when an error is thrown: every entry is checked before the first one is copied.
      */
     public LoadResult loadStateDict(Map<String, Tensor> stateDict, boolean strict) {
         Map<String, Tensor> own = stateDict();
+        LoadResult result = check(own, stateDict, strict);
+        try (var off = Kindling.noGrad()) {
+            for (Map.Entry<String, Tensor> e : own.entrySet()) {
+                Tensor src = stateDict.get(e.getKey());
+                if (src != null) e.getValue().copy_(src);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Checks that {@link #loadStateDict(Map, boolean)} would succeed, changing nothing: throws what it would
+     * throw, otherwise returns its result. {@code Checkpoint.restore} checks every part of a checkpoint this way
+     * before loading any.
+     */
+    public LoadResult checkStateDict(Map<String, Tensor> stateDict, boolean strict) {
+        return check(stateDict(), stateDict, strict);
+    }
+
+    private LoadResult check(Map<String, Tensor> own, Map<String, Tensor> stateDict, boolean strict) {
+        if (stateDict == null) throw new IllegalArgumentException("loadStateDict: state_dict must not be null");
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), errors = new ArrayList<>();
         for (String k : own.keySet()) if (!stateDict.containsKey(k)) missing.add(k);
         for (String k : stateDict.keySet()) if (!own.containsKey(k)) unexpected.add(k);
         for (Map.Entry<String, Tensor> e : own.entrySet()) {
-            Tensor src = stateDict.get(e.getKey());
-            if (src != null && !Arrays.equals(src.shape(), e.getValue().shape())) {
+            if (!stateDict.containsKey(e.getKey())) continue;
+            // read untyped: a map cast without checks (Kotlin's `as Map<String, Tensor>`) may hold anything
+            Object value = ((Map<String, ?>) stateDict).get(e.getKey());
+            Tensor dst = e.getValue();
+            // everything copy_ could refuse is refused here, before the first parameter is overwritten
+            if (!(value instanceof Tensor src)) {
+                errors.add("value for " + e.getKey() + " is " + (value == null ? "null" : "a " + value.getClass().getSimpleName()
+                        + ", not a Tensor") + ".");
+            } else if (src.isClosed()) {
+                errors.add("tensor for " + e.getKey() + " was closed (shape " + Arrays.toString(src.shape()) + ").");
+            } else if (!Arrays.equals(src.shape(), dst.shape())) {
                 errors.add("size mismatch for " + e.getKey() + ": copying a param with shape " + Arrays.toString(src.shape())
-                        + " from checkpoint, the shape in current model is " + Arrays.toString(e.getValue().shape()) + ".");
+                        + " from checkpoint, the shape in current model is " + Arrays.toString(dst.shape()) + ".");
+            } else if (!src.device().equals(dst.device())) {
+                errors.add("device mismatch for " + e.getKey() + ": the tensor in state_dict is on " + src.device()
+                        + ", the parameter in current model is on " + dst.device() + ".");
             }
         }
         if (strict && !unexpected.isEmpty()) errors.add(0, "Unexpected key(s) in state_dict: " + quoted(unexpected) + ".");
@@ -354,12 +388,6 @@ public abstract class Module {
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("loadStateDict: Error(s) in loading state_dict for " + typeName() + ":\n\t"
                     + String.join("\n\t", errors));
-        }
-        try (var off = Kindling.noGrad()) {
-            for (Map.Entry<String, Tensor> e : own.entrySet()) {
-                Tensor src = stateDict.get(e.getKey());
-                if (src != null) e.getValue().copy_(src);
-            }
         }
         return new LoadResult(missing, unexpected);
     }

@@ -59,6 +59,9 @@ public class LBFGS extends Optimizer {
 
     @Override protected Set<String> stateKeys(ParamGroup g) { return Set.of("func_evals", "n_iter"); }
 
+    /** Its counters are numbers and its history is flat, so no state value has a parameter's shape. */
+    @Override protected Set<String> tensorStateKeys(ParamGroup g) { return Set.of(); }
+
     @Override protected Set<String> identifyingKeys() { return Set.of("max_iter", "max_eval", "tolerance_grad", "history_size"); }
 
     /** Never called: L-BFGS works on all parameters at once in {@link #step(Supplier)}. */

@@ -215,9 +215,41 @@ public abstract class Optimizer {
 
     /**
      * Restores a {@link #stateDict()} (of this optimizer type, for parameters of the same shapes); state
-     * tensors are copied and cast to each parameter's dtype.
+     * tensors are copied and cast to each parameter's dtype. All or nothing: the whole state dict is checked
+     * before the first option or state changes.
      */
     public void loadStateDict(Map<String, ?> stateDict) {
+        Checked c = check(stateDict);
+        Map<Tensor, Map<String, Object>> restored = new IdentityHashMap<>();
+        try {
+            for (Map.Entry<Tensor, Map<String, Object>> e : c.states().entrySet()) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> kv : e.getValue().entrySet()) s.put(kv.getKey(), copyState(kv.getValue(), e.getKey()));
+                restored.put(e.getKey(), s);
+            }
+        } catch (RuntimeException | Error ex) {
+            // a copy failed (out of memory): drop the copies made so far, keep the current state
+            restored.values().forEach(s -> s.values().forEach(Optimizer::closeCopies));
+            throw ex;
+        }
+        // everything checked and copied: commit
+        for (int gi = 0; gi < groups.size(); gi++) {
+            for (Map.Entry<String, Object> e : c.options().get(gi).entrySet()) groups.get(gi).set(e.getKey(), e.getValue());
+        }
+        state.clear();
+        state.putAll(restored);
+    }
+
+    /**
+     * Checks that {@link #loadStateDict} would succeed, changing nothing: throws what it would throw.
+     * {@code Checkpoint.restore} checks every part of a checkpoint this way before loading any.
+     */
+    public void checkStateDict(Map<String, ?> stateDict) { check(stateDict); }
+
+    /** A checked state dict: each group's new options, each parameter's saved state ("step" already a Long). */
+    private record Checked(List<Map<String, Object>> options, Map<Tensor, Map<String, Object>> states) {}
+
+    private Checked check(Map<String, ?> stateDict) {
         String op = name + ".loadStateDict";
         if (stateDict == null || !(stateDict.get("param_groups") instanceof List<?> savedGroups)
                 || !(stateDict.get("state") instanceof Map<?, ?> savedState)) {
@@ -229,9 +261,8 @@ public abstract class Optimizer {
                     + " parameter groups but the optimizer has " + groups.size());
         }
         Map<Integer, Tensor> byIndex = new LinkedHashMap<>();
-        Map<Tensor, ParamGroup> groupOf = new IdentityHashMap<>();
+        Map<Tensor, Integer> groupOf = new IdentityHashMap<>();
         List<Map<String, Object>> newOptions = new ArrayList<>();
-        int index = 0;
         for (int gi = 0; gi < groups.size(); gi++) {
             ParamGroup g = groups.get(gi);
             if (!(savedGroups.get(gi) instanceof Map<?, ?> sg) || !(sg.get("params") instanceof List<?> ids)) {
@@ -254,28 +285,27 @@ public abstract class Optimizer {
             validate(opts, op);
             newOptions.add(opts);
             for (int k = 0; k < ids.size(); k++) {
-                byIndex.put(toIndex(ids.get(k), op), g.params().get(k));
-                groupOf.put(g.params().get(k), g);
+                int id = toIndex(ids.get(k), op);
+                if (byIndex.put(id, g.params().get(k)) != null) {
+                    throw new IllegalArgumentException(op + ": parameter index " + id + " appears twice in \"param_groups\"");
+                }
+                groupOf.put(g.params().get(k), gi);
             }
         }
-        Map<Tensor, Map<String, Object>> restored = new IdentityHashMap<>();
+        Map<Tensor, Map<String, Object>> states = new IdentityHashMap<>();
         for (Map.Entry<?, ?> e : savedState.entrySet()) {
             int id = toIndex(e.getKey(), op);
             Tensor p = byIndex.get(id);
             if (p == null) throw new IllegalArgumentException(op + ": state for parameter " + id + " matches no parameter");
             if (!(e.getValue() instanceof Map<?, ?> ps)) throw new IllegalArgumentException(op + ": state of parameter " + id + " is not a map");
-            restored.put(p, restoreParamState(op, id, p, ps, groupOf.get(p), newOptions.get(groups.indexOf(groupOf.get(p)))));
+            if (states.put(p, checkParamState(op, id, p, ps, newOptions.get(groupOf.get(p)))) != null) {
+                throw new IllegalArgumentException(op + ": state of parameter " + id + " is given twice");
+            }
         }
-        // everything checked: commit
-        for (int gi = 0; gi < groups.size(); gi++) {
-            for (Map.Entry<String, Object> e : newOptions.get(gi).entrySet()) groups.get(gi).set(e.getKey(), e.getValue());
-        }
-        state.clear();
-        state.putAll(restored);
+        return new Checked(newOptions, states);
     }
 
-    private Map<String, Object> restoreParamState(String op, int id, Tensor p, Map<?, ?> saved, ParamGroup g,
-                                                  Map<String, Object> opts) {
+    private Map<String, Object> checkParamState(String op, int id, Tensor p, Map<?, ?> saved, Map<String, Object> opts) {
         ParamGroup probe = ParamGroup.of(List.of());
         for (Map.Entry<String, Object> e : opts.entrySet()) probe.set(e.getKey(), e.getValue());
         for (String key : stateKeys(probe)) {
@@ -284,24 +314,58 @@ public abstract class Optimizer {
                         + saved.keySet() + "); the state dict is from another optimizer type or other options");
             }
         }
-        Set<String> perElement = stateKeys(probe);
+        Set<String> perElement = tensorStateKeys(probe);
         Map<String, Object> s = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : saved.entrySet()) {
             String key = String.valueOf(e.getKey());
+            String what = "\"" + key + "\" of parameter " + id;
             Object v = e.getValue();
             if ("step".equals(key)) {
-                if (v instanceof Tensor t) s.put(key, (long) t.item());
-                else if (v instanceof Number n) s.put(key, n.longValue());
-                else throw new IllegalArgumentException(op + ": \"step\" of parameter " + id + " is not a number: " + v);
-            } else {
-                if (v instanceof Tensor t && perElement.contains(key) && !Arrays.equals(t.shape(), p.shape())) {
-                    throw new IllegalArgumentException(op + ": \"" + key + "\" of parameter " + id + " has shape "
+                if (v instanceof Tensor t) {
+                    checkOpen(op, what, t, p);
+                    if (t.numel() != 1) throw new IllegalArgumentException(op + ": " + what + " has " + t.numel() + " elements, expected 1");
+                    s.put(key, (long) t.item());
+                } else if (v instanceof Number n) {
+                    s.put(key, n.longValue());
+                } else {
+                    throw new IllegalArgumentException(op + ": " + what + " is not a number: " + v);
+                }
+                continue;
+            }
+            if (perElement.contains(key)) {
+                if (!(v instanceof Tensor t)) {
+                    throw new IllegalArgumentException(op + ": " + what + " must be a tensor of shape " + Arrays.toString(p.shape())
+                            + ", got " + (v == null ? "null" : v.getClass().getSimpleName()));
+                }
+                if (!Arrays.equals(t.shape(), p.shape())) {
+                    throw new IllegalArgumentException(op + ": " + what + " has shape "
                             + Arrays.toString(t.shape()) + " but the parameter has shape " + Arrays.toString(p.shape()));
                 }
-                s.put(key, copyState(v, p));
             }
+            checkTensors(op, what, v, p);
+            s.put(key, v);
         }
         return s;
+    }
+
+    /** The state keys whose values are tensors of the parameter's shape; {@link #stateKeys} less "step" unless overridden. */
+    protected Set<String> tensorStateKeys(ParamGroup group) {
+        Set<String> keys = new java.util.HashSet<>(stateKeys(group));
+        keys.remove("step");
+        return keys;
+    }
+
+    /** Checks every tensor of a state value (also inside lists) can be copied for {@code p}. */
+    private static void checkTensors(String op, String what, Object v, Tensor p) {
+        if (v instanceof Tensor t) checkOpen(op, what, t, p);
+        else if (v instanceof List<?> l) for (Object o : l) checkTensors(op, what, o, p);
+    }
+
+    private static void checkOpen(String op, String what, Tensor t, Tensor p) {
+        if (t.isClosed()) throw new IllegalArgumentException(op + ": " + what + " is a closed tensor");
+        if (!t.device().equals(p.device())) {
+            throw new IllegalArgumentException(op + ": " + what + " is on " + t.device() + " but the parameter is on " + p.device());
+        }
     }
 
     /** A deep copy of a state value: tensors (also inside lists) cloned in the parameter's dtype. */
@@ -317,6 +381,11 @@ public abstract class Optimizer {
             return out;
         }
         return v;
+    }
+
+    private static void closeCopies(Object v) {
+        if (v instanceof Tensor t) t.close();
+        else if (v instanceof List<?> l) l.forEach(Optimizer::closeCopies);
     }
 
     private static int toIndex(Object o, String op) {

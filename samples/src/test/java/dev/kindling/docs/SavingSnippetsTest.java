@@ -60,6 +60,7 @@ class SavingSnippetsTest {
                 "epoch", epoch, "model", net.stateDict(), "optimizer", opt.stateDict(), "loss", loss));
         Map<String, Object> c = Checkpoint.load(Path.of("ckpt.safetensors"));
         int epoch = (Integer) c.get("epoch");
+        Checkpoint.restore(c, Map.of("model", net, "optimizer", opt));     // all or nothing
         // endregion
         return epoch;
     }

@@ -58,8 +58,13 @@ public class CosineAnnealingLR extends LRScheduler {
         sd.put("eta_min", etaMin);
     }
 
-    @Override protected void loadState(Map<String, ?> sd, String op) {
-        tMax = ((Number) sd.get("T_max")).intValue();
-        etaMin = number(sd, "eta_min");
+    @Override protected Runnable loadState(Map<String, ?> sd, String op) {
+        int t = integer(sd, "T_max", op);
+        double eta = number(sd, "eta_min", op);
+        checkPositive(op, "T_max", t);
+        return () -> {
+            tMax = t;
+            etaMin = eta;
+        };
     }
 }

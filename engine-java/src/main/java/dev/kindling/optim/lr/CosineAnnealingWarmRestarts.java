@@ -97,8 +97,12 @@ public class CosineAnnealingWarmRestarts extends LRScheduler {
         sd.put("T_cur", tCur);
     }
 
-    @Override protected void loadState(Map<String, ?> sd, String op) {
-        tI = number(sd, "T_i");
-        tCur = number(sd, "T_cur");
+    @Override protected Runnable loadState(Map<String, ?> sd, String op) {
+        double i = number(sd, "T_i", op), cur = number(sd, "T_cur", op);
+        checkPositive(op, "T_i", i);
+        return () -> {
+            tI = i;
+            tCur = cur;
+        };
     }
 }

@@ -37,5 +37,8 @@ public class ExponentialLR extends LRScheduler {
 
     @Override protected void saveState(Map<String, Object> sd) { sd.put("gamma", gamma); }
 
-    @Override protected void loadState(Map<String, ?> sd, String op) { gamma = number(sd, "gamma"); }
+    @Override protected Runnable loadState(Map<String, ?> sd, String op) {
+        double g = number(sd, "gamma", op);
+        return () -> gamma = g;
+    }
 }

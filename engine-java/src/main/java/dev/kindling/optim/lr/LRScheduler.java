@@ -109,30 +109,49 @@ public abstract class LRScheduler {
         return sd;
     }
 
-    /** Restores a {@link #stateDict()} of the same scheduler type. */
-    public void loadStateDict(Map<String, ?> sd) {
+    /**
+     * Restores a {@link #stateDict()} of the same scheduler type. All or nothing: every entry is read and
+     * checked before the first field changes.
+     */
+    public void loadStateDict(Map<String, ?> sd) { prepareLoad(sd).run(); }
+
+    /**
+     * Checks that {@link #loadStateDict} would succeed, changing nothing: throws what it would throw.
+     * {@code Checkpoint.restore} checks every part of a checkpoint this way before loading any.
+     */
+    public void checkStateDict(Map<String, ?> sd) { prepareLoad(sd); }
+
+    /** Reads and checks {@code sd} completely; the returned assignment applies it and cannot fail. */
+    Runnable prepareLoad(Map<String, ?> sd) {
         String op = getClass().getSimpleName() + ".loadStateDict";
         Map<String, Object> probe = new LinkedHashMap<>();
         saveState(probe);
         for (String key : List.of("last_epoch", "base_lrs", "_step_count", "_last_lr")) require(sd, key, op);
         for (String key : probe.keySet()) require(sd, key, op);
-        double[] base = toArray(sd.get("base_lrs"), op);
-        if (base.length != baseLrs.length) {
-            throw new IllegalArgumentException(op + ": state has " + base.length + " base_lrs but the optimizer has "
-                    + baseLrs.length + " param groups");
+        double[] base = toArray(sd.get("base_lrs"), op), last = toArray(sd.get("_last_lr"), op);
+        if (base.length != baseLrs.length || last.length != baseLrs.length) {
+            throw new IllegalArgumentException(op + ": state has " + base.length + " base_lrs and " + last.length
+                    + " _last_lr but the optimizer has " + baseLrs.length + " param groups");
         }
-        baseLrs = base;
-        lastEpoch = ((Number) sd.get("last_epoch")).intValue();
-        stepCount = ((Number) sd.get("_step_count")).intValue();
-        lastLr = toArray(sd.get("_last_lr"), op);
-        loadState(sd, op);
+        int epoch = integer(sd, "last_epoch", op), steps = integer(sd, "_step_count", op);
+        Runnable own = loadState(sd, op);
+        return () -> {
+            baseLrs = base;
+            lastEpoch = epoch;
+            stepCount = steps;
+            lastLr = last;
+            own.run();
+        };
     }
 
     /** Adds this scheduler's own fields to a state dict. */
     protected void saveState(Map<String, Object> sd) {}
 
-    /** Restores the fields {@link #saveState} wrote. */
-    protected void loadState(Map<String, ?> sd, String op) {}
+    /**
+     * Reads and checks the fields {@link #saveState} wrote, changing nothing; returns the assignment of the
+     * values read, which must not fail (so a bad entry leaves the scheduler as it was).
+     */
+    protected Runnable loadState(Map<String, ?> sd, String op) { return () -> {}; }
 
     static void require(Map<String, ?> sd, String key, String op) {
         if (sd == null || !sd.containsKey(key)) {
@@ -160,7 +179,18 @@ public abstract class LRScheduler {
         throw new IllegalArgumentException(op + ": expected a list of numbers, got " + o);
     }
 
-    static double number(Map<String, ?> sd, String key) { return ((Number) sd.get(key)).doubleValue(); }
+    /** A numeric entry of a state dict; throws naming {@code op} and the key when it is not a number. */
+    static double number(Map<String, ?> sd, String key, String op) {
+        if (sd.get(key) instanceof Number n) return n.doubleValue();
+        throw new IllegalArgumentException(op + ": \"" + key + "\" must be a number, got " + sd.get(key));
+    }
+
+    /** An integer entry of a state dict; throws naming {@code op} and the key when it is not an int. */
+    static int integer(Map<String, ?> sd, String key, String op) {
+        Object v = sd.get(key);
+        if (v instanceof Number n && n.doubleValue() == n.intValue()) return n.intValue();
+        throw new IllegalArgumentException(op + ": \"" + key + "\" must be an integer, got " + v);
+    }
 
     static void checkPositive(String op, String what, double v) {
         if (!(v > 0)) throw new IllegalArgumentException(op + ": " + what + " must be positive, got " + v);

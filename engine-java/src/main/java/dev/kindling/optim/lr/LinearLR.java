@@ -64,9 +64,14 @@ public class LinearLR extends LRScheduler {
         sd.put("total_iters", totalIters);
     }
 
-    @Override protected void loadState(Map<String, ?> sd, String op) {
-        startFactor = number(sd, "start_factor");
-        endFactor = number(sd, "end_factor");
-        totalIters = ((Number) sd.get("total_iters")).intValue();
+    @Override protected Runnable loadState(Map<String, ?> sd, String op) {
+        double start = number(sd, "start_factor", op), end = number(sd, "end_factor", op);
+        int total = integer(sd, "total_iters", op);
+        checkPositive(op, "total_iters", total);
+        return () -> {
+            startFactor = start;
+            endFactor = end;
+            totalIters = total;
+        };
     }
 }

@@ -61,11 +61,15 @@ public class MultiStepLR extends LRScheduler {
         sd.put("gamma", gamma);
     }
 
-    @Override protected void loadState(Map<String, ?> sd, String op) {
+    @Override protected Runnable loadState(Map<String, ?> sd, String op) {
         double[] ms = toArray(sd.get("milestones"), op);
-        milestones = new int[ms.length];
-        for (int i = 0; i < ms.length; i++) milestones[i] = (int) ms[i];
-        Arrays.sort(milestones);
-        gamma = number(sd, "gamma");
+        int[] m = new int[ms.length];
+        for (int i = 0; i < ms.length; i++) m[i] = (int) ms[i];
+        Arrays.sort(m);
+        double g = number(sd, "gamma", op);
+        return () -> {
+            milestones = m;
+            gamma = g;
+        };
     }
 }

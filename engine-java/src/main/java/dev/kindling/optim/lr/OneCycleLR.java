@@ -115,9 +115,10 @@ public class OneCycleLR extends LRScheduler {
         sd.put("total_steps", totalSteps);
     }
 
-    @Override protected void loadState(Map<String, ?> sd, String op) {
-        int saved = ((Number) sd.get("total_steps")).intValue();
+    @Override protected Runnable loadState(Map<String, ?> sd, String op) {
+        int saved = integer(sd, "total_steps", op);
         if (saved != totalSteps) throw new IllegalArgumentException(op + ": state has total_steps " + saved + " but this scheduler " + totalSteps);
+        return () -> {};
     }
 
     /** A builder for the options past the first few, with PyTorch's defaults. */

@@ -156,18 +156,39 @@ public class ReduceLROnPlateau {
         return sd;
     }
 
-    /** Restores the counters and best value of a {@link #stateDict()} (the options stay this scheduler's). */
-    public void loadStateDict(Map<String, ?> sd) {
+    /**
+     * Restores the counters and best value of a {@link #stateDict()} (the options stay this scheduler's).
+     * All or nothing: every entry is read and checked before the first field changes.
+     */
+    public void loadStateDict(Map<String, ?> sd) { prepareLoad(sd).run(); }
+
+    /**
+     * Checks that {@link #loadStateDict} would succeed, changing nothing: throws what it would throw.
+     * {@code Checkpoint.restore} checks every part of a checkpoint this way before loading any.
+     */
+    public void checkStateDict(Map<String, ?> sd) { prepareLoad(sd); }
+
+    private Runnable prepareLoad(Map<String, ?> sd) {
         String op = "ReduceLROnPlateau.loadStateDict";
         for (String key : List.of("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "mode")) LRScheduler.require(sd, key, op);
         if (!mode.name().equalsIgnoreCase(String.valueOf(sd.get("mode")))) {
             throw new IllegalArgumentException(op + ": state is for mode " + sd.get("mode") + " but this scheduler's mode is " + mode);
         }
-        best = LRScheduler.number(sd, "best");
-        numBadEpochs = ((Number) sd.get("num_bad_epochs")).intValue();
-        cooldownCounter = ((Number) sd.get("cooldown_counter")).intValue();
-        lastEpoch = ((Number) sd.get("last_epoch")).intValue();
-        if (sd.get("_last_lr") != null) lastLr = LRScheduler.toArray(sd.get("_last_lr"), op);
+        double b = LRScheduler.number(sd, "best", op);
+        int bad = LRScheduler.integer(sd, "num_bad_epochs", op), cool = LRScheduler.integer(sd, "cooldown_counter", op);
+        int epoch = LRScheduler.integer(sd, "last_epoch", op);
+        double[] last = sd.get("_last_lr") == null ? lastLr : LRScheduler.toArray(sd.get("_last_lr"), op);
+        if (last.length != lastLr.length) {
+            throw new IllegalArgumentException(op + ": state has " + last.length + " _last_lr but the optimizer has "
+                    + lastLr.length + " param groups");
+        }
+        return () -> {
+            best = b;
+            numBadEpochs = bad;
+            cooldownCounter = cool;
+            lastEpoch = epoch;
+            lastLr = last;
+        };
     }
 
     /** A builder for the options past the first few, with PyTorch's defaults. */

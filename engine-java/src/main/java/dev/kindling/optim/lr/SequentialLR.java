@@ -70,15 +70,21 @@ public class SequentialLR extends LRScheduler {
         sd.put("_milestones", ms);
     }
 
-    @Override protected void loadState(Map<String, ?> sd, String op) {
+    @Override protected Runnable loadState(Map<String, ?> sd, String op) {
         if (!(sd.get("_schedulers") instanceof List<?> states) || states.size() != schedulers.size()) {
             throw new IllegalArgumentException(op + ": expected " + schedulers.size() + " scheduler states in \"_schedulers\"");
         }
         double[] ms = toArray(sd.get("_milestones"), op);
         if (ms.length != milestones.length) throw new IllegalArgumentException(op + ": milestones " + Arrays.toString(ms) + " differ");
+        // every inner state is checked before any scheduler changes
+        List<Runnable> loads = new ArrayList<>();
         for (int i = 0; i < states.size(); i++) {
-            @SuppressWarnings("unchecked") Map<String, ?> m = (Map<String, ?>) states.get(i);
-            schedulers.get(i).loadStateDict(m);
+            if (!(states.get(i) instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException(op + ": \"_schedulers\"[" + i + "] is not a state dict: " + states.get(i));
+            }
+            @SuppressWarnings("unchecked") Map<String, ?> inner = (Map<String, ?>) m;
+            loads.add(schedulers.get(i).prepareLoad(inner));
         }
+        return () -> loads.forEach(Runnable::run);
     }
 }

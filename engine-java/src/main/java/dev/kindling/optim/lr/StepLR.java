@@ -46,8 +46,13 @@ public class StepLR extends LRScheduler {
         sd.put("gamma", gamma);
     }
 
-    @Override protected void loadState(Map<String, ?> sd, String op) {
-        stepSize = ((Number) sd.get("step_size")).intValue();
-        gamma = number(sd, "gamma");
+    @Override protected Runnable loadState(Map<String, ?> sd, String op) {
+        int size = integer(sd, "step_size", op);
+        double g = number(sd, "gamma", op);
+        checkPositive(op, "step_size", size);
+        return () -> {
+            stepSize = size;
+            gamma = g;
+        };
     }
 }
