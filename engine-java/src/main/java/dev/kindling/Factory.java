@@ -8,6 +8,7 @@ final class Factory {
     private Factory() {}
 
     static int[] checkSize(String op, int length, int[] shape) {
+        if (shape == null) throw new IllegalArgumentException(op + ": shape is null");
         int[] s = Shapes.infer(op, shape, length);
         if (Shapes.numel(s) != length) {
             throw new IllegalArgumentException(op + ": " + length + " values do not fill shape " + Arrays.toString(shape));
@@ -26,7 +27,7 @@ final class Factory {
     static Tensor nested(Object rows) {
         // flatten a rectangular nested primitive array, checking every row's length
         java.util.List<Integer> shape = new java.util.ArrayList<>();
-        Object cur = rows;
+        Object cur = Args.notNull("Tensor.of", "values", rows);
         while (cur.getClass().isArray() && cur.getClass().getComponentType().isArray()) {
             int n = java.lang.reflect.Array.getLength(cur);
             shape.add(n);
@@ -35,9 +36,10 @@ final class Factory {
         }
         if (cur.getClass().isArray()) shape.add(java.lang.reflect.Array.getLength(cur));
         int[] s = shape.stream().mapToInt(Integer::intValue).toArray();
-        int total = (int) Shapes.numel(s);
         Class<?> leaf = rows.getClass();
         while (leaf.isArray()) leaf = leaf.getComponentType();
+        // rows may share one array, so the product can pass what the tensor (or a Java array) can hold
+        int total = (int) (Shapes.storageBytes("Tensor.of", s, leafType(leaf)) / leafType(leaf).byteSize());
         Object flat = java.lang.reflect.Array.newInstance(leaf, total);
         int[] pos = {0};
         copyNested(rows, 0, s, flat, pos);
@@ -49,7 +51,13 @@ final class Factory {
         return fromArray(flat, s);
     }
 
+    private static DType leafType(Class<?> leaf) {
+        return leaf == float.class ? DType.FLOAT32 : leaf == double.class ? DType.FLOAT64
+                : leaf == long.class || leaf == int.class ? DType.INT64 : DType.BOOL; // int rows become INT64
+    }
+
     private static void copyNested(Object arr, int depth, int[] shape, Object flat, int[] pos) {
+        if (arr == null) throw new IllegalArgumentException("Tensor.of: a row at dim " + depth + " is null");
         int n = java.lang.reflect.Array.getLength(arr);
         if (n != shape[depth]) {
             throw new IllegalArgumentException("Tensor.of: expected sequence of length " + shape[depth] + " at dim "
@@ -63,13 +71,13 @@ final class Factory {
         for (int i = 0; i < n; i++) copyNested(java.lang.reflect.Array.get(arr, i), depth + 1, shape, flat, pos);
     }
 
-    /** {@link #full} for a public creation op, so a negative size names the op the user called. */
-    static Tensor full(String op, int[] shape, double value, DType dtype, Device device) {
-        return full(checkShape(op, shape), value, dtype, device);
+    static Tensor full(int[] shape, double value, DType dtype, Device device) {
+        return full("full", shape, value, dtype, device);
     }
 
-    static Tensor full(int[] shape, double value, DType dtype, Device device) {
-        Tensor t = Tensor.empty(dtype, device, shape);
+    /** {@link #full} for a public creation op, so a negative or impossible size names the op the user called. */
+    static Tensor full(String op, int[] shape, double value, DType dtype, Device device) {
+        Tensor t = Tensor.empty(op, dtype, device, checkShape(op, shape));
         if (t.numel() > 0) {
             if (dtype.isIntegral() && value == Math.rint(value) && Math.abs(value) < 0x1p62) {
                 t.backend().fillLong(t.view(), (long) value);
@@ -89,31 +97,63 @@ final class Factory {
         return t.dtype();
     }
 
+    // The random factories allocate their result first: that checks the size (naming the op, the shape and
+    // the bytes) before any Java array of that size is made.
+
     static Tensor rand(Generator g, int[] shape, DType dtype) {
-        int n = Math.toIntExact(Shapes.numel(checkShape("rand", shape)));
+        Tensor out = Tensor.empty("rand", dtype, Device.CPU, checkShape("rand", shape));
+        int n = (int) out.numel();
         if (dtype == DType.FLOAT64) {
             double[] d = new double[n];
             g.fillUniform(d);
-            return fromArray(d, shape.clone());
+            return written(out, d);
         }
         float[] f = new float[n];
         g.fillUniform(f);
+        if (dtype == DType.FLOAT32) return written(out, f);
+        out.close();
         return fromArray(f, shape.clone()).to(dtype);
     }
 
     static Tensor randn(Generator g, int[] shape, DType dtype) {
-        int n = Math.toIntExact(Shapes.numel(checkShape("randn", shape)));
-        double[] d = new double[n];
+        Tensor out = Tensor.empty("randn", dtype, Device.CPU, checkShape("randn", shape));
+        double[] d = new double[(int) out.numel()];
         g.fillGaussian(d);
+        if (dtype == DType.FLOAT64) return written(out, d);
+        if (dtype == DType.FLOAT32) {
+            float[] f = new float[d.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) d[i];
+            return written(out, f);
+        }
+        out.close();
         return fromArray(d, shape.clone()).to(dtype);
     }
 
     static Tensor randint(Generator g, long low, long high, int[] shape) {
         if (high <= low) throw new IllegalArgumentException("randint: expects low < high, got low=" + low + ", high=" + high);
-        int n = Math.toIntExact(Shapes.numel(checkShape("randint", shape)));
-        long[] l = new long[n];
-        for (int i = 0; i < n; i++) l[i] = low + g.nextLong(high - low);
-        return fromArray(l, shape.clone());
+        long range = high - low;
+        if (range <= 0) { // wrapped: the span does not fit a long
+            throw new IllegalArgumentException("randint: the range [" + low + ", " + high + ") is wider than a long can count");
+        }
+        Tensor out = Tensor.empty("randint", DType.INT64, Device.CPU, checkShape("randint", shape));
+        long[] l = new long[(int) out.numel()];
+        for (int i = 0; i < l.length; i++) l[i] = low + g.nextLong(range);
+        return written(out, l);
+    }
+
+    private static Tensor written(Tensor out, Object values) {
+        if (out.numel() > 0) out.backend().write(out.view(), values);
+        return out;
+    }
+
+    /** The element count of {@code t} as a Java array length, or an error naming {@code op}. */
+    static int hostCount(String op, Tensor t) {
+        long n = t.numel();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(op + ": tensor of shape " + Arrays.toString(t.shapeInternal()) + " has " + n
+                    + " elements, more than a Java array can hold");
+        }
+        return (int) n;
     }
 
     static Tensor randperm(Generator g, int n) {
@@ -144,14 +184,14 @@ final class Factory {
 
     static Tensor bernoulliFill(Generator g, Tensor t, double p) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("bernoulli_: expected p in [0, 1], got " + p);
-        double[] out = new double[Math.toIntExact(t.numel())];
+        double[] out = new double[hostCount("bernoulli_", t)];
         for (int i = 0; i < out.length; i++) out[i] = g.nextDouble() < p ? 1 : 0;
         return writeInto(t, out);
     }
 
     static Tensor uniformFill(Generator g, Tensor t, double from, double to) {
         if (from > to) throw new IllegalArgumentException("uniform_: expects from <= to, got from=" + from + ", to=" + to);
-        double[] out = new double[Math.toIntExact(t.numel())];
+        double[] out = new double[hostCount("uniform_", t)];
         g.fillUniform(out);
         for (int i = 0; i < out.length; i++) out[i] = from + out[i] * (to - from);
         return writeInto(t, out);
@@ -159,7 +199,7 @@ final class Factory {
 
     static Tensor normalFill(Generator g, Tensor t, double mean, double std) {
         if (std < 0) throw new IllegalArgumentException("normal_: expects std >= 0, got " + std);
-        double[] out = new double[Math.toIntExact(t.numel())];
+        double[] out = new double[hostCount("normal_", t)];
         g.fillGaussian(out);
         for (int i = 0; i < out.length; i++) out[i] = mean + out[i] * std;
         return writeInto(t, out);
@@ -179,9 +219,10 @@ final class Factory {
 
     static Tensor eye(int n, int m) {
         if (n < 0 || m < 0) throw new IllegalArgumentException("eye: sizes must be non-negative, got " + n + ", " + m);
-        float[] d = new float[n * m];
+        Tensor out = Tensor.empty("eye", DType.FLOAT32, Device.CPU, new int[]{n, m});
+        float[] d = new float[(int) out.numel()];
         for (int i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
-        return fromArray(d, new int[]{n, m});
+        return written(out, d);
     }
 
     static Tensor arange(long start, long end, long step) {
@@ -232,6 +273,7 @@ final class Factory {
     }
 
     static int[] checkShape(String op, int[] shape) {
+        if (shape == null) throw new IllegalArgumentException(op + ": shape is null");
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException(op + ": negative dimension in shape " + Arrays.toString(shape));
         }

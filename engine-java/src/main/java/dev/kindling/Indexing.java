@@ -10,6 +10,7 @@ final class Indexing {
     private static String str(int[] s) { return Arrays.toString(s); }
 
     private static Tensor checkIndex(String op, Tensor index) {
+        Args.notNull(op, "index", index);
         if (index.dtype() == DType.INT32) return index.to(DType.INT64);
         if (index.dtype() != DType.INT64) {
             throw new IllegalArgumentException(op + ": expected index to be an INT64 tensor, but got " + index.dtype());
@@ -27,7 +28,7 @@ final class Indexing {
         if (x.dim() == 0) throw new IllegalArgumentException("index_select: cannot index a 0-d tensor");
         int[] os = x.shape();
         os[dim] = index.shapeInternal()[0];
-        Tensor out = Tensor.empty(x.dtype(), x.device(), os);
+        Tensor out = Tensor.empty("index_select", x.dtype(), x.device(), os);
         out.backend().indexSelect(x.view(), dim, index.view(), out.view());
         int[] in = x.shape();
         Tensor idx = index;
@@ -121,7 +122,8 @@ final class Indexing {
 
     static Tensor nonzero(Tensor x) {
         long n = x.backend().countNonzero(x.view());
-        Tensor out = Tensor.empty(DType.INT64, x.device(), new int[]{(int) n, x.dim()});
+        if (!Shapes.fitsInt(n)) throw Shapes.tooLarge("nonzero", n, "the count of nonzero elements");
+        Tensor out = Tensor.empty("nonzero", DType.INT64, x.device(), new int[]{(int) n, x.dim()});
         if (n > 0 && x.dim() > 0) out.backend().nonzero(x.view(), out.view());
         return out;
     }
@@ -130,17 +132,27 @@ final class Indexing {
         if (t.dtype() != DType.INT64) {
             throw new IllegalArgumentException("one_hot: is only applicable to INT64 index tensors, got " + t.dtype());
         }
+        if (numClasses < -1) {
+            throw new IllegalArgumentException("one_hot: num_classes must be -1 (inferred) or non-negative, got " + numClasses);
+        }
+        if (t.numel() == 0 && numClasses <= 0) {
+            throw new IllegalArgumentException("one_hot: can not infer total number of classes from empty tensor of shape "
+                    + str(t.shapeInternal()) + " (num_classes=" + numClasses + "); pass num_classes");
+        }
         long[] v = t.toLongArray();
         long max = -1;
         for (long x : v) {
             if (x < 0) throw new IllegalArgumentException("one_hot: class values must be non-negative, got " + x);
             max = Math.max(max, x);
         }
-        int n = numClasses < 0 ? (int) (max + 1) : numClasses;
+        if (numClasses == -1 && !Shapes.fitsInt(max + 1)) {
+            throw Shapes.tooLarge("one_hot", max + 1, "the inferred num_classes (largest class value " + max + " + 1)");
+        }
+        int n = numClasses == -1 ? (int) (max + 1) : numClasses;
         if (max >= n) throw new IllegalArgumentException("one_hot: class value " + max + " is not below num_classes " + n);
         int[] os = Arrays.copyOf(t.shapeInternal(), t.dim() + 1);
         os[t.dim()] = n;
-        Tensor zeros = Factory.full(os, 0, DType.INT64, t.device());
+        Tensor zeros = Factory.full("one_hot", os, 0, DType.INT64, t.device());
         if (t.numel() == 0) return zeros;
         return zeros.scatter(-1, t.unsqueeze(-1), 1.0);
     }

@@ -15,7 +15,7 @@ final class LinAlg {
     private static String str(int[] s) { return Arrays.toString(s); }
 
     private static void checkPair(String op, Tensor a, Tensor b) {
-        Pointwise.checkDevice(op, a, b);
+        Pointwise.checkDevice(op, a, b); // null operands too
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": expected both operands to have the same dtype, but got "
                     + a.dtype() + " and " + b.dtype() + "; convert one with to(...)");
@@ -30,8 +30,11 @@ final class LinAlg {
         return v.with(new int[]{1, s[0], s[1]}, new int[]{0, st[0], st[1]}, t.offset());
     }
 
-    static Tensor mm(Tensor a, Tensor b) {
-        Tensor out = Tensor.empty(a.dtype(), a.device(), checkMm("mm", a, b));
+    static Tensor mm(Tensor a, Tensor b) { return mm("mm", a, b); }
+
+    /** {@code op} is the public op, named in errors ({@code matmul} reaches here too). */
+    private static Tensor mm(String op, Tensor a, Tensor b) {
+        Tensor out = Tensor.empty(op, a.dtype(), a.device(), checkMm(op, a, b));
         out.backend().matmul(as3d(a), as3d(b), as3d(out));
         Reference.reachabilityFence(a);
         Reference.reachabilityFence(b);
@@ -53,7 +56,7 @@ final class LinAlg {
             throw new IllegalArgumentException("addmm: input of shape " + str(input.shapeInternal())
                     + " cannot be broadcast to the product's shape " + str(shape));
         }
-        Tensor out = Tensor.empty(a.dtype(), a.device(), shape);
+        Tensor out = Tensor.empty("addmm", a.dtype(), a.device(), shape);
         out.backend().copy(input.view().with(shape, Broadcast.strides(input, shape), input.offset()), out.view());
         out.backend().matmulAdd(as3d(a), as3d(b), as3d(out));
         Reference.reachabilityFence(input);
@@ -87,6 +90,7 @@ final class LinAlg {
 
     /** The shape of {@code a @ b} for 2-D operands, or an error naming {@code op}. */
     private static int[] checkMm(String op, Tensor a, Tensor b) {
+        Args.notNull(op, "tensor argument", b);
         if (a.dim() != 2 || b.dim() != 2) {
             throw new IllegalArgumentException(op + ": expected 2-D tensors, got shapes " + str(a.shapeInternal()) + " and "
                     + str(b.shapeInternal()));
@@ -100,7 +104,10 @@ final class LinAlg {
         return new int[]{m, n};
     }
 
-    static Tensor bmm(Tensor a, Tensor b) {
+    static Tensor bmm(Tensor a, Tensor b) { return bmm("bmm", a, b); }
+
+    private static Tensor bmm(String op, Tensor a, Tensor b) {
+        Args.notNull(op, "tensor argument", b);
         if (a.dim() != 3 || b.dim() != 3) {
             throw new IllegalArgumentException("bmm: expected 3-D tensors, got shapes " + str(a.shapeInternal()) + " and "
                     + str(b.shapeInternal()));
@@ -114,7 +121,7 @@ final class LinAlg {
             throw new IllegalArgumentException("bmm: shapes " + str(as) + " and " + str(bs) + " cannot be multiplied ("
                     + as[2] + " != " + bs[1] + ")");
         }
-        Tensor out = Tensor.empty(a.dtype(), a.device(), new int[]{as[0], as[1], bs[2]});
+        Tensor out = Tensor.empty(op, a.dtype(), a.device(), new int[]{as[0], as[1], bs[2]});
         out.backend().matmul(a.view(), b.view(), out.view());
         Reference.reachabilityFence(a);
         Reference.reachabilityFence(b);
@@ -151,6 +158,7 @@ final class LinAlg {
     }
 
     static Tensor matmul(Tensor a, Tensor b) {
+        Args.notNull("matmul", "tensor argument", b);
         int da = a.dim(), db = b.dim();
         if (da == 0 || db == 0) {
             throw new IllegalArgumentException("matmul: both arguments need to be at least 1D, but they are " + da + "D and " + db + "D");
@@ -162,16 +170,17 @@ final class LinAlg {
                     + " cannot be multiplied (" + ka + " != " + kb + ")");
         }
         if (da == 1 && db == 1) return dot(a, b);
-        if (da == 2 && db == 2) return mm(a, b);
-        if (da == 1 && db == 2) return mm(a.unsqueeze(0), b).squeeze(0);
-        if (da == 2 && db == 1) return mm(a, b.unsqueeze(1)).squeeze(1);
+        if (da == 2 && db == 2) return mm("matmul", a, b);
+        if (da == 1 && db == 2) return mm("matmul", a.unsqueeze(0), b).squeeze(0);
+        if (da == 2 && db == 1) return mm("matmul", a, b.unsqueeze(1)).squeeze(1);
         if (db <= 2) {
             // fold the batch of a into rows: one big gemm instead of many small ones
             int[] as = a.shapeInternal();
             Tensor b2 = db == 1 ? b.unsqueeze(1) : b;
-            Tensor r = mm(a.reshape(-1, ka), b2);
             int[] os = Arrays.copyOf(as, da);
             os[da - 1] = b2.shapeInternal()[1];
+            Shapes.storageBytes("matmul", os, a.dtype()); // before folding a's batch into rows
+            Tensor r = mm("matmul", a.reshape(-1, ka), b2);
             r = r.reshape(os);
             return db == 1 ? r.squeeze(-1) : r;
         }
@@ -186,16 +195,19 @@ final class LinAlg {
             throw new IllegalArgumentException("matmul: shapes " + str(a.shapeInternal()) + " and " + str(b.shapeInternal())
                     + " have batch dimensions " + str(batchA) + " and " + str(batchB) + " that cannot be broadcast", e);
         }
-        int nb = (int) Shapes.numel(batch);
+        long batchCount = Shapes.numel("matmul", batch);
+        if (!Shapes.fitsInt(batchCount)) throw Shapes.tooLarge("matmul", batchCount, "the broadcast batch " + str(batch));
+        int nb = (int) batchCount;
         int[] ea = Arrays.copyOf(batch, batch.length + 2), eb = Arrays.copyOf(batch, batch.length + 2);
         ea[batch.length] = m;
         ea[batch.length + 1] = ka;
         eb[batch.length] = kb;
         eb[batch.length + 1] = n;
-        Tensor r = bmm(a2.expand(ea).reshape(nb, m, ka), b.expand(eb).reshape(nb, kb, n));
         int[] os = Arrays.copyOf(batch, batch.length + 2);
         os[batch.length] = m;
         os[batch.length + 1] = n;
+        Shapes.storageBytes("matmul", os, a.dtype()); // before the operands are broadcast and copied
+        Tensor r = bmm("matmul", a2.expand(ea).reshape(nb, m, ka), b.expand(eb).reshape(nb, kb, n));
         r = r.reshape(os);
         return da == 1 ? r.squeeze(-2) : r;
     }

@@ -53,6 +53,8 @@ final class Pointwise {
     static String name(UnaryOp op) { return UNARY_NAMES[op.ordinal()]; }
 
     static void checkDevice(String op, Tensor a, Tensor b) {
+        Args.notNull(op, "tensor argument", a);
+        Args.notNull(op, "tensor argument", b);
         if (!a.device().equals(b.device())) {
             throw new IllegalArgumentException(op + ": expected all tensors to be on the same device, but found at"
                     + " least two devices, " + a.device() + " and " + b.device());
@@ -102,7 +104,7 @@ final class Pointwise {
         }
         Tensor ac = a.dtype() == ct ? a : a.to(ct);
         Tensor bc = b.dtype() == ct ? b : b.to(ct);
-        Tensor out = Tensor.empty(op.producesBool() ? DType.BOOL : ct, a.device(), shape);
+        Tensor out = Tensor.empty(name, op.producesBool() ? DType.BOOL : ct, a.device(), shape);
         out.backend().binary(op, broadcastView(ac, shape), broadcastView(bc, shape), out.view());
         Reference.reachabilityFence(ac);
         Reference.reachabilityFence(bc);
@@ -182,7 +184,7 @@ final class Pointwise {
         Tensor in = x;
         if (in.dtype().isIntegral() && !keepsIntegral(op) && !producesBool(op)) in = in.to(Kindling.defaultDType());
         DType outType = producesBool(op) ? DType.BOOL : in.dtype();
-        Tensor out = Tensor.empty(outType, in.device(), in.shapeInternal());
+        Tensor out = Tensor.empty(name(op), outType, in.device(), in.shapeInternal());
         out.backend().unary(op, in.view(), out.view());
         Reference.reachabilityFence(in);
         return recordUnary(op, in, out);
@@ -262,7 +264,7 @@ final class Pointwise {
         DType ct = resultType(a, b);
         Tensor ac = a.dtype() == ct ? a : a.to(ct);
         Tensor bc = b.dtype() == ct ? b : b.to(ct);
-        Tensor out = Tensor.empty(ct, a.device(), shape);
+        Tensor out = Tensor.empty("where", ct, a.device(), shape);
         out.backend().where(broadcastView(cond, shape), broadcastView(ac, shape), broadcastView(bc, shape), out.view());
         Reference.reachabilityFence(cond);
         Reference.reachabilityFence(ac);
@@ -291,8 +293,9 @@ final class Pointwise {
     }
 
     static Tensor cast(Tensor t, DType target) {
+        Args.notNull("to", "dtype", target);
         if (t.dtype() == target) return t;
-        Tensor out = Tensor.empty(target, t.device(), t.shapeInternal());
+        Tensor out = Tensor.empty("to", target, t.device(), t.shapeInternal());
         out.backend().copy(t.view(), out.view());
         Reference.reachabilityFence(t);
         DType source = t.dtype();
@@ -300,7 +303,7 @@ final class Pointwise {
     }
 
     static Tensor cloneOp(Tensor t) {
-        Tensor out = Tensor.empty(t.dtype(), t.device(), t.shapeInternal());
+        Tensor out = Tensor.empty("clone", t.dtype(), t.device(), t.shapeInternal());
         out.backend().copy(t.view(), out.view());
         Reference.reachabilityFence(t);
         return Autograd.record("CloneBackward0", out, t, (g, n) -> new Tensor[]{g});
@@ -428,7 +431,7 @@ final class Pointwise {
         checkDevice(name, self, t1);
         checkDevice(name, self, second);
         int[] shape = Broadcast.shape(name, self.shapeInternal(), Broadcast.shape(name, t1.shapeInternal(), second.shapeInternal()));
-        Tensor out = Tensor.empty(self.dtype(), self.device(), shape);
+        Tensor out = Tensor.empty(name, self.dtype(), self.device(), shape);
         out.backend().ternary(op, broadcastView(self, shape), broadcastView(t1, shape), broadcastView(second, shape), value, out.view());
         Reference.reachabilityFence(self);
         Reference.reachabilityFence(t1);

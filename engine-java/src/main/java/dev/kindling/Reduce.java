@@ -186,7 +186,11 @@ final class Reduce {
     }
 
     static ValuesIndices maxDim(Tensor x, int dim0, boolean keepdim, boolean max) {
-        String op = max ? "max" : "min";
+        return maxDim(max ? "max" : "min", x, dim0, keepdim, max);
+    }
+
+    /** {@code op} names the public op in errors ({@code argmax} and {@code argmin} come here too). */
+    static ValuesIndices maxDim(String op, Tensor x, int dim0, boolean keepdim, boolean max) {
         if (x.dim() == 0) {
             Shapes.dim(op, dim0, 0);
             return new ValuesIndices(x.clone(), Factory.full(new int[0], 0, DType.INT64, x.device()));

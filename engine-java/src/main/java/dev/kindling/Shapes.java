@@ -9,27 +9,110 @@ import java.util.List;
 final class Shapes {
     private Shapes() {}
 
+    /**
+     * The most elements one storage can hold: offsets, strides and kernel indices are ints. (A view may show
+     * more, with stride-0 dimensions: {@code expand} never copies.)
+     */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
+    /** The product of {@code shape}: 0 when any size is 0, and never a wrapped value (overflow throws). */
     static long numel(int[] shape) {
-        long n = 1;
-        for (int s : shape) n *= s;
+        long n = numelOrNegative(shape);
+        if (n < 0) throw new IllegalArgumentException("numel: " + overflowed(shape, null));
         return n;
+    }
+
+    /**
+     * The product of {@code shape}, checked: a negative size or a product past {@code Long.MAX_VALUE} is an
+     * error naming {@code op} (PyTorch: "Storage size calculation overflowed").
+     */
+    static long numel(String op, int[] shape) {
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException(op + ": negative dimension " + s + " in shape " + str(shape));
+        }
+        long n = numelOrNegative(shape);
+        if (n < 0) throw new IllegalArgumentException(op + ": " + overflowed(shape, null));
+        return n;
+    }
+
+    /**
+     * The bytes a new storage of {@code shape} and {@code dtype} needs, checked: the element count must fit
+     * {@link #MAX_ELEMENTS}, and every error names {@code op}, the shape and the bytes asked for.
+     */
+    static long storageBytes(String op, int[] shape, DType dtype) {
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException(op + ": negative dimension " + s + " in shape " + str(shape));
+        }
+        long n = numelOrNegative(shape);
+        if (n < 0) throw new IllegalArgumentException(op + ": " + overflowed(shape, dtype));
+        if (n > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(op + ": shape " + str(shape) + " has " + n + " elements ("
+                    + java.math.BigInteger.valueOf(n).multiply(java.math.BigInteger.valueOf(dtype.byteSize())) + " bytes of "
+                    + dtype + "), more than one storage can hold (at most " + MAX_ELEMENTS
+                    + " elements, and 2 GiB on the CPU)");
+        }
+        return n * dtype.byteSize();
+    }
+
+    /**
+     * The product of the sizes: 0 when any is 0 (whatever the others), else -1 when one is negative or the
+     * product passes {@code Long.MAX_VALUE}. One pass, and a division only once the product passes 2^32.
+     */
+    private static long numelOrNegative(int[] shape) {
+        long n = 1;
+        boolean invalid = false;
+        for (int s : shape) {
+            if (s == 0) return 0;
+            if (s < 0 || (n > 1L << 32 && n > Long.MAX_VALUE / s)) invalid = true;
+            else n *= s;
+        }
+        return invalid ? -1 : n;
+    }
+
+    private static String overflowed(int[] shape, DType dtype) {
+        java.math.BigInteger n = java.math.BigInteger.ONE;
+        for (int s : shape) n = n.multiply(java.math.BigInteger.valueOf(s));
+        return "storage size calculation overflowed with sizes=" + str(shape) + " (" + n + " elements"
+                + (dtype == null ? "" : ", " + n.multiply(java.math.BigInteger.valueOf(dtype.byteSize())) + " bytes of " + dtype)
+                + ")";
+    }
+
+    /** Whether a computed size fits one dimension (an int). */
+    static boolean fitsInt(long size) { return size >= 0 && size <= Integer.MAX_VALUE; }
+
+    /** The error for a computed size that does not fit one dimension; {@code what} names it. */
+    static IllegalArgumentException tooLarge(String op, long size, String what) {
+        return new IllegalArgumentException(op + ": " + what + " has size " + size + ", more than the "
+                + Integer.MAX_VALUE + " one dimension can hold");
+    }
+
+    /**
+     * An int stride or offset that only a size-1 or size-0 dimension (or an empty tensor) can push past the
+     * int range: there its value is never used to reach memory, so saturating it is safe.
+     */
+    static int saturate(long v) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+    }
+
+    private static long saturatingTimes(long a, int b) {
+        return b != 0 && a > (1L << 62) / b ? 1L << 62 : a * b;
     }
 
     static int[] contiguousStrides(int[] shape) {
         int[] st = new int[shape.length];
-        int acc = 1;
+        long acc = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
-            st[i] = acc;
-            acc *= Math.max(1, shape[i]);
+            st[i] = saturate(acc); // past the int range only when another size is 0 (no memory is reached)
+            acc = saturatingTimes(acc, Math.max(1, shape[i]));
         }
         return st;
     }
 
     static boolean isContiguous(int[] shape, int[] strides) {
-        int expected = 1;
+        long expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1 && strides[d] != expected) return false;
-            expected *= shape[d];
+            expected = saturatingTimes(expected, shape[d]);
         }
         return true;
     }
@@ -54,24 +137,30 @@ final class Shapes {
 
     /** Resolves one -1 and checks the element count. */
     static int[] infer(String op, int[] shape, long numel) {
-        int[] out = shape.clone();
+        int[] out = Args.notNull(op, "shape", shape).clone();
         int unknown = -1;
-        long known = 1;
         for (int i = 0; i < out.length; i++) {
             if (out[i] == -1) {
                 if (unknown >= 0) throw new IllegalArgumentException(op + ": only one dimension can be inferred in " + str(shape));
                 unknown = i;
             } else if (out[i] < 0) {
                 throw new IllegalArgumentException(op + ": invalid shape dimension " + out[i] + " in " + str(shape));
-            } else {
-                known *= out[i];
             }
+        }
+        int[] knownSizes = out.clone();
+        if (unknown >= 0) knownSizes[unknown] = 1;
+        long known = numelOrNegative(knownSizes);
+        if (known < 0) {
+            throw new IllegalArgumentException(op + ": shape " + str(shape) + " is invalid for input of size " + numel
+                    + " (" + overflowed(knownSizes, null) + ")");
         }
         if (unknown >= 0) {
             if (known == 0 || numel % known != 0) {
                 throw new IllegalArgumentException(op + ": shape " + str(shape) + " is invalid for input of size " + numel);
             }
-            out[unknown] = (int) (numel / known);
+            long inferred = numel / known;
+            if (!fitsInt(inferred)) throw tooLarge(op, inferred, "the inferred dimension " + unknown + " of shape " + str(shape));
+            out[unknown] = (int) inferred;
         } else if (known != numel) {
             throw new IllegalArgumentException(op + ": shape " + str(shape) + " is invalid for input of size " + numel);
         }
@@ -89,7 +178,7 @@ final class Shapes {
             tensorNumel *= shape[d];
             if (d == 0 || (shape[d - 1] != 1 && strides[d - 1] != tensorNumel * chunkBase)) {
                 while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] == 1)) {
-                    ns[viewD] = (int) (viewNumel * chunkBase);
+                    ns[viewD] = saturate(viewNumel * chunkBase); // past int only for a size-1 dim
                     viewNumel *= newShape[viewD];
                     viewD--;
                 }
@@ -131,11 +220,13 @@ final class Shapes {
         int size = s[d];
         int b = start < 0 ? Math.max(0, start + size) : Math.min(start, size);
         int e = end < 0 ? Math.max(0, end + size) : Math.min(end, size);
-        int len = e > b ? (e - b + step - 1) / step : 0;
+        int len = e > b ? (int) (((long) e - b + step - 1) / step) : 0;
         int[] ns = s.clone(), st = t.stridesInternal().clone();
         ns[d] = len;
-        st[d] = st[d] * step;
-        int off = t.offset() + b * t.stridesInternal()[d];
+        // a slice of 2+ elements stays inside the storage, so these overflow only where they are never used
+        st[d] = saturate((long) st[d] * step);
+        long at = t.offset() + (long) b * t.stridesInternal()[d];
+        int off = at == (int) at ? (int) at : t.offset(); // past int only at the end of the dim (an empty slice)
         int fb = b;
         Tensor v = t.alias(ns, st, off).linkView(t, "SliceBackward0", g -> sliceBackward(g, s, d, fb, len, step));
         if (v.gradFn() instanceof Node n) n.region = new Node.SliceRegion(d, fb, len, step, false);
@@ -169,7 +260,7 @@ final class Shapes {
         int d = dim("narrow", dim, t.dim());
         int size = t.shapeInternal()[d];
         int s = start < 0 ? start + size : start;
-        if (s < 0 || length < 0 || s + length > size) {
+        if (s < 0 || length < 0 || (long) s + length > size) {
             throw new IndexOutOfBoundsException("narrow: start " + start + " + length " + length
                     + " exceeds dimension " + d + " of size " + size + " (tensor of shape " + Arrays.toString(t.shapeInternal()) + ")");
         }
@@ -211,6 +302,7 @@ final class Shapes {
     }
 
     static Tensor permute(Tensor t, int[] dims) {
+        Args.notNull("permute", "dims", dims);
         int n = t.dim();
         if (dims.length != n) {
             throw new IllegalArgumentException("permute: number of dims don't match (tensor has " + n + " dims, got "
@@ -238,6 +330,7 @@ final class Shapes {
     }
 
     static Tensor expand(Tensor t, int[] sizes) {
+        Args.notNull("expand", "sizes", sizes);
         int[] s = t.shapeInternal();
         int n = sizes.length;
         if (n < s.length) {
@@ -252,6 +345,10 @@ final class Shapes {
             if (i < off && sizes[i] == -1) {
                 throw new IllegalArgumentException("expand: -1 is not allowed in a leading, non-existing dimension " + i);
             }
+            if (target < 0) {
+                throw new IllegalArgumentException("expand: the expanded size " + target + " at dimension " + i
+                        + " is invalid (sizes must be non-negative, or -1 to keep the size). Target sizes: " + str(sizes));
+            }
             if (cur != target && cur != 1) {
                 throw new IllegalArgumentException("expand: the expanded size of the tensor (" + target + ") must match the"
                         + " existing size (" + cur + ") at non-singleton dimension " + i + ". Target sizes: " + str(sizes)
@@ -260,6 +357,7 @@ final class Shapes {
             ns[i] = target;
             st[i] = i < off || (cur == 1 && target != 1) ? 0 : t.stridesInternal()[i - off];
         }
+        numel("expand", ns); // a view may show more elements than its storage holds, but never a wrapped count
         return t.alias(ns, st, t.offset()).linkView(t, "ExpandBackward0", g -> Broadcast.sumTo(g, s));
     }
 
@@ -286,7 +384,7 @@ final class Shapes {
         for (int i = 0, j = 0; i < ns.length; i++) {
             if (i == d) {
                 ns[i] = 1;
-                st[i] = j < s.length ? t.stridesInternal()[j] * s[j] : 1;
+                st[i] = j < s.length ? saturate((long) t.stridesInternal()[j] * s[j]) : 1;
             } else {
                 ns[i] = s[j];
                 st[i] = t.stridesInternal()[j++];
@@ -304,8 +402,8 @@ final class Shapes {
         int[] ns = new int[n - (b - a)];
         int k = 0;
         for (int i = 0; i < a; i++) ns[k++] = s[i];
-        long m = 1;
-        for (int i = a; i <= b; i++) m *= s[i];
+        long m = numel(Arrays.copyOfRange(s, a, b + 1));
+        if (!fitsInt(m)) throw tooLarge("flatten", m, "the flattened dimension of shape " + str(s) + " (dims " + a + " to " + b + ")");
         ns[k++] = (int) m;
         for (int i = b + 1; i < n; i++) ns[k++] = s[i];
         return t.reshape(ns);
@@ -324,12 +422,16 @@ final class Shapes {
     }
 
     static Tensor repeat(Tensor t, int[] repeats) {
+        Args.notNull("repeat", "repeats", repeats);
         int[] s = t.shapeInternal();
         if (repeats.length < s.length) {
             throw new IllegalArgumentException("repeat: number of repeat dims (" + repeats.length
                     + ") can not be smaller than number of tensor dims (" + s.length + ")");
         }
         int n = repeats.length, off = n - s.length;
+        for (int r : repeats) {
+            if (r < 0) throw new IllegalArgumentException("repeat: repeats can not be negative, got " + str(repeats));
+        }
         // view as [1, s0, 1, s1, ...], expand to [r0, s0, r1, s1, ...], reshape to [r0*s0, ...]
         int[] unsq = new int[2 * n], exp = new int[2 * n], out = new int[n];
         for (int i = 0; i < n; i++) {
@@ -338,8 +440,14 @@ final class Shapes {
             unsq[2 * i + 1] = si;
             exp[2 * i] = repeats[i];
             exp[2 * i + 1] = si;
-            out[i] = repeats[i] * si;
+            long size = (long) repeats[i] * si;
+            if (!fitsInt(size)) {
+                throw tooLarge("repeat", size, "dimension " + i + " of the result (" + repeats[i] + " x " + si
+                        + ") for repeats " + str(repeats) + " of shape " + str(s));
+            }
+            out[i] = (int) size;
         }
+        storageBytes("repeat", out, t.dtype());
         Tensor r;
         try (var noGrad = GradMode.set(false)) {
             r = t.reshape(unsq).expand(exp).contiguous().reshape(out);
@@ -351,6 +459,7 @@ final class Shapes {
     }
 
     static Tensor flip(Tensor t, int[] dims) {
+        Args.notNull("flip", "dims", dims);
         Tensor r = t;
         try (var off = GradMode.set(false)) {
             for (int d0 : dims) {
@@ -367,7 +476,10 @@ final class Shapes {
     }
 
     static Tensor cat(List<Tensor> tensors, int dim) {
-        if (tensors.isEmpty()) throw new IllegalArgumentException("cat: expected a non-empty list of tensors");
+        if (Args.notNull("cat", "tensors", tensors).isEmpty()) {
+            throw new IllegalArgumentException("cat: expected a non-empty list of tensors");
+        }
+        for (int i = 0; i < tensors.size(); i++) Args.notNull("cat", "tensor " + i + " of the list", tensors.get(i));
         // PyTorch skips legacy empty 1-D tensors of shape [0]
         List<Tensor> ts = new ArrayList<>();
         for (Tensor t : tensors) if (!(t.dim() == 1 && t.numel() == 0) || tensors.size() == 1) ts.add(t);
@@ -377,7 +489,7 @@ final class Shapes {
         int n = first.dim();
         int d = dim("cat", dim, n);
         DType dt = first.dtype();
-        int total = 0;
+        long total = 0;
         for (int i = 0; i < ts.size(); i++) {
             Tensor t = ts.get(i);
             if (t.dim() != n) {
@@ -400,8 +512,9 @@ final class Shapes {
             total += t.shapeInternal()[d];
         }
         int[] os = first.shape();
-        os[d] = total;
-        Tensor out = Tensor.empty(dt, first.device(), os);
+        if (!fitsInt(total)) throw tooLarge("cat", total, "dimension " + d + " of the result");
+        os[d] = (int) total;
+        Tensor out = Tensor.empty("cat", dt, first.device(), os);
         int at = 0;
         int[] sizes = new int[ts.size()];
         try (var off = GradMode.set(false)) {
@@ -424,7 +537,10 @@ final class Shapes {
     }
 
     static Tensor stack(List<Tensor> tensors, int dim) {
-        if (tensors.isEmpty()) throw new IllegalArgumentException("stack: expected a non-empty list of tensors");
+        if (Args.notNull("stack", "tensors", tensors).isEmpty()) {
+            throw new IllegalArgumentException("stack: expected a non-empty list of tensors");
+        }
+        for (int i = 0; i < tensors.size(); i++) Args.notNull("stack", "tensor " + i + " of the list", tensors.get(i));
         int[] s0 = tensors.get(0).shapeInternal();
         int d = dim("stack", dim, s0.length + 1);
         List<Tensor> parts = new ArrayList<>();
@@ -450,14 +566,15 @@ final class Shapes {
         if (size <= 0) throw new IllegalArgumentException("split: split_size must be positive, got " + size);
         int total = t.shapeInternal()[d];
         List<Tensor> out = new ArrayList<>();
-        for (int s = 0; s < total; s += size) out.add(slice(t, d, s, Math.min(total, s + size), 1));
+        for (long s = 0; s < total; s += size) out.add(slice(t, d, (int) s, (int) Math.min(total, s + size), 1));
         if (total == 0) out.add(slice(t, d, 0, 0, 1));
         return out;
     }
 
     static List<Tensor> split(Tensor t, int[] sizes, int dim) {
+        Args.notNull("split", "sizes", sizes);
         int d = dim("split", dim, t.dim());
-        int total = 0;
+        long total = 0;
         for (int s : sizes) {
             if (s < 0) throw new IllegalArgumentException("split: negative size in " + str(sizes));
             total += s;
@@ -478,7 +595,7 @@ final class Shapes {
     static List<Tensor> chunk(Tensor t, int chunks, int dim) {
         if (chunks <= 0) throw new IllegalArgumentException("chunk: number of chunks must be positive, got " + chunks);
         int d = dim("chunk", dim, t.dim());
-        int size = (t.shapeInternal()[d] + chunks - 1) / chunks;
+        int size = (int) (((long) t.shapeInternal()[d] + chunks - 1) / chunks);
         return split(t, Math.max(size, 1), d);
     }
 

@@ -84,13 +84,22 @@ public class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- internals for the ops layer
 
-    static Tensor empty(DType dtype, Device device, int[] shape) {
-        for (int s : shape) {
-            if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + java.util.Arrays.toString(shape));
-        }
+    static Tensor empty(DType dtype, Device device, int[] shape) { return empty("empty", dtype, device, shape); }
+
+    /**
+     * A new contiguous tensor; {@code op} names the public op in errors. The byte count is checked before
+     * any allocation, so no backend ever sees a wrapped or impossible size.
+     */
+    static Tensor empty(String op, DType dtype, Device device, int[] shape) {
+        long bytes = Shapes.storageBytes(op, shape, dtype);
         Backend b = Backends.of(device);
-        long n = Shapes.numel(shape);
-        Storage st = new Storage(b.allocate(Math.max(1, n) * dtype.byteSize()), device);
+        Storage st;
+        try {
+            st = new Storage(b.allocate(Math.max(dtype.byteSize(), bytes)), device);
+        } catch (IllegalArgumentException e) { // the backend's own limit (2 GiB per CPU storage)
+            throw new IllegalArgumentException(op + ": cannot allocate a tensor of shape " + java.util.Arrays.toString(shape)
+                    + " and dtype " + dtype + " (" + bytes + " bytes): " + e.getMessage(), e);
+        }
         return new Tensor(st, dtype, shape.clone(), Shapes.contiguousStrides(shape), 0, new Version(), false);
     }
 
@@ -949,22 +958,22 @@ public class Tensor implements AutoCloseable {
     public final Tensor amin(int[] dims) { return amin(dims, false); }
 
     /** Index of the largest element of the flattened tensor. */
-    public final Tensor argmax() { return Reduce.maxDim(reshape(-1), 0, false, true).indices(); }
+    public final Tensor argmax() { return Reduce.maxDim("argmax", reshape(-1), 0, false, true).indices(); }
 
     /** INT64 indices of the largest values along {@code dim} ({@code x.argmax(dim)}). */
-    public final Tensor argmax(int dim) { return Reduce.maxDim(this, dim, false, true).indices(); }
+    public final Tensor argmax(int dim) { return Reduce.maxDim("argmax", this, dim, false, true).indices(); }
 
     /** INT64 indices of the largest values along {@code dim}, kept when {@code keepdim} ({@code x.argmax(dim, keepdim)}). */
-    public final Tensor argmax(int dim, boolean keepdim) { return Reduce.maxDim(this, dim, keepdim, true).indices(); }
+    public final Tensor argmax(int dim, boolean keepdim) { return Reduce.maxDim("argmax", this, dim, keepdim, true).indices(); }
 
     /** INT64 index of the smallest element in the flattened tensor ({@code x.argmin()}). */
-    public final Tensor argmin() { return Reduce.maxDim(reshape(-1), 0, false, false).indices(); }
+    public final Tensor argmin() { return Reduce.maxDim("argmin", reshape(-1), 0, false, false).indices(); }
 
     /** INT64 indices of the smallest values along {@code dim} ({@code x.argmin(dim)}). */
-    public final Tensor argmin(int dim) { return Reduce.maxDim(this, dim, false, false).indices(); }
+    public final Tensor argmin(int dim) { return Reduce.maxDim("argmin", this, dim, false, false).indices(); }
 
     /** INT64 indices of the smallest values along {@code dim}, kept when {@code keepdim} ({@code x.argmin(dim, keepdim)}). */
-    public final Tensor argmin(int dim, boolean keepdim) { return Reduce.maxDim(this, dim, keepdim, false).indices(); }
+    public final Tensor argmin(int dim, boolean keepdim) { return Reduce.maxDim("argmin", this, dim, keepdim, false).indices(); }
 
     /** Variance, unbiased (Bessel's correction) like {@code torch.var}. */
     public final Tensor var() { return Reduce.var(this, Shapes.allDims(dim()), true, false); }
@@ -1265,7 +1274,7 @@ public class Tensor implements AutoCloseable {
 
     /** This tensor on another device. */
     public final Tensor to(Device target) {
-        if (target.equals(device())) return this;
+        if (Args.notNull("to", "device", target).equals(device())) return this;
         Backends.of(target); // fails with a clear message while only the CPU backend exists
         throw new IllegalStateException("to: copying between " + device() + " and " + target + " is not available in this build");
     }
@@ -1296,26 +1305,27 @@ public class Tensor implements AutoCloseable {
     }
 
     /** A copy of the elements in row-major order, converted to float. */
-    public final float[] toFloatArray() { return (float[]) readAs(DType.FLOAT32); }
+    public final float[] toFloatArray() { return (float[]) readAs("toFloatArray", DType.FLOAT32); }
 
     /** All elements in row-major order as doubles (copied, converted from the dtype). */
-    public final double[] toDoubleArray() { return (double[]) readAs(DType.FLOAT64); }
+    public final double[] toDoubleArray() { return (double[]) readAs("toDoubleArray", DType.FLOAT64); }
 
     /** All elements in row-major order as longs (copied, converted from the dtype). */
-    public final long[] toLongArray() { return (long[]) readAs(DType.INT64); }
+    public final long[] toLongArray() { return (long[]) readAs("toLongArray", DType.INT64); }
 
     /** All elements in row-major order as ints (copied, converted from the dtype). */
-    public final int[] toIntArray() { return (int[]) readAs(DType.INT32); }
+    public final int[] toIntArray() { return (int[]) readAs("toIntArray", DType.INT32); }
 
     /** All elements in row-major order as booleans (copied; nonzero is true). */
-    public final boolean[] toBooleanArray() { return (boolean[]) readAs(DType.BOOL); }
+    public final boolean[] toBooleanArray() { return (boolean[]) readAs("toBooleanArray", DType.BOOL); }
 
     /**
      * The values as a Java array of {@code t}'s type. Both tensors stay reachable until the native read
      * ends: a temporary such as {@code x.mul(3)} is otherwise collectable while its memory is still read,
      * and the Cleaner could hand that memory to another tensor mid-read.
      */
-    private Object readAs(DType t) {
+    private Object readAs(String op, DType t) {
+        Factory.hostCount(op, this);
         Tensor c = to(t);
         try {
             return backend().read(c.view());
@@ -1358,12 +1368,12 @@ public class Tensor implements AutoCloseable {
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException("fromByteBuffer: negative dimension in shape " + java.util.Arrays.toString(shape));
         }
-        long bytes = Shapes.numel(shape) * dtype.byteSize();
+        long bytes = Shapes.storageBytes("fromByteBuffer", shape, dtype);
         if (src.remaining() < bytes) {
             throw new IllegalArgumentException("fromByteBuffer: shape " + java.util.Arrays.toString(shape) + " of " + dtype
                     + " needs " + bytes + " bytes but the buffer has " + src.remaining());
         }
-        Tensor t = empty(dtype, Device.CPU, shape);
+        Tensor t = empty("fromByteBuffer", dtype, Device.CPU, shape);
         if (bytes > 0) t.backend().writeBytes(t.view(), src);
         return t;
     }

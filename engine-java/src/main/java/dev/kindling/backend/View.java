@@ -7,10 +7,10 @@ import dev.kindling.DType;
  * stride 0. Kernels never allocate tensors; the ops layer hands them views with matching shapes.
  */
 public record View(Buffer buffer, DType dtype, int[] shape, int[] strides, int offset) {
-    /** Number of elements: the product of {@code shape}. */
+    /** Number of elements: the product of {@code shape} (the ops layer checked that it fits a long). */
     public long numel() {
         long n = 1;
-        for (int s : shape) n *= s;
+        for (int s : shape) n = Math.multiplyExact(n, s);
         return n;
     }
 
@@ -19,10 +19,10 @@ public record View(Buffer buffer, DType dtype, int[] shape, int[] strides, int o
 
     /** True when the elements are laid out row-major without gaps. */
     public boolean isContiguous() {
-        int expected = 1;
+        long expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1 && strides[d] != expected) return false;
-            expected *= shape[d];
+            expected *= shape[d]; // stays within a long: the strides matched so far, and ints bound them
         }
         return true;
     }

@@ -27,6 +27,7 @@ public final class Datasets {
 
     /** As {@link #randomSplit(Dataset, int[], long)}, drawing from {@code generator}. */
     public static List<Subset> randomSplit(Dataset dataset, int[] lengths, Generator generator) {
+        checkArgs(dataset, lengths, generator);
         long sum = 0;
         for (int l : lengths) {
             if (l < 0) throw new IllegalArgumentException("randomSplit: negative length in " + Arrays.toString(lengths));
@@ -56,6 +57,7 @@ public final class Datasets {
 
     /** As {@link #randomSplit(Dataset, double[], long)}, drawing from {@code generator}. */
     public static List<Subset> randomSplit(Dataset dataset, double[] fractions, Generator generator) {
+        checkArgs(dataset, fractions, generator);
         double total = 0;
         for (double f : fractions) {
             if (!(f >= 0 && f <= 1)) throw new IllegalArgumentException("randomSplit: fraction " + f + " is not in [0, 1]");
@@ -73,5 +75,10 @@ public final class Datasets {
         }
         for (int i = 0; assigned < n; i = (i + 1) % lengths.length, assigned++) lengths[i]++;
         return randomSplit(dataset, lengths, generator);
+    }
+
+    private static void checkArgs(Dataset dataset, Object lengths, Generator generator) {
+        String bad = dataset == null ? "dataset" : lengths == null ? "lengths" : generator == null ? "generator" : null;
+        if (bad != null) throw new IllegalArgumentException("randomSplit: " + bad + " must not be null");
     }
 }

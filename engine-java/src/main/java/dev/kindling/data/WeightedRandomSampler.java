@@ -24,6 +24,7 @@ public final class WeightedRandomSampler implements Sampler {
     /** {@code numSamples} draws per epoch; weights must be finite, non-negative, and not all zero. */
     public WeightedRandomSampler(double[] weights, int numSamples, boolean replacement, Generator generator) {
         if (generator == null) throw new IllegalArgumentException("WeightedRandomSampler: generator must not be null");
+        if (weights == null) throw new IllegalArgumentException("WeightedRandomSampler: weights must not be null");
         if (numSamples < 0) throw new IllegalArgumentException("WeightedRandomSampler: numSamples should be a non-negative integer, got " + numSamples);
         int positive = 0;
         for (int i = 0; i < weights.length; i++) {

@@ -219,9 +219,10 @@ public final class PyTorchFiles {
                 strides[i] = d;
                 numel *= s;
                 if (numel > Integer.MAX_VALUE) throw new FileFormatException(path, "data.pkl: tensor of size " + size + " is too large");
-                if (s > 0) last += (s - 1) * d;
+                // each step is below 2^62, but a forged file can stack enough of them to pass 2^63
+                if (s > 0) last = last > Long.MAX_VALUE - (s - 1) * d ? Long.MAX_VALUE : last + (s - 1) * d;
             }
-            if (offset < 0 || (numel > 0 && last >= st.numel())) {
+            if (offset < 0 || offset > st.numel() || (numel > 0 && last >= st.numel())) {
                 throw new FileFormatException(path, "data.pkl: tensor of size " + size + ", stride " + stride + " and offset "
                         + offset + " reaches past its storage of " + st.numel() + " elements");
             }
@@ -240,6 +241,7 @@ public final class PyTorchFiles {
         /** The view's elements in row-major order, as bytes in the storage's byte order. */
         private static ByteBuffer gather(Storage st, long offset, int[] shape, long[] strides, int numel) {
             int es = st.dtype().size;
+            if (numel == 0) return ByteBuffer.allocate(0).order(st.bytes().order());
             // a contiguous view is a window on the storage: no copy before the tensor's own
             if (contiguous(shape, strides)) return st.bytes().slice((int) offset * es, numel * es).order(st.bytes().order());
             ByteBuffer out = ByteBuffer.allocate(numel * es).order(st.bytes().order());

@@ -46,6 +46,7 @@ final class SafetensorsHeader {
         }
 
         long numelExact(Path file) {
+            for (int s : shape) if (s == 0) return 0; // whatever the other sizes, as PyTorch counts
             long n = 1;
             for (int s : shape) n = Math.multiplyExact(n, s);
             return n;

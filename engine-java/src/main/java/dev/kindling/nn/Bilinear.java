@@ -19,6 +19,10 @@ public class Bilinear extends Module {
 
     /** {@code nn.Bilinear(in1_features, in2_features, out_features, bias)}; arguments left out take PyTorch's defaults. */
     public Bilinear(int in1Features, int in2Features, int outFeatures, boolean bias) {
+        if (in1Features < 0 || in2Features < 0 || outFeatures < 0) {
+            throw new IllegalArgumentException("Bilinear: features must be non-negative, got in1=" + in1Features + ", in2="
+                    + in2Features + ", out=" + outFeatures);
+        }
         this.in1Features = in1Features;
         this.in2Features = in2Features;
         this.outFeatures = outFeatures;

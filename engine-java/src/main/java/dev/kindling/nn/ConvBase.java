@@ -15,6 +15,10 @@ abstract class ConvBase extends Module {
 
     ConvBase(String type, int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding, int[] dilation,
              int[] outputPadding, int groups, boolean bias, boolean samePadding, boolean transposed) {
+        if (inChannels < 0 || outChannels < 0) {
+            throw new IllegalArgumentException(type + ": in_channels and out_channels must be non-negative, got in_channels="
+                    + inChannels + ", out_channels=" + outChannels);
+        }
         if (groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0) {
             throw new IllegalArgumentException(type + ": in_channels (" + inChannels + ") and out_channels (" + outChannels
                     + ") must be divisible by groups (" + groups + ")");

@@ -16,6 +16,12 @@ import java.util.Arrays;
 public final class F {
     private F() {}
 
+    /** A null tensor argument is an error naming the op and the argument, not a NullPointerException. */
+    private static Tensor arg(String op, String name, Tensor t) {
+        if (t == null) throw new IllegalArgumentException(op + ": " + name + " must not be null");
+        return t;
+    }
+
     // ------------------------------------------------------------------ activations
 
     /** {@code F.relu(x)}, elementwise. */
@@ -80,6 +86,8 @@ public final class F {
 
     /** {@code x @ weight.T + bias}; bias may be null. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        arg("linear", "input", x);
+        arg("linear", "weight", weight);
         if (x.dim() == 0 || weight.dim() != 2 || x.size(-1) != weight.size(1)) {
             throw new IllegalArgumentException("linear: expected input with last dimension " + (weight.dim() == 2 ? weight.size(1) : -1)
                     + ", got shape " + Arrays.toString(x.shape()) + " (weight " + Arrays.toString(weight.shape()) + ")");
@@ -101,6 +109,11 @@ public final class F {
 
     /** {@code y_k = x1^T W_k x2 + b_k} for weight {@code [out, in1, in2]}. */
     public static Tensor bilinear(Tensor x1, Tensor x2, Tensor weight, Tensor bias) {
+        arg("bilinear", "input1", x1);
+        arg("bilinear", "input2", x2);
+        if (arg("bilinear", "weight", weight).dim() != 3) {
+            throw new IllegalArgumentException("bilinear: expected a 3-D weight [out, in1, in2], got shape " + Arrays.toString(weight.shape()));
+        }
         int out = weight.size(0), in1 = weight.size(1), in2 = weight.size(2);
         if (x1.size(-1) != in1 || x2.size(-1) != in2 || !Arrays.equals(Arrays.copyOf(x1.shape(), x1.dim() - 1), Arrays.copyOf(x2.shape(), x2.dim() - 1))) {
             throw new IllegalArgumentException("bilinear: expected inputs [..., " + in1 + "] and [..., " + in2 + "] with the same batch shape, got "
@@ -119,7 +132,7 @@ public final class F {
 
     /** 2-D convolution of {@code [N, C, H, W]} with weight {@code [out, C/groups, kH, kW]}; bias may be null. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
-        return Convolution.conv2d("conv2d", x, weight, bias, stride, padding, dilation, groups);
+        return Convolution.conv2d("conv2d", arg("conv2d", "input", x), arg("conv2d", "weight", weight), bias, stride, padding, dilation, groups);
     }
 
     /** {@code F.conv2d} with PyTorch's defaults for the arguments left out. */
@@ -138,6 +151,8 @@ public final class F {
 
     /** 1-D convolution of {@code [N, C, L]} with weight {@code [out, C/groups, k]}, run as a 2-D one of height 1. */
     public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        arg("conv1d", "input", x);
+        arg("conv1d", "weight", weight);
         if (x.dim() != 3) throw new IllegalArgumentException("conv1d: expected a 3-D input [N, C, L], got shape " + Arrays.toString(x.shape()));
         if (weight.dim() != 3) throw new IllegalArgumentException("conv1d: expected a 3-D weight [out, in/groups, k], got shape " + Arrays.toString(weight.shape()));
         return Convolution.conv2d("conv1d", x.unsqueeze(2), weight.unsqueeze(2), bias, new int[]{1, stride}, new int[]{0, padding},
@@ -159,7 +174,8 @@ public final class F {
     /** Transposed 2-D convolution with weight {@code [in, out/groups, kH, kW]}. */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding,
                                          int groups, int[] dilation) {
-        return Convolution.convTranspose2d("conv_transpose2d", x, weight, bias, stride, padding, outputPadding, groups, dilation);
+        return Convolution.convTranspose2d("conv_transpose2d", arg("conv_transpose2d", "input", x),
+                arg("conv_transpose2d", "weight", weight), bias, stride, padding, outputPadding, groups, dilation);
     }
 
     /** {@code F.conv_transpose2d} with PyTorch's defaults for the arguments left out. */
@@ -177,7 +193,8 @@ public final class F {
 
     /** Max pooling; {@code F.maxPool2d(x, 2)} halves H and W. */
     public static Tensor maxPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, int[] dilation) {
-        return Convolution.maxPool2d("max_pool2d", x, kernelSize, stride, padding, dilation);
+        checkWindow("max_pool2d", kernelSize, stride, padding, dilation);
+        return Convolution.maxPool2d("max_pool2d", arg("max_pool2d", "input", x), kernelSize, stride, padding, dilation);
     }
 
     /** {@code F.max_pool2d} with PyTorch's defaults for the arguments left out. */
@@ -193,7 +210,26 @@ public final class F {
 
     /** Average pooling; {@code countIncludePad} counts the zero padding in each window's mean. */
     public static Tensor avgPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, boolean countIncludePad) {
-        return Convolution.avgPool2d("avg_pool2d", x, kernelSize, stride, padding, countIncludePad);
+        checkWindow("avg_pool2d", kernelSize, stride, padding, new int[]{1, 1});
+        return Convolution.avgPool2d("avg_pool2d", arg("avg_pool2d", "input", x), kernelSize, stride, padding, countIncludePad);
+    }
+
+    /** A pooling window: two positive sizes, strides and dilations and two non-negative paddings, as PyTorch checks. */
+    private static void checkWindow(String op, int[] kernelSize, int[] stride, int[] padding, int[] dilation) {
+        int[][] all = {kernelSize, stride, padding, dilation};
+        String[] names = {"kernel_size", "stride", "padding", "dilation"};
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == null || all[i].length != 2) {
+                throw new IllegalArgumentException(op + ": " + names[i] + " needs 2 values, got "
+                        + (all[i] == null ? "null" : Arrays.toString(all[i])));
+            }
+            for (int v : all[i]) {
+                if (i == 2 ? v < 0 : v <= 0) {
+                    throw new IllegalArgumentException(op + ": " + names[i] + " must be " + (i == 2 ? "non-negative" : "greater than zero")
+                            + ", got " + Arrays.toString(all[i]));
+                }
+            }
+        }
     }
 
     /** {@code F.avg_pool2d} with PyTorch's defaults for the arguments left out. */
@@ -208,7 +244,7 @@ public final class F {
     public static Tensor avgPool2d(Tensor x, int kernelSize, int stride) { return avgPool2d(x, kernelSize, stride, 0); }
 
     /** Average pooling to a fixed output size, whatever the input size. */
-    public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) { return Convolution.adaptiveAvgPool2d("adaptive_avg_pool2d", x, outH, outW); }
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) { return Convolution.adaptiveAvgPool2d("adaptive_avg_pool2d", arg("adaptive_avg_pool2d", "input", x), outH, outW); }
 
     /** Average pooling to a fixed output size, whatever the input size. */
     public static Tensor adaptiveAvgPool2d(Tensor x, int outputSize) { return adaptiveAvgPool2d(x, outputSize, outputSize); }
@@ -218,7 +254,7 @@ public final class F {
     /** Batch normalisation; in training mode updates the running statistics (when given) in place. */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, double momentum, double eps) {
-        return Normalization.batchNorm("batch_norm", x, runningMean, runningVar, weight, bias, training, momentum, eps);
+        return Normalization.batchNorm("batch_norm", arg("batch_norm", "input", x), runningMean, runningVar, weight, bias, training, momentum, eps);
     }
 
     /** {@code F.batch_norm(x, runningMean, runningVar, weight, bias)}: evaluation mode, PyTorch's defaults for the arguments left out. */
@@ -231,7 +267,7 @@ public final class F {
 
     /** Layer normalisation over the trailing {@code normalizedShape} dimensions; weight and bias may be null. */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
-        return Normalization.layerNorm("layer_norm", x, normalizedShape, weight, bias, eps);
+        return Normalization.layerNorm("layer_norm", arg("layer_norm", "input", x), normalizedShape, weight, bias, eps);
     }
 
     /** {@code F.layer_norm(x, normalizedShape, weight, bias)} with PyTorch's defaults for the arguments left out. */
@@ -242,7 +278,7 @@ public final class F {
 
     /** Group normalisation of {@code [N, C, ...]} in {@code numGroups} groups; weight and bias may be null. */
     public static Tensor groupNorm(Tensor x, int numGroups, Tensor weight, Tensor bias, double eps) {
-        return Normalization.groupNorm("group_norm", x, numGroups, weight, bias, eps);
+        return Normalization.groupNorm("group_norm", arg("group_norm", "input", x), numGroups, weight, bias, eps);
     }
 
     /** {@code F.group_norm(x, numGroups, weight, bias)} with PyTorch's defaults for the arguments left out. */
@@ -298,10 +334,17 @@ public final class F {
 
     /** Rows of {@code weight} picked by the INT64 {@code indices}; rows equal to {@code paddingIdx} get no gradient (-1: none). */
     public static Tensor embedding(Tensor indices, Tensor weight, int paddingIdx) {
-        if (indices.dtype().isFloatingPoint()) {
+        if (arg("embedding", "indices", indices).dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("embedding: expected INT64 indices, got " + indices.dtype());
         }
+        if (arg("embedding", "weight", weight).dim() != 2) {
+            throw new IllegalArgumentException("embedding: expected a 2-D weight [num_embeddings, embedding_dim], got shape "
+                    + Arrays.toString(weight.shape()));
+        }
         int n = weight.size(0);
+        if (paddingIdx >= n) {
+            throw new IllegalArgumentException("embedding: padding_idx " + paddingIdx + " must be within num_embeddings " + n);
+        }
         for (long v : indices.toLongArray()) {
             if (v < 0 || v >= n) throw new IllegalArgumentException("embedding: index " + v + " is out of range for " + n + " embeddings");
         }
@@ -319,17 +362,17 @@ public final class F {
     // ------------------------------------------------------------------ shape utilities
 
     /** Pads with (before, after) pairs starting from the last dimension: {@code F.pad(x, new int[]{1, 1, 2, 2}, CONSTANT, 0)}. */
-    public static Tensor pad(Tensor x, int[] pad, PadMode mode, double value) { return Resize.pad(x, pad, mode, value); }
+    public static Tensor pad(Tensor x, int[] pad, PadMode mode, double value) { return Resize.pad(arg("pad", "input", x), pad, mode, value); }
 
     /** {@code F.pad} with PyTorch's defaults for the arguments left out. */
-    public static Tensor pad(Tensor x, int... pad) { return Resize.pad(x, pad, PadMode.CONSTANT, 0); }
+    public static Tensor pad(Tensor x, int... pad) { return pad(x, pad, PadMode.CONSTANT, 0); }
 
     /** {@code F.pad(x, pad, mode)} with PyTorch's defaults for the arguments left out. */
     public static Tensor pad(Tensor x, int[] pad, PadMode mode) { return pad(x, pad, mode, 0); }
 
     /** Resizes {@code [N, C, H, W]} (or {@code [N, C, W]}) to {@code size}. */
     public static Tensor interpolate(Tensor x, int[] size, InterpolateMode mode, boolean alignCorners) {
-        return Resize.interpolate(x, size, null, mode, alignCorners);
+        return Resize.interpolate(arg("interpolate", "input", x), size, null, mode, alignCorners);
     }
 
     /** {@code F.interpolate} with PyTorch's defaults for the arguments left out. */
@@ -340,7 +383,7 @@ public final class F {
 
     /** Resizes by {@code scaleFactor} (output size = floor(input size * factor)). */
     public static Tensor interpolate(Tensor x, double scaleFactor, InterpolateMode mode, boolean alignCorners) {
-        return Resize.interpolate(x, null, new double[]{scaleFactor}, mode, alignCorners);
+        return Resize.interpolate(arg("interpolate", "input", x), null, new double[]{scaleFactor}, mode, alignCorners);
     }
 
     /** {@code F.interpolate} with PyTorch's defaults for the arguments left out. */
@@ -350,13 +393,18 @@ public final class F {
     public static Tensor interpolate(Tensor x, double scaleFactor) { return interpolate(x, scaleFactor, InterpolateMode.NEAREST); }
 
     /** One-hot encoding of INT64 class indices; {@code numClasses = -1} infers it from the largest index. */
-    public static Tensor oneHot(Tensor indices, int numClasses) { return indices.oneHot(numClasses); }
+    public static Tensor oneHot(Tensor indices, int numClasses) { return arg("one_hot", "input", indices).oneHot(numClasses); }
 
     /** {@code F.one_hot} with PyTorch's defaults for the arguments left out. */
-    public static Tensor oneHot(Tensor indices) { return indices.oneHot(-1); }
+    public static Tensor oneHot(Tensor indices) { return oneHot(indices, -1); }
 
     /** {@code x / max(||x||_p, eps)} along {@code dim}. */
     public static Tensor normalize(Tensor x, double p, int dim, double eps) {
+        int n = Math.max(1, arg("normalize", "input", x).dim());
+        if (dim < -n || dim >= n) {
+            throw new IndexOutOfBoundsException("normalize: dimension out of range (expected to be in range of [" + -n + ", "
+                    + (n - 1) + "], but got " + dim + ")");
+        }
         Tensor norm = p == 2 ? x.square().sum(dim, true).sqrt() : x.abs().pow(p).sum(dim, true).pow(1 / p);
         return x.div(norm.clampMin(eps));
     }
@@ -373,20 +421,24 @@ public final class F {
     // ------------------------------------------------------------------ losses
 
     /** {@code F.mse_loss}. */
-    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) { return Losses.mse(input, target, reduction); }
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+        return Losses.mse(arg("mse_loss", "input", input), arg("mse_loss", "target", target), reduction);
+    }
 
     /** {@code F.mse_loss} with a mean reduction. */
     public static Tensor mseLoss(Tensor input, Tensor target) { return mseLoss(input, target, Reduction.MEAN); }
 
     /** {@code F.l1_loss}. */
-    public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) { return Losses.l1(input, target, reduction); }
+    public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) {
+        return Losses.l1(arg("l1_loss", "input", input), arg("l1_loss", "target", target), reduction);
+    }
 
     /** {@code F.l1_loss} with a mean reduction. */
     public static Tensor l1Loss(Tensor input, Tensor target) { return l1Loss(input, target, Reduction.MEAN); }
 
     /** {@code F.smooth_l1_loss}. */
     public static Tensor smoothL1Loss(Tensor input, Tensor target, Reduction reduction, double beta) {
-        return Losses.smoothL1(input, target, reduction, beta);
+        return Losses.smoothL1(arg("smooth_l1_loss", "input", input), arg("smooth_l1_loss", "target", target), reduction, beta);
     }
 
     /** {@code F.smooth_l1_loss} with a mean reduction. */
@@ -397,7 +449,7 @@ public final class F {
 
     /** Binary cross entropy on probabilities; {@code weight} may be null. */
     public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
-        return Losses.bce(input, target, weight, reduction);
+        return Losses.bce(arg("binary_cross_entropy", "input", input), arg("binary_cross_entropy", "target", target), weight, reduction);
     }
 
     /** {@code F.binary_cross_entropy} with a mean reduction. */
@@ -411,7 +463,8 @@ public final class F {
 
     /** Binary cross entropy on logits (sigmoid folded in, stable); {@code weight} and {@code posWeight} may be null. */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
-        return Losses.bceWithLogits(input, target, weight, posWeight, reduction);
+        return Losses.bceWithLogits(arg("binary_cross_entropy_with_logits", "input", input),
+                arg("binary_cross_entropy_with_logits", "target", target), weight, posWeight, reduction);
     }
 
     /** {@code F.binary_cross_entropy_with_logits} with a mean reduction. */
@@ -431,7 +484,7 @@ public final class F {
 
     /** Negative log likelihood of log-probabilities {@code [N, C, ...]} and INT64 class targets {@code [N, ...]}. */
     public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction) {
-        return Losses.nll(input, target, weight, ignoreIndex, reduction);
+        return Losses.nll(arg("nll_loss", "input", input), arg("nll_loss", "target", target), weight, ignoreIndex, reduction);
     }
 
     /** {@code F.nll_loss} with a mean reduction. */
@@ -448,7 +501,8 @@ public final class F {
      * <pre>{@code Tensor loss = F.crossEntropy(logits, labels);}</pre>
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, int ignoreIndex, Reduction reduction, double labelSmoothing) {
-        return Losses.crossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+        return Losses.crossEntropy(arg("cross_entropy", "input", input), arg("cross_entropy", "target", target), weight, ignoreIndex,
+                reduction, labelSmoothing);
     }
 
     /** {@code F.cross_entropy} with a mean reduction. */
@@ -462,7 +516,7 @@ public final class F {
 
     /** KL divergence with {@code input} as log-probabilities; {@code logTarget} says the target is too. */
     public static Tensor klDiv(Tensor input, Tensor target, Reduction reduction, boolean logTarget) {
-        return Losses.klDiv(input, target, reduction, logTarget);
+        return Losses.klDiv(arg("kl_div", "input", input), arg("kl_div", "target", target), reduction, logTarget);
     }
 
     /** {@code F.kl_div} with a mean reduction. */

@@ -28,6 +28,13 @@ public class LayerNorm extends Module {
 
     /** {@code nn.LayerNorm(normalized_shape, eps, elementwise_affine)}; arguments left out take PyTorch's defaults. */
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine) {
+        if (normalizedShape == null) throw new IllegalArgumentException("LayerNorm: normalized_shape must not be null");
+        for (int s : normalizedShape) {
+            if (s < 0) {
+                throw new IllegalArgumentException("LayerNorm: normalized_shape " + Arrays.toString(normalizedShape)
+                        + " has a negative size " + s);
+            }
+        }
         this.normalizedShape = normalizedShape.clone();
         this.eps = eps;
         this.elementwiseAffine = elementwiseAffine;

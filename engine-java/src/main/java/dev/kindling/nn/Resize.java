@@ -12,6 +12,7 @@ final class Resize {
 
     /** {@code pad} lists (before, after) pairs starting from the last dimension, as PyTorch. */
     static Tensor pad(Tensor x, int[] pad, PadMode mode, double value) {
+        if (pad == null || mode == null) throw new IllegalArgumentException("pad: " + (pad == null ? "pad" : "mode") + " must not be null");
         if (pad.length % 2 != 0 || pad.length / 2 > x.dim()) {
             throw new IllegalArgumentException("pad: padding length must be even and at most twice the input's dimensions ("
                     + x.dim() + "), got " + Arrays.toString(pad));

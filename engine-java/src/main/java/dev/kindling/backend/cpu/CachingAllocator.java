@@ -17,12 +17,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>How much freed memory to keep is sized by the program itself: blocks are pooled while live plus pooled
  * bytes stay within the most the program ever held live (its high-water mark), so a workload whose batches
  * peak at 900 MiB finds all of its blocks again on the next batch, and the footprint never exceeds that
- * peak; a floor ({@code kindling.maxPooledBytes}, 256 MiB by default) serves small programs, and half of the
- * machine's memory is the ceiling. {@code Kindling.emptyCache()} hands everything back.
+ * peak; a floor ({@code kindling.maxPooledBytes}, half the budget by default: 64 to 256 MiB) serves small
+ * programs, and half of the machine's memory is the ceiling. The budget ({@code kindling.memoryBudget})
+ * defaults to a quarter of the heap limit, clamped to [128 MiB, 512 MiB]. {@code Kindling.emptyCache()} hands
+ * everything back.
  */
 final class CachingAllocator {
     private static final int MIN_SHIFT = 6; // 64-byte minimum block
     private static final int CLASSES = 4 * 31;
+    /** The largest block: a direct ByteBuffer is int-indexed, and the size classes round up by up to 25%. */
+    static final long MAX_BYTES = Integer.MAX_VALUE - 64;
     private static final sun.misc.Unsafe UNSAFE = unsafe();
 
     // whole CpuBuffers are pooled, typed views included, so a pool hit allocates nothing on the Java heap;
@@ -72,8 +76,9 @@ final class CachingAllocator {
     }
 
     CpuBuffer allocate(long bytes) {
-        if (bytes > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("CPU tensors are limited to 2 GiB per storage, asked for " + bytes + " bytes");
+        if (bytes < 0 || bytes > MAX_BYTES) {
+            throw new IllegalArgumentException("CPU tensors are limited to 2 GiB per storage (" + MAX_BYTES
+                    + " bytes), asked for " + bytes + " bytes");
         }
         int cls = sizeClass(Math.max(bytes, 1));
         allocations.incrementAndGet();

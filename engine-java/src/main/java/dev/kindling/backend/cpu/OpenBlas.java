@@ -50,6 +50,7 @@ final class OpenBlas {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       FloatBuffer a, int offA, int lda, FloatBuffer b, int offB, int ldb,
                       float beta, FloatBuffer c, int offC, int ldc) {
+        checkGemm("sgemm", transA, transB, m, n, k, a.capacity(), offA, lda, b.capacity(), offB, ldb, c.capacity(), offC, ldc);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
                 transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
@@ -59,10 +60,36 @@ final class OpenBlas {
     static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                       DoubleBuffer a, int offA, int lda, DoubleBuffer b, int offB, int ldb,
                       double beta, DoubleBuffer c, int offC, int ldc) {
+        checkGemm("dgemm", transA, transB, m, n, k, a.capacity(), offA, lda, b.capacity(), offB, ldb, c.capacity(), offC, ldc);
         openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor,
                 transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
                 m, n, k, 1.0, at(a, offA), lda, at(b, offB), ldb, beta, at(c, offC), ldc);
+    }
+
+    /**
+     * Native code does no bounds checks: a size or offset that reaches past a buffer reads or writes other
+     * memory, or kills the JVM. So every call is checked here, in longs, against the buffers' capacities,
+     * whatever the layers above have validated already.
+     */
+    private static void checkGemm(String op, boolean transA, boolean transB, int m, int n, int k,
+                                  long capA, int offA, int lda, long capB, int offB, int ldb, long capC, int offC, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException(op + ": negative size m=" + m + ", n=" + n + ", k=" + k);
+        }
+        checkMatrix(op, "A", transA ? k : m, transA ? m : k, capA, offA, lda);
+        checkMatrix(op, "B", transB ? n : k, transB ? k : n, capB, offB, ldb);
+        checkMatrix(op, "C", m, n, capC, offC, ldc);
+    }
+
+    /** A row-major {@code rows x cols} matrix at {@code off} with leading dimension {@code ld} lies inside {@code cap}. */
+    private static void checkMatrix(String op, String name, int rows, int cols, long cap, int off, int ld) {
+        if (rows == 0 || cols == 0) return;
+        long end = off + (long) (rows - 1) * ld + cols;
+        if (off < 0 || ld < Math.max(1, cols) || end > cap) {
+            throw new IllegalArgumentException(op + ": matrix " + name + " (" + rows + " x " + cols + " at offset " + off
+                    + ", leading dimension " + ld + ") does not lie inside its buffer of " + cap + " elements");
+        }
     }
 
     // JavaCPP passes a direct buffer's address plus its position, so a duplicate positioned at the offset

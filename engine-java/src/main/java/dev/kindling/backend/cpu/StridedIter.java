@@ -51,7 +51,9 @@ final class StridedIter {
     }
 
     private boolean mergeable(int outerSize, int[] outer, int innerSize, int[] inner) {
-        for (int j = 0; j < k; j++) if (outer[j] != inner[j] * innerSize) return false;
+        // a merged row longer than an int could hold (a broadcast view of 2^32 elements) stays two dims
+        if ((long) outerSize * innerSize > Integer.MAX_VALUE) return false;
+        for (int j = 0; j < k; j++) if (outer[j] != (long) inner[j] * innerSize) return false;
         return true;
     }
 
