@@ -6,7 +6,7 @@
 #
 #   bash bench/run.sh [--threads N] [--reps R] [--only g1,g2] [--quick] [--no-torch]
 #
-# Groups: mlp_train, tiny, inference, optim, ops, memory (default: all; memory is covered by mlp_train).
+# Groups: mlp_train, tiny, inference, optim, ops, cnn, memory (default: all; memory is covered by mlp_train).
 # Results: bench/results/latest.jsonl (one line per workload); raw lines in bench/results/latest-raw.jsonl,
 # the processes' stderr in bench/results/latest.log.
 set -euo pipefail
@@ -15,7 +15,7 @@ export LC_NUMERIC=C
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=/usr/bin/python3
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-ALL_GROUPS=(mlp_train tiny inference optim ops memory)
+ALL_GROUPS=(mlp_train tiny inference optim ops cnn memory)
 
 threads=2 reps=5 only="" quick=0 torch=1
 usage() {
@@ -38,7 +38,7 @@ done
 
 groups=()
 if [[ -z $only ]]; then
-    groups=(mlp_train tiny inference optim ops)
+    groups=(mlp_train tiny inference optim ops cnn)
 else
     IFS=, read -r -a wanted <<< "$only"
     for g in "${wanted[@]}"; do

@@ -2,7 +2,7 @@
 """PyTorch twin of dev.kindling.bench.Suite: the same workloads, the same JSON lines (impl "pytorch").
 
 Run: OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/python/suite.py <group> [--threads N] [--quick]
-Groups: mlp_train, memory (mlp_train, keeping only the peak RSS line), tiny, inference, optim, ops.
+Groups: mlp_train, memory (mlp_train, keeping only the peak RSS line), tiny, inference, optim, ops, cnn.
 bench/run.sh runs it next to the Java side and bench/python/aggregate.py makes the table; see bench/README.md.
 torchvision is not needed: Fashion-MNIST is read from Debian's IDX files with gzip and numpy.
 """
@@ -232,10 +232,89 @@ def ops():
     time_op("index_select_64_of_10000x784", lambda: torch.index_select(table, 0, rows))
 
 
+def cnn_model():
+    """The seed CNN: Conv(1,32,3,p1) ReLU MaxPool2 Conv(32,64,3,p1) ReLU MaxPool2 Flatten Linear(3136,128) ReLU Linear(128,10)."""
+    return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def fashion_train(n):
+    images = read_idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28)
+    labels = read_idx("train-labels-idx1-ubyte.gz", 8)
+    return (torch.from_numpy(images[:n].copy()).float().div_(255),
+            torch.from_numpy(labels[:n].astype(np.int64)))
+
+
+def cnn():
+    """Group cnn (issue 13): CNN training over the first 10,000 shuffled images after 20 uncounted warm-up batches,
+    the conv/pool/batchnorm layers forward + backward, and CNN inference in batches of 1000."""
+    n = 1280 if QUICK else 10_000
+    x, y = fashion_train(n)
+    loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
+    model = cnn_model()
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model.train()
+
+    def step(xb, yb):
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+
+    for i, (xb, yb) in enumerate(loader):
+        if i == 20:
+            break
+        step(xb, yb)
+    t0 = time.perf_counter()
+    for xb, yb in loader:
+        step(xb, yb)
+    emit("cnn_train_10k", "samples/s", n / (time.perf_counter() - t0))
+
+    batch = 8 if QUICK else 64
+    xin = torch.randn(batch, 32, 28, 28, requires_grad=True)
+    act = torch.randn(batch, 64, 28, 28, requires_grad=True)
+
+    def fwd_bwd_ms(m, t):
+        reps = 3 if QUICK else 20
+
+        def once():
+            m.zero_grad(set_to_none=True)
+            t.grad = None
+            m(t).sum().backward()
+        for _ in range(5):
+            once()
+        ms = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            once()
+            ms.append((time.perf_counter() - t0) * 1e3)
+        return statistics.median(ms)
+    emit("conv2d_fwd_bwd", "ms", fwd_bwd_ms(nn.Conv2d(32, 64, 3, padding=1), xin))
+    emit("maxpool2d_fwd_bwd", "ms", fwd_bwd_ms(nn.MaxPool2d(2), act))
+    emit("batchnorm2d_fwd_bwd", "ms", fwd_bwd_ms(nn.BatchNorm2d(64), act))
+
+    model = cnn_model()
+    model.eval()
+    size = 100 if QUICK else 1000
+    images, _ = fashion_train(10 * size)
+    passes = 2 if QUICK else 5
+    rates = []
+    with torch.no_grad():
+        for p in range(-1, passes):
+            t0 = time.perf_counter()
+            for i in range(10):
+                model(images[i * size:(i + 1) * size])
+            if p >= 0:
+                rates.append(10 * size / (time.perf_counter() - t0))
+    emit("cnn_inference_batch1000", "samples/s", statistics.median(rates))
+
+
 def main():
     global QUICK, GROUP
     groups = {"mlp_train": lambda: mlp_train(False), "memory": lambda: mlp_train(True), "tiny": tiny,
-              "inference": inference, "optim": optim, "ops": ops}
+              "inference": inference, "optim": optim, "ops": ops, "cnn": cnn}
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("group", choices=sorted(groups))
     ap.add_argument("--threads", type=int, default=2)

@@ -12,7 +12,8 @@ final class Conv2d {
     private Conv2d() {}
 
     static int outSize(int in, int k, int s, int p, int d) {
-        return (in + 2 * p - d * (k - 1) - 1) / s + 1;
+        // floor, as PyTorch: a kernel wider than the padded input gives a size below 1, never a truncated 1
+        return (int) Math.floorDiv((long) in + 2L * p - (long) d * (k - 1) - 1, s) + 1;
     }
 
     private static void checkParams(String op, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {

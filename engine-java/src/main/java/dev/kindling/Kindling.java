@@ -122,6 +122,13 @@ public final class Kindling {
     }
 
     /**
+     * Which kernels convolution runs on, for example {@code "oneDNN 3.11.0 (avx512_core, ...) for float32, im2col +
+     * gemm for float64"}, or {@code "im2col + gemm (oneDNN off: <why>)"} where oneDNN cannot load on this platform
+     * or {@code -Dkindling.disableOneDnn=true} turned it off. Decided once, when the engine starts.
+     */
+    public static String convKernels() { return Backends.cpu().convKernels(); }
+
+    /**
      * Scales the gradients of {@code params} so that their joint 2-norm is at most {@code maxNorm}
      * ({@code torch.nn.utils.clip_grad_norm_}); returns the total norm before clipping.
      *

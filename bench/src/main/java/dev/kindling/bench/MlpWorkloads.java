@@ -28,30 +28,9 @@ final class MlpWorkloads {
      * the peak RSS line is printed (group memory).
      */
     static void train(boolean rssOnly) {
-        // the IDX files decoded straight into the tensor, 100 images at a time (the Python twin reads them
-        // whole with numpy); small arrays only, so the collector never grows the heap for data preparation
-        byte[] labels = readIdx("train-labels-idx1-ubyte.gz", 8);
-        int n = Suite.quick ? 6400 : labels.length;
-        Tensor x = Tensor.zeros(n, 1, 28, 28);
-        Path imageFile = Path.of("/usr/share/datasets/fashion-mnist", "train-images-idx3-ubyte.gz");
-        try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(imageFile), 1 << 16)) {
-            in.readNBytes(16);
-            byte[] raw = new byte[100 * 784];
-            for (int start = 0; start < n; start += 100) {
-                int count = Math.min(100, n - start);
-                in.readNBytes(raw, 0, count * 784);
-                float[] pixels = new float[count * 784];
-                for (int j = 0; j < pixels.length; j++) pixels[j] = (raw[j] & 0xFF) / 255f; // ToTensor
-                try (Tensor chunk = Tensor.fromArray(pixels, count, 1, 28, 28)) {
-                    x.slice(0, start, start + count).copy_(chunk);
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + imageFile + " (apt-get install -y dataset-fashion-mnist)", e);
-        }
-        long[] targets = new long[n];
-        for (int i = 0; i < n; i++) targets[i] = labels[i] & 0xFF;
-        Tensor y = Tensor.fromArray(targets, n);
+        int n = Suite.quick ? 6400 : 60_000;
+        Tensor[] xy = fashionTrain(n);
+        Tensor x = xy[0], y = xy[1];
         DataLoader loader = DataLoader.builder(new TensorDataset(x, y)).batchSize(64).shuffle(true).build();
 
         Module model = Suite.mlp();
@@ -76,6 +55,37 @@ final class MlpWorkloads {
             Suite.emit("mlp_train_final_loss", "loss", lastLoss);
         }
         Suite.emit("mlp_train_peak_rss_mib", "MiB", Suite.peakRssMiB());
+    }
+
+    /**
+     * The first {@code n} Fashion-MNIST training images as a [n, 1, 28, 28] tensor in [0, 1] and their INT64
+     * labels. The IDX files are decoded straight into the tensor, 100 images at a time (the Python twin reads
+     * them whole with numpy); small arrays only, so the collector never grows the heap for data preparation.
+     */
+    static Tensor[] fashionTrain(int n) {
+        byte[] labels = readIdx("train-labels-idx1-ubyte.gz", 8);
+        n = Math.min(n, labels.length);
+        Tensor x = Tensor.zeros(n, 1, 28, 28);
+        Path imageFile = Path.of("/usr/share/datasets/fashion-mnist", "train-images-idx3-ubyte.gz");
+        try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(imageFile), 1 << 16)) {
+            in.readNBytes(16);
+            byte[] raw = new byte[100 * 784];
+            for (int start = 0; start < n; start += 100) {
+                int count = Math.min(100, n - start);
+                in.readNBytes(raw, 0, count * 784);
+                float[] pixels = new float[count * 784];
+                for (int j = 0; j < pixels.length; j++) pixels[j] = (raw[j] & 0xFF) / 255f; // ToTensor
+                try (Tensor chunk = Tensor.fromArray(pixels, count, 1, 28, 28)) {
+                    x.slice(0, start, start + count).copy_(chunk);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + imageFile + " (apt-get install -y dataset-fashion-mnist)", e);
+        }
+        long[] targets = new long[n];
+        for (int i = 0; i < n; i++) targets[i] = labels[i] & 0xFF;
+        Tensor y = Tensor.fromArray(targets, n);
+        return new Tensor[]{x, y};
     }
 
     private static byte[] readIdx(String name, int header) {

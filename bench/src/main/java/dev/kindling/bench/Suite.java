@@ -22,7 +22,7 @@ import java.util.Locale;
  *
  * <pre>{@code java -Xss4m -cp <bench classes>:<runtime classpath> dev.kindling.bench.Suite <group> [--threads N] [--quick]}</pre>
  * Groups: {@code mlp_train}, {@code memory} (mlp_train, keeping only the peak RSS line), {@code tiny},
- * {@code inference}, {@code optim}, {@code ops}. {@code --quick} uses small sizes to check the harness; its
+ * {@code inference}, {@code optim}, {@code ops}, {@code cnn}. {@code --quick} uses small sizes to check the harness; its
  * figures are not comparable with full runs.
  */
 public final class Suite {
@@ -52,6 +52,7 @@ public final class Suite {
         Kindling.setNumThreads(threads);
         Kindling.manualSeed(0);
         meta("kindling_blas", Kindling.nativeBlasStatus());
+        meta("kindling_conv", dev.kindling.Kindling.convKernels());
         meta("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         switch (g) {
             case "mlp_train" -> MlpWorkloads.train(false);
@@ -60,12 +61,13 @@ public final class Suite {
             case "inference" -> MlpWorkloads.inference();
             case "optim" -> OptimWorkloads.run();
             case "ops" -> OpWorkloads.run();
+            case "cnn" -> CnnWorkloads.run();
             default -> usage("unknown group " + g);
         }
     }
 
     private static void usage(String why) {
-        System.err.println("Suite: " + why + "\nusage: Suite <mlp_train|memory|tiny|inference|optim|ops> [--threads N] [--quick]");
+        System.err.println("Suite: " + why + "\nusage: Suite <mlp_train|memory|tiny|inference|optim|ops|cnn> [--threads N] [--quick]");
         System.exit(2);
     }
 

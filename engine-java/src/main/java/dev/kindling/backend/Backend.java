@@ -7,7 +7,8 @@ import dev.kindling.memory.MemoryStats;
 /**
  * The kernels a device must provide. The ops layer checks shapes, dtypes and devices, broadcasts by
  * strides and allocates outputs; a backend only computes. Every gradient is written in tensor ops, so a
- * new backend needs no backward kernels.
+ * new backend needs no backward kernels; the optional direct kernels below (convolution, fused optimizer
+ * steps, softmax) are shortcuts that a backend offers when it has something faster than the composite.
  */
 public interface Backend {
     /** The device this backend computes on, e.g. {@code Device.CPU}. */
@@ -123,6 +124,38 @@ public interface Backend {
 
     /** Coordinates of the non-zero elements, row-major, into a contiguous {@code [n, dim]} INT64 view. */
     void nonzero(View in, View out);
+
+    /**
+     * True when {@link #conv2d} and {@link #conv2dBackward} run for {@code dtype}; otherwise the ops layer
+     * composes convolution from {@link #im2col} and matmul.
+     */
+    default boolean hasConvKernels(DType dtype) { return false; }
+
+    /** Which convolution kernels this backend uses, for diagnostics: for example "oneDNN 3.11.0 (avx512_core)". */
+    default String convKernels() { return "im2col + gemm"; }
+
+    /**
+     * Direct 2-D convolution: contiguous {@code x:[N,C,H,W]}, {@code w:[O,C/groups,kh,kw]}, {@code bias:[O]} or
+     * null, into contiguous {@code y:[N,O,OH,OW]}. Only called when {@link #hasConvKernels} says so.
+     */
+    default void conv2d(View x, View w, View bias, View y, ConvParams p) {
+        throw new UnsupportedOperationException(device() + " backend: no direct convolution kernels (check hasConvKernels first)");
+    }
+
+    /**
+     * Gradients of {@link #conv2d} from {@code gy:[N,O,OH,OW]}: any of {@code gx} (like x), {@code gw} (like w)
+     * and {@code gb:[O]} may be null when not needed; all are contiguous and overwritten.
+     */
+    default void conv2dBackward(View x, View w, View gy, View gx, View gw, View gb, ConvParams p) {
+        throw new UnsupportedOperationException(device() + " backend: no direct convolution kernels (check hasConvKernels first)");
+    }
+
+    /**
+     * Max pooling of contiguous {@code x:[P,H,W]} (P = N*C planes) into {@code values:[P,OH,OW]} and INT64
+     * {@code indices} (flat {@code h*W+w} positions in each plane, as PyTorch's), where a NaN wins as in PyTorch.
+     * {@code p.groups()} is unused; kernel is {@code {kh, kw}}.
+     */
+    void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices);
 
     /** im2col for 2-D convolution: {@code in:[C,H,W]} to {@code cols:[C*kh*kw, outH*outW]}. */
     void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols);

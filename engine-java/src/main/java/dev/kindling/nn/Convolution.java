@@ -1,21 +1,40 @@
 package dev.kindling.nn;
 
+import dev.kindling.ConvOps;
 import dev.kindling.Tensor;
+import dev.kindling.ValuesIndices;
+import dev.kindling.backend.ConvParams;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Convolution and pooling as {@link Tensor#unfold2d} (im2col) followed by a matmul or a max/mean, so their
- * gradients come from those ops. 1-D variants run as 2-D ones with height 1.
+ * Argument checks and output sizes of convolution and pooling (PyTorch's floor semantics and errors). Conv2d and
+ * max pooling run as ops of their own ({@link ConvOps}: oneDNN or im2col + gemm, a direct max-pool kernel);
+ * transposed convolution and average pooling as {@link Tensor#unfold2d}/{@link Tensor#fold2d} with a matmul or
+ * a mean, so their gradients come from those ops. 1-D variants run as 2-D ones with height 1.
  */
 final class Convolution {
     private Convolution() {}
 
     static String str(int[] s) { return Arrays.toString(s); }
 
-    static int outSize(int in, int k, int s, int p, int d) { return (in + 2 * p - d * (k - 1) - 1) / s + 1; }
+    /** PyTorch's output size: floor((in + 2p - d(k-1) - 1) / s) + 1, which is below 1 when the input is too small. */
+    static int outSize(int in, int k, int s, int p, int d) {
+        return (int) Math.floorDiv((long) in + 2L * p - (long) d * (k - 1) - 1, s) + 1;
+    }
+
+    /** The output size of a convolution along {@code dim}, refusing a kernel wider than the padded input as PyTorch. */
+    static int outSize(String op, int[] xs, int dim, int k, int s, int p, int d) {
+        long padded = (long) xs[dim] + 2L * p, span = (long) d * (k - 1) + 1;
+        if (padded < span) {
+            throw new IllegalArgumentException(op + ": calculated padded input size per channel " + padded + " (input "
+                    + str(xs) + ", padding " + p + " in dim " + dim + ") is smaller than the kernel's extent " + span
+                    + " (kernel " + k + ", dilation " + d + "): kernel size can't be greater than actual input size");
+        }
+        return outSize(xs[dim], k, s, p, d);
+    }
 
     static Tensor conv2d(String op, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
         int[] xs = x.shape(), ws = w.shape();
@@ -29,26 +48,16 @@ final class Convolution {
             throw new IllegalArgumentException(op + ": weight of shape " + str(ws) + " expects " + (ws[1] * groups)
                     + " input channels (groups=" + groups + "), got input of shape " + str(xs));
         }
-        if (groups > 1) {
-            List<Tensor> xg = x.chunk(groups, 1), wg = w.chunk(groups, 0);
-            List<Tensor> bg = b == null ? null : b.chunk(groups, 0);
-            List<Tensor> outs = new ArrayList<>();
-            for (int g = 0; g < groups; g++) {
-                outs.add(conv2d(op, xg.get(g), wg.get(g), bg == null ? null : bg.get(g), stride, padding, dilation, 1));
-            }
-            return Tensor.cat(outs, 1);
-        }
-        int n = xs[0], kh = ws[2], kw = ws[3];
-        int oh = outSize(xs[2], kh, stride[0], padding[0], dilation[0]), ow = outSize(xs[3], kw, stride[1], padding[1], dilation[1]);
+        int kh = ws[2], kw = ws[3];
+        int oh = outSize(op, xs, 2, kh, stride[0], padding[0], dilation[0]), ow = outSize(op, xs, 3, kw, stride[1], padding[1], dilation[1]);
         if (oh <= 0 || ow <= 0) {
             throw new IllegalArgumentException(op + ": input of shape " + str(xs) + " is too small for kernel (" + kh + ", " + kw
                     + ") with padding " + str(padding) + " and dilation " + str(dilation) + ": output would be (" + oh + ", " + ow + ")");
         }
-        Tensor cols = x.unfold2d(kh, kw, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1]);
-        // [O, C*kh*kw] @ [N, C*kh*kw, L] -> [N, O, L]
-        Tensor out = w.reshape(ws[0], -1).matmul(cols);
-        if (b != null) out = out.add(b.reshape(1, ws[0], 1));
-        return out.reshape(n, ws[0], oh, ow);
+        if (b != null && (b.dim() != 1 || b.shape()[0] != ws[0])) {
+            throw new IllegalArgumentException(op + ": expected a bias of shape [" + ws[0] + "], got " + str(b.shape()));
+        }
+        return ConvOps.conv2d(x, w, b, new ConvParams(stride, padding, dilation, groups), oh, ow);
     }
 
     static Tensor convTranspose2d(String op, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding,
@@ -91,26 +100,34 @@ final class Convolution {
     }
 
     static Tensor maxPool2d(String op, Tensor x, int[] k, int[] s, int[] p, int[] d) {
+        return maxPool2dWithIndices(op, x, k, s, p, d).values();
+    }
+
+    static ValuesIndices maxPool2dWithIndices(String op, Tensor x, int[] k, int[] s, int[] p, int[] d) {
         int[] xs = x.shape();
         check4d(op, x);
+        checkWindow(op, k, s, p, d);
         for (int i = 0; i < 2; i++) {
             if (p[i] * 2 > k[i]) {
                 throw new IllegalArgumentException(op + ": pad should be at most half of effective kernel size, got padding "
                         + str(p) + " and kernel " + str(k));
             }
         }
-        Tensor in = x.reshape(xs[0] * xs[1], 1, xs[2], xs[3]);
-        // pad with -inf so that padding never wins the max
-        if (p[0] > 0 || p[1] > 0) in = Resize.pad(in, new int[]{p[1], p[1], p[0], p[0]}, PadMode.CONSTANT, Double.NEGATIVE_INFINITY);
         int oh = outSize(xs[2], k[0], s[0], p[0], d[0]), ow = outSize(xs[3], k[1], s[1], p[1], d[1]);
         checkOut(op, xs, k, oh, ow);
-        Tensor cols = in.unfold2d(k[0], k[1], s[0], s[1], 0, 0, d[0], d[1]);
-        return cols.max(1).values().reshape(xs[0], xs[1], oh, ow);
+        return ConvOps.maxPool2d(x, k, new ConvParams(s, p, d, 1), oh, ow);
     }
 
     static Tensor avgPool2d(String op, Tensor x, int[] k, int[] s, int[] p, boolean countIncludePad) {
         int[] xs = x.shape();
         check4d(op, x);
+        checkWindow(op, k, s, p, new int[]{1, 1});
+        for (int i = 0; i < 2; i++) {
+            if (p[i] * 2 > k[i]) {
+                throw new IllegalArgumentException(op + ": pad should be at most half of kernel size, got padding "
+                        + str(p) + " and kernel " + str(k));
+            }
+        }
         int oh = outSize(xs[2], k[0], s[0], p[0], 1), ow = outSize(xs[3], k[1], s[1], p[1], 1);
         checkOut(op, xs, k, oh, ow);
         Tensor cols = x.reshape(xs[0] * xs[1], 1, xs[2], xs[3]).unfold2d(k[0], k[1], s[0], s[1], p[0], p[1], 1, 1);
@@ -153,10 +170,20 @@ final class Convolution {
         if (x.dim() != 4) throw new IllegalArgumentException(op + ": expected a 4-D input [N, C, H, W], got shape " + str(x.shape()));
     }
 
+    private static void checkWindow(String op, int[] k, int[] s, int[] p, int[] d) {
+        for (int i = 0; i < 2; i++) {
+            if (k[i] <= 0 || s[i] <= 0 || d[i] <= 0 || p[i] < 0) {
+                throw new IllegalArgumentException(op + ": kernel size, stride and dilation must be positive and padding"
+                        + " non-negative, got kernel " + str(k) + ", stride " + str(s) + ", padding " + str(p) + ", dilation " + str(d));
+            }
+        }
+    }
+
     private static void checkOut(String op, int[] xs, int[] k, int oh, int ow) {
         if (oh <= 0 || ow <= 0) {
-            throw new IllegalArgumentException(op + ": input of shape " + str(xs) + " is too small for kernel " + str(k)
-                    + ": output would be (" + oh + ", " + ow + ")");
+            throw new IllegalArgumentException(op + ": given input size (" + xs[1] + "x" + xs[2] + "x" + xs[3]
+                    + "), calculated output size (" + xs[1] + "x" + oh + "x" + ow + "): output size is too small (kernel "
+                    + str(k) + ")");
         }
     }
 }

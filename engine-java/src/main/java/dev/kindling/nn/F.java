@@ -2,6 +2,7 @@ package dev.kindling.nn;
 
 import dev.kindling.Kindling;
 import dev.kindling.Tensor;
+import dev.kindling.ValuesIndices;
 
 import java.util.Arrays;
 
@@ -195,6 +196,16 @@ public final class F {
     public static Tensor maxPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, int[] dilation) {
         checkWindow("max_pool2d", kernelSize, stride, padding, dilation);
         return Convolution.maxPool2d("max_pool2d", arg("max_pool2d", "input", x), kernelSize, stride, padding, dilation);
+    }
+
+    /**
+     * Max pooling that also returns where each maximum came from ({@code F.max_pool2d(..., return_indices=True)}):
+     * INT64 flat positions {@code h * W + w} within each {@code [H, W]} plane, as PyTorch gives them.
+     */
+    public static ValuesIndices maxPool2dWithIndices(Tensor x, int[] kernelSize, int[] stride, int[] padding, int[] dilation) {
+        checkWindow("max_pool2d_with_indices", kernelSize, stride, padding, dilation);
+        return Convolution.maxPool2dWithIndices("max_pool2d_with_indices", arg("max_pool2d_with_indices", "input", x),
+                kernelSize, stride, padding, dilation);
     }
 
     /** {@code F.max_pool2d} with PyTorch's defaults for the arguments left out. */

@@ -6,6 +6,7 @@ import dev.kindling.backend.Backend;
 import dev.kindling.backend.BinaryOp;
 import dev.kindling.backend.OptimStep;
 import dev.kindling.backend.Buffer;
+import dev.kindling.backend.ConvParams;
 import dev.kindling.backend.ReduceOp;
 import dev.kindling.backend.TernaryOp;
 import dev.kindling.backend.UnaryOp;
@@ -425,6 +426,28 @@ public final class CpuBackend implements Backend {
     @Override public long countNonzero(View in) { return Indexing.countNonzero(in); }
 
     @Override public void nonzero(View in, View out) { Indexing.nonzero(in, out); }
+
+    @Override public boolean hasConvKernels(DType dtype) { return dtype == DType.FLOAT32 && OneDnn.available(); }
+
+    @Override public String convKernels() {
+        return OneDnn.available() ? OneDnn.description() + " for float32, im2col + gemm for float64"
+                : "im2col + gemm (oneDNN off: " + OneDnn.failure() + ")";
+    }
+
+    /** Why oneDNN is off, or null. */
+    public static String oneDnnFailure() { return OneDnn.failure(); }
+
+    @Override public void conv2d(View x, View w, View bias, View y, ConvParams p) {
+        OneDnn.conv2dForward(allocator, x, w, bias, y, p);
+    }
+
+    @Override public void conv2dBackward(View x, View w, View gy, View gx, View gw, View gb, ConvParams p) {
+        OneDnn.conv2dBackward(allocator, x, w, gy, gx, gw, gb, p);
+    }
+
+    @Override public void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices) {
+        Pooling.maxPool2d(x, kernel, p, values, indices);
+    }
 
     @Override public void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols) {
         Conv.im2col(in, kh, kw, sh, sw, ph, pw, dh, dw, cols);

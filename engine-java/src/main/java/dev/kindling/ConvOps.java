@@ -1,0 +1,138 @@
+package dev.kindling;
+
+import dev.kindling.backend.Backend;
+import dev.kindling.backend.ConvParams;
+
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Convolution and max pooling as ops with their gradients. {@code nn.F} checks the arguments and calls these;
+ * users call {@code F.conv2d} and {@code F.maxPool2d}, not this class.
+ *
+ * <p>Convolution runs on the backend's direct kernels where it has them (oneDNN for float32 on the CPU) and
+ * otherwise as {@link Tensor#unfold2d} followed by a matmul, whose gradients come from those ops. Both give
+ * the same values up to the summation order. The direct path's gradient runs the backend's backward
+ * kernels, or, when the gradient itself must be differentiable ({@code createGraph}), the composite formulas.
+ */
+public final class ConvOps {
+    private ConvOps() {}
+
+    /**
+     * {@code F.conv2d} on validated arguments: x {@code [N,C,H,W]}, weight {@code [O,C/groups,kh,kw]}, bias
+     * {@code [O]} or null, one dtype and device, and an output size {@code (oh, ow)} of at least 1.
+     */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, ConvParams p, int oh, int ow) {
+        Backend be = x.backend();
+        if (be.hasConvKernels(x.dtype()) && w.dtype() == x.dtype() && (b == null || b.dtype() == x.dtype())) {
+            return direct(x, w, b, p, oh, ow);
+        }
+        return composite(x, w, b, p, oh, ow);
+    }
+
+    private static Tensor direct(Tensor x0, Tensor w0, Tensor b0, ConvParams p, int oh, int ow) {
+        Tensor x = x0.contiguous(), w = w0.contiguous(), b = b0 == null ? null : b0.contiguous();
+        int[] xs = x.shapeInternal(), ws = w.shapeInternal();
+        Tensor y = Tensor.empty(x.dtype(), x.device(), new int[]{xs[0], ws[0], oh, ow});
+        if (y.numel() > 0) {
+            x.backend().conv2d(x.view(), w.view(), b == null ? null : b.view(), y.view(), p);
+        }
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(w);
+        Reference.reachabilityFence(b);
+        return Autograd.record("ConvolutionBackward0", y, new Tensor[]{x0, w0, b0},
+                (g, need) -> GradMode.isEnabled() ? compositeBackward(g, need, x, w, p)
+                        : directBackward(g, need, x, w, b != null, p), x, w);
+    }
+
+    private static Tensor[] directBackward(Tensor g0, boolean[] need, Tensor x, Tensor w, boolean hasBias, ConvParams p) {
+        Tensor g = g0.contiguous();
+        Tensor gx = need[0] ? Tensor.empty(x.dtype(), x.device(), x.shapeInternal()) : null;
+        Tensor gw = need[1] ? Tensor.empty(w.dtype(), w.device(), w.shapeInternal()) : null;
+        Tensor gb = hasBias && need[2] ? Tensor.empty(w.dtype(), w.device(), new int[]{w.shapeInternal()[0]}) : null;
+        if (g.numel() == 0 || x.numel() == 0) {
+            // nothing flowed: zero gradients, as the composite gives
+            for (Tensor t : new Tensor[]{gx, gw, gb}) if (t != null) t.backend().fill(t.view(), 0);
+        } else {
+            x.backend().conv2dBackward(x.view(), w.view(), g.view(), gx == null ? null : gx.view(),
+                    gw == null ? null : gw.view(), gb == null ? null : gb.view(), p);
+        }
+        Reference.reachabilityFence(g);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(w);
+        return new Tensor[]{gx, gw, gb};
+    }
+
+    /** The gradients of the composite (unfold + matmul) in tensor ops, hence differentiable again. */
+    private static Tensor[] compositeBackward(Tensor g, boolean[] need, Tensor x, Tensor w, ConvParams p) {
+        int groups = p.groups();
+        int[] xs = x.shapeInternal(), ws = w.shapeInternal();
+        int n = xs[0], kh = ws[2], kw = ws[3], o = ws[0] / groups;
+        int[] s = p.stride(), pad = p.padding(), d = p.dilation();
+        List<Tensor> gxs = new ArrayList<>(), gws = new ArrayList<>();
+        for (int gi = 0; gi < groups; gi++) {
+            Tensor xg = groups == 1 ? x : x.narrow(1, gi * ws[1], ws[1]);
+            Tensor wg = groups == 1 ? w : w.narrow(0, gi * o, o);
+            Tensor gg = (groups == 1 ? g : g.narrow(1, gi * o, o)).reshape(n, o, -1); // [N, O, L]
+            if (need[0]) {
+                Tensor cols = wg.reshape(o, -1).t().matmul(gg); // [N, C*kh*kw, L]
+                gxs.add(cols.fold2d(xs[2], xs[3], kh, kw, s[0], s[1], pad[0], pad[1], d[0], d[1]));
+            }
+            if (need[1]) {
+                Tensor cols = xg.unfold2d(kh, kw, s[0], s[1], pad[0], pad[1], d[0], d[1]); // [N, C*kh*kw, L]
+                gws.add(gg.matmul(cols.transpose(1, 2)).sum(0).reshape(wg.shapeInternal()));
+            }
+        }
+        Tensor gx = need[0] ? (groups == 1 ? gxs.get(0) : Tensor.cat(gxs, 1)) : null;
+        Tensor gw = need[1] ? (groups == 1 ? gws.get(0) : Tensor.cat(gws, 0)) : null;
+        Tensor gb = need.length > 2 && need[2] ? g.sum(new int[]{0, 2, 3}, false) : null;
+        return new Tensor[]{gx, gw, gb};
+    }
+
+    /** Convolution as unfold (im2col) and a matmul, group by group; its gradient comes from those ops. */
+    static Tensor composite(Tensor x, Tensor w, Tensor b, ConvParams p, int oh, int ow) {
+        int groups = p.groups();
+        int[] ws = w.shapeInternal();
+        if (groups > 1) {
+            List<Tensor> xg = x.chunk(groups, 1), wg = w.chunk(groups, 0);
+            List<Tensor> bg = b == null ? null : b.chunk(groups, 0);
+            ConvParams one = new ConvParams(p.stride(), p.padding(), p.dilation(), 1);
+            List<Tensor> outs = new ArrayList<>();
+            for (int g = 0; g < groups; g++) outs.add(composite(xg.get(g), wg.get(g), bg == null ? null : bg.get(g), one, oh, ow));
+            return Tensor.cat(outs, 1);
+        }
+        int[] s = p.stride(), pad = p.padding(), d = p.dilation();
+        Tensor cols = x.unfold2d(ws[2], ws[3], s[0], s[1], pad[0], pad[1], d[0], d[1]);
+        // [O, C*kh*kw] @ [N, C*kh*kw, L] -> [N, O, L]
+        Tensor out = w.reshape(ws[0], -1).matmul(cols);
+        if (b != null) out = out.add(b.reshape(1, ws[0], 1));
+        return out.reshape(x.shapeInternal()[0], ws[0], oh, ow);
+    }
+
+    /**
+     * {@code F.maxPool2d} with indices on validated arguments: x {@code [N,C,H,W]}, an output size of at least 1
+     * and padding at most half the kernel. The indices are flat positions in each {@code H x W} plane, as
+     * PyTorch's {@code return_indices=True} gives them; the gradient routes each output's gradient there.
+     */
+    public static ValuesIndices maxPool2d(Tensor x0, int[] kernel, ConvParams p, int oh, int ow) {
+        Tensor x = x0.contiguous();
+        int[] xs = x.shapeInternal();
+        int planes = xs[0] * xs[1];
+        Tensor values = Tensor.empty(x.dtype(), x.device(), new int[]{xs[0], xs[1], oh, ow});
+        Tensor indices = Tensor.empty(DType.INT64, x.device(), new int[]{xs[0], xs[1], oh, ow});
+        if (values.numel() > 0) {
+            int[] planesShape = {planes, oh, ow}, planesStrides = {oh * ow, ow, 1};
+            x.backend().maxPool2d(x.view().with(new int[]{planes, xs[2], xs[3]}, new int[]{xs[2] * xs[3], xs[3], 1}, x.offset()),
+                    kernel.clone(), p, values.view().with(planesShape, planesStrides, values.offset()),
+                    indices.view().with(planesShape, planesStrides, indices.offset()));
+        }
+        Reference.reachabilityFence(x);
+        Tensor idx = indices;
+        Autograd.record("MaxPool2DWithIndicesBackward0", values, x0, (g, need) -> {
+            Tensor flat = Factory.full(new int[]{planes, xs[2] * xs[3]}, 0, g.dtype(), g.device());
+            return new Tensor[]{flat.scatterAdd(1, idx.reshape(planes, oh * ow), g.reshape(planes, oh * ow)).reshape(xs)};
+        });
+        return new ValuesIndices(values, indices);
+    }
+}
