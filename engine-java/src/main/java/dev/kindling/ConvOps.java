@@ -111,28 +111,59 @@ public final class ConvOps {
     }
 
     /**
+     * {@code F.maxPool2d} on validated arguments: without a gradient to record, no indices are computed or
+     * stored; otherwise {@link #maxPool2d} with indices, which the gradient needs.
+     */
+    public static Tensor maxPool2dValues(Tensor x0, int[] kernel, ConvParams p, int oh, int ow) {
+        if (Autograd.needsGrad(x0)) return maxPool2d(x0, kernel, p, oh, ow).values();
+        return pool(x0, kernel, p, oh, ow, false)[0];
+    }
+
+    /**
      * {@code F.maxPool2d} with indices on validated arguments: x {@code [N,C,H,W]}, an output size of at least 1
      * and padding at most half the kernel. The indices are flat positions in each {@code H x W} plane, as
      * PyTorch's {@code return_indices=True} gives them; the gradient routes each output's gradient there.
      */
     public static ValuesIndices maxPool2d(Tensor x0, int[] kernel, ConvParams p, int oh, int ow) {
+        Tensor[] vi = pool(x0, kernel, p, oh, ow, true);
+        Tensor values = vi[0], indices = vi[1];
+        int[] xs = x0.shapeInternal();
+        int planes = xs[0] * xs[1];
+        Autograd.record("MaxPool2DWithIndicesBackward0", values, x0, (g, need) -> {
+            if (GradMode.isEnabled()) {
+                // create_graph: the same routing in tensor ops, differentiable again
+                Tensor flat = Factory.full(new int[]{planes, xs[2] * xs[3]}, 0, g.dtype(), g.device());
+                return new Tensor[]{flat.scatterAdd(1, indices.reshape(planes, oh * ow), g.reshape(planes, oh * ow)).reshape(xs)};
+            }
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.empty(g.dtype(), g.device(), xs);
+            if (gx.numel() > 0) {
+                gx.backend().maxPool2dBackward(planes(gc, planes, oh, ow), planes(indices, planes, oh, ow),
+                        planes(gx, planes, xs[2], xs[3]));
+            }
+            Reference.reachabilityFence(gc);
+            Reference.reachabilityFence(indices);
+            return new Tensor[]{gx};
+        });
+        return new ValuesIndices(values, indices);
+    }
+
+    private static Tensor[] pool(Tensor x0, int[] kernel, ConvParams p, int oh, int ow, boolean withIndices) {
         Tensor x = x0.contiguous();
         int[] xs = x.shapeInternal();
         int planes = xs[0] * xs[1];
         Tensor values = Tensor.empty(x.dtype(), x.device(), new int[]{xs[0], xs[1], oh, ow});
-        Tensor indices = Tensor.empty(DType.INT64, x.device(), new int[]{xs[0], xs[1], oh, ow});
+        Tensor indices = withIndices ? Tensor.empty(DType.INT64, x.device(), new int[]{xs[0], xs[1], oh, ow}) : null;
         if (values.numel() > 0) {
-            int[] planesShape = {planes, oh, ow}, planesStrides = {oh * ow, ow, 1};
-            x.backend().maxPool2d(x.view().with(new int[]{planes, xs[2], xs[3]}, new int[]{xs[2] * xs[3], xs[3], 1}, x.offset()),
-                    kernel.clone(), p, values.view().with(planesShape, planesStrides, values.offset()),
-                    indices.view().with(planesShape, planesStrides, indices.offset()));
+            x.backend().maxPool2d(planes(x, planes, xs[2], xs[3]), kernel.clone(), p, planes(values, planes, oh, ow),
+                    indices == null ? null : planes(indices, planes, oh, ow));
         }
         Reference.reachabilityFence(x);
-        Tensor idx = indices;
-        Autograd.record("MaxPool2DWithIndicesBackward0", values, x0, (g, need) -> {
-            Tensor flat = Factory.full(new int[]{planes, xs[2] * xs[3]}, 0, g.dtype(), g.device());
-            return new Tensor[]{flat.scatterAdd(1, idx.reshape(planes, oh * ow), g.reshape(planes, oh * ow)).reshape(xs)};
-        });
-        return new ValuesIndices(values, indices);
+        return new Tensor[]{values, indices};
+    }
+
+    /** A contiguous [N, C, h, w] tensor as the [N*C, h, w] planes the pooling kernels take. */
+    private static dev.kindling.backend.View planes(Tensor t, int planes, int h, int w) {
+        return t.view().with(new int[]{planes, h, w}, new int[]{h * w, w, 1}, t.offset());
     }
 }

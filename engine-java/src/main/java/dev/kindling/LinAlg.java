@@ -180,7 +180,10 @@ final class LinAlg {
             int[] os = Arrays.copyOf(as, da);
             os[da - 1] = b2.shapeInternal()[1];
             Shapes.storageBytes("matmul", os, a.dtype()); // before folding a's batch into rows
-            Tensor r = mm("matmul", a.reshape(-1, ka), b2);
+            // the row count spelled out: reshape(-1, 0) cannot infer it when a is empty along k
+            long rows = Shapes.numel("matmul", Arrays.copyOf(as, da - 1));
+            if (!Shapes.fitsInt(rows)) throw Shapes.tooLarge("matmul", rows, "the rows of " + str(as));
+            Tensor r = mm("matmul", a.reshape((int) rows, ka), b2);
             r = r.reshape(os);
             return db == 1 ? r.squeeze(-1) : r;
         }

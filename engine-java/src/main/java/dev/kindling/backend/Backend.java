@@ -150,12 +150,39 @@ public interface Backend {
         throw new UnsupportedOperationException(device() + " backend: no direct convolution kernels (check hasConvKernels first)");
     }
 
+    /** True when {@link #batchNorm} and {@link #batchNormBackward} run for {@code dtype}; otherwise norms compose. */
+    default boolean hasBatchNormKernels(DType dtype) { return false; }
+
+    /**
+     * Batch normalization of contiguous {@code x:[N, C, ...]} (2 to 5 dims) into {@code y}, per channel. With
+     * {@code useGlobalStats} {@code mean} and {@code var} ({@code [C]}) are read (eval mode); otherwise the batch's
+     * mean and biased variance are written into them. {@code weight} and {@code bias} may be null.
+     */
+    default void batchNorm(View x, View mean, View var, View weight, View bias, double eps, boolean useGlobalStats, View y) {
+        throw new UnsupportedOperationException(device() + " backend: no batch norm kernels (check hasBatchNormKernels first)");
+    }
+
+    /**
+     * Gradients of {@link #batchNorm} from {@code gy} into {@code gx} (like x) and, where weight and bias exist,
+     * {@code gw}/{@code gb} ({@code [C]}, either may be null when not wanted); all contiguous and overwritten.
+     */
+    default void batchNormBackward(View x, View mean, View var, View weight, boolean hasBias, View gy, double eps,
+                                   boolean useGlobalStats, View gx, View gw, View gb) {
+        throw new UnsupportedOperationException(device() + " backend: no batch norm kernels (check hasBatchNormKernels first)");
+    }
+
     /**
      * Max pooling of contiguous {@code x:[P,H,W]} (P = N*C planes) into {@code values:[P,OH,OW]} and INT64
-     * {@code indices} (flat {@code h*W+w} positions in each plane, as PyTorch's), where a NaN wins as in PyTorch.
-     * {@code p.groups()} is unused; kernel is {@code {kh, kw}}.
+     * {@code indices} (flat {@code h*W+w} positions in each plane, as PyTorch's; null when nobody needs them),
+     * where a NaN wins as in PyTorch. {@code p.groups()} is unused; kernel is {@code {kh, kw}}.
      */
     void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices);
+
+    /**
+     * The gradient of {@link #maxPool2d}: {@code gx:[P,H,W]} (contiguous, overwritten) gets each {@code gy:[P,OH,OW]}
+     * value added at its plane's {@code indices} position, zero elsewhere.
+     */
+    void maxPool2dBackward(View gy, View indices, View gx);
 
     /** im2col for 2-D convolution: {@code in:[C,H,W]} to {@code cols:[C*kh*kw, outH*outW]}. */
     void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols);

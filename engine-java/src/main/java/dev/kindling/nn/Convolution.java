@@ -100,10 +100,16 @@ final class Convolution {
     }
 
     static Tensor maxPool2d(String op, Tensor x, int[] k, int[] s, int[] p, int[] d) {
-        return maxPool2dWithIndices(op, x, k, s, p, d).values();
+        int[] out = poolOutput(op, x, k, s, p, d);
+        return ConvOps.maxPool2dValues(x, k, new ConvParams(s, p, d, 1), out[0], out[1]);
     }
 
     static ValuesIndices maxPool2dWithIndices(String op, Tensor x, int[] k, int[] s, int[] p, int[] d) {
+        int[] out = poolOutput(op, x, k, s, p, d);
+        return ConvOps.maxPool2d(x, k, new ConvParams(s, p, d, 1), out[0], out[1]);
+    }
+
+    private static int[] poolOutput(String op, Tensor x, int[] k, int[] s, int[] p, int[] d) {
         int[] xs = x.shape();
         check4d(op, x);
         checkWindow(op, k, s, p, d);
@@ -115,7 +121,7 @@ final class Convolution {
         }
         int oh = outSize(xs[2], k[0], s[0], p[0], d[0]), ow = outSize(xs[3], k[1], s[1], p[1], d[1]);
         checkOut(op, xs, k, oh, ow);
-        return ConvOps.maxPool2d(x, k, new ConvParams(s, p, d, 1), oh, ow);
+        return new int[]{oh, ow};
     }
 
     static Tensor avgPool2d(String op, Tensor x, int[] k, int[] s, int[] p, boolean countIncludePad) {

@@ -1,6 +1,7 @@
 package dev.kindling.nn;
 
 import dev.kindling.Kindling;
+import dev.kindling.BatchNormOps;
 import dev.kindling.Tensor;
 
 import java.util.Arrays;
@@ -39,6 +40,13 @@ final class Normalization {
                 throw new IllegalArgumentException(op + ": expected more than 1 value per channel when training, got input of shape "
                         + Arrays.toString(x.shape()));
             }
+        }
+        // one op on the backend's kernels where it has them (oneDNN, float32); the composite below otherwise
+        if (BatchNormOps.supports(x, runningMean, runningVar, weight, bias)) {
+            return BatchNormOps.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+        }
+        if (training || runningMean == null) {
+            long n = x.numel() / Math.max(1, c);
             Tensor mean = x.mean(dims, true);
             Tensor var = x.var(dims, false, true);
             y = x.sub(mean).mul(var.add(eps).rsqrt());

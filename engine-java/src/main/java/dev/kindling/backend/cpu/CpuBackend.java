@@ -430,7 +430,7 @@ public final class CpuBackend implements Backend {
     @Override public boolean hasConvKernels(DType dtype) { return dtype == DType.FLOAT32 && OneDnn.available(); }
 
     @Override public String convKernels() {
-        return OneDnn.available() ? OneDnn.description() + " for float32, im2col + gemm for float64"
+        return OneDnn.available() ? OneDnn.description() + " for float32 (convolution, batch norm), im2col + gemm for float64"
                 : "im2col + gemm (oneDNN off: " + OneDnn.failure() + ")";
     }
 
@@ -445,8 +445,23 @@ public final class CpuBackend implements Backend {
         OneDnn.conv2dBackward(allocator, x, w, gy, gx, gw, gb, p);
     }
 
+    @Override public boolean hasBatchNormKernels(DType dtype) { return dtype == DType.FLOAT32 && OneDnn.available(); }
+
+    @Override public void batchNorm(View x, View mean, View var, View weight, View bias, double eps, boolean useGlobalStats, View y) {
+        OneDnn.batchNormForward(allocator, x, mean, var, weight, bias, eps, useGlobalStats, y);
+    }
+
+    @Override public void batchNormBackward(View x, View mean, View var, View weight, boolean hasBias, View gy, double eps,
+                                            boolean useGlobalStats, View gx, View gw, View gb) {
+        OneDnn.batchNormBackward(allocator, x, mean, var, weight, gy, eps, useGlobalStats, hasBias, gx, gw, gb);
+    }
+
     @Override public void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices) {
         Pooling.maxPool2d(x, kernel, p, values, indices);
+    }
+
+    @Override public void maxPool2dBackward(View gy, View indices, View gx) {
+        Pooling.maxPool2dBackward(gy, indices, gx);
     }
 
     @Override public void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols) {

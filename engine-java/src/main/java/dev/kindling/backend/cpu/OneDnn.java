@@ -23,7 +23,7 @@ import java.util.logging.Logger;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
- * The only class that touches oneDNN: float32 convolution forward and backward. Loading is attempted once;
+ * The only class that touches oneDNN: float32 convolution and batch normalization, forward and backward. Loading is attempted once;
  * when the native library is missing for this platform, {@link #available()} is false, the reason is logged
  * once, and convolution runs as im2col + gemm instead.
  *
@@ -110,6 +110,127 @@ final class OneDnn {
                 + (gb != null ? "gb " : "") + p.key();
         Plan plan = plan(key, () -> BackwardPlan.create(x, w, gy, gx != null, gw != null, gb != null, p));
         run(plan, alloc, new View[]{x, w, gy, gx, gw, gb});
+    }
+
+    /**
+     * Batch normalization over {@code x:[N, C, ...]} (contiguous, 2 to 5 dims) into {@code y}. With {@code global}
+     * the statistics {@code mean}/{@code var} are read (eval mode); without, the batch's mean and biased variance
+     * are written there. {@code weight}/{@code bias} may be null (no affine part).
+     */
+    static void batchNormForward(CachingAllocator alloc, View x, View mean, View var, View weight, View bias,
+                                 double eps, boolean global, View y) {
+        int flags = bnFlags(weight != null, bias != null, global);
+        String key = "bn " + dims(x) + flags + " " + Float.floatToIntBits((float) eps);
+        Plan plan = plan(key, () -> BnForwardPlan.create(x, (float) eps, flags));
+        run(plan, alloc, new View[]{x, mean, var, weight, bias, y});
+    }
+
+    /** The gradients of {@link #batchNormForward}: {@code gx} always, {@code gw}/{@code gb} where weight/bias exist. */
+    static void batchNormBackward(CachingAllocator alloc, View x, View mean, View var, View weight, View gy, double eps,
+                                  boolean global, boolean hasBias, View gx, View gw, View gb) {
+        int flags = bnFlags(weight != null, hasBias, global);
+        String key = "bn-bwd " + dims(x) + flags + " " + Float.floatToIntBits((float) eps);
+        Plan plan = plan(key, () -> BnBackwardPlan.create(x, (float) eps, flags));
+        run(plan, alloc, new View[]{x, mean, var, weight, gy, gx, gw, gb});
+    }
+
+    private static int bnFlags(boolean scale, boolean shift, boolean global) {
+        return (scale ? dnnl_use_scale : 0) | (shift ? dnnl_use_shift : 0) | (global ? dnnl_use_global_stats : 0);
+    }
+
+    private static int plainTag(int dims) {
+        return switch (dims) {
+            case 2 -> dnnl_ab;
+            case 3 -> dnnl_abc;
+            case 4 -> dnnl_abcd;
+            case 5 -> dnnl_abcde;
+            default -> throw new IllegalArgumentException("oneDNN batch norm: 2 to 5 dims, got " + dims);
+        };
+    }
+
+    private static final class BnForwardPlan extends Plan {
+        dnnl_primitive bn;
+        dnnl_memory_desc data, channel;
+        int flags;
+
+        static BnForwardPlan create(View x, float eps, int flags) {
+            BnForwardPlan plan = new BnForwardPlan();
+            try {
+                plan.flags = flags;
+                plan.data = plan.plain(longs(x.shape()), plainTag(x.dim()));
+                plan.channel = plan.plain(new long[]{x.shape()[1]}, dnnl_a);
+                dnnl_primitive_desc pd = plan.own(new dnnl_primitive_desc());
+                int prop = (flags & dnnl_use_global_stats) != 0 ? dnnl_forward_inference : dnnl_forward_training;
+                check(dnnl_batch_normalization_forward_primitive_desc_create(pd, engine, prop, plan.data, plan.data, eps, flags, null),
+                        "batch normalization forward");
+                plan.bn = plan.primitive(pd);
+                return plan;
+            } catch (RuntimeException e) {
+                plan.destroy();
+                throw e;
+            }
+        }
+
+        @Override void execute(dnnl_stream stream, CachingAllocator alloc, View[] v) {
+            try (Calls calls = new Calls(stream, alloc)) {
+                List<int[]> ids = new ArrayList<>();
+                List<dnnl_memory> ms = new ArrayList<>();
+                add(ids, ms, DNNL_ARG_SRC, calls.wrap(v[0], data));
+                add(ids, ms, DNNL_ARG_MEAN, calls.wrap(v[1], channel));
+                add(ids, ms, DNNL_ARG_VARIANCE, calls.wrap(v[2], channel));
+                if ((flags & dnnl_use_scale) != 0) add(ids, ms, DNNL_ARG_SCALE, calls.wrap(v[3], channel));
+                if ((flags & dnnl_use_shift) != 0) add(ids, ms, DNNL_ARG_SHIFT, calls.wrap(v[4], channel));
+                add(ids, ms, DNNL_ARG_DST, calls.wrap(v[5], data));
+                calls.exec(bn, ids, ms);
+            }
+        }
+    }
+
+    private static final class BnBackwardPlan extends Plan {
+        dnnl_primitive bn;
+        dnnl_memory_desc data, channel;
+        int flags;
+
+        static BnBackwardPlan create(View x, float eps, int flags) {
+            BnBackwardPlan plan = new BnBackwardPlan();
+            try {
+                plan.flags = flags;
+                plan.data = plan.plain(longs(x.shape()), plainTag(x.dim()));
+                plan.channel = plan.plain(new long[]{x.shape()[1]}, dnnl_a);
+                dnnl_primitive_desc hint = plan.own(new dnnl_primitive_desc());
+                check(dnnl_batch_normalization_forward_primitive_desc_create(hint, engine, dnnl_forward_training, plan.data, plan.data,
+                        eps, flags, null), "batch normalization forward hint");
+                dnnl_primitive_desc pd = plan.own(new dnnl_primitive_desc());
+                int prop = (flags & (dnnl_use_scale | dnnl_use_shift)) != 0 ? dnnl_backward : dnnl_backward_data;
+                check(dnnl_batch_normalization_backward_primitive_desc_create(pd, engine, prop, plan.data, plan.data, plan.data,
+                        eps, flags, hint, null), "batch normalization backward");
+                plan.bn = plan.primitive(pd);
+                return plan;
+            } catch (RuntimeException e) {
+                plan.destroy();
+                throw e;
+            }
+        }
+
+        @Override void execute(dnnl_stream stream, CachingAllocator alloc, View[] v) {
+            try (Calls calls = new Calls(stream, alloc)) {
+                List<int[]> ids = new ArrayList<>();
+                List<dnnl_memory> ms = new ArrayList<>();
+                add(ids, ms, DNNL_ARG_SRC, calls.wrap(v[0], data));
+                add(ids, ms, DNNL_ARG_MEAN, calls.wrap(v[1], channel));
+                add(ids, ms, DNNL_ARG_VARIANCE, calls.wrap(v[2], channel));
+                add(ids, ms, DNNL_ARG_DIFF_DST, calls.wrap(v[4], data));
+                add(ids, ms, DNNL_ARG_DIFF_SRC, calls.wrap(v[5], data));
+                if ((flags & dnnl_use_scale) != 0) {
+                    add(ids, ms, DNNL_ARG_SCALE, calls.wrap(v[3], channel));
+                    add(ids, ms, DNNL_ARG_DIFF_SCALE, v[6] != null ? calls.wrap(v[6], channel) : calls.scratch(channel));
+                }
+                if ((flags & dnnl_use_shift) != 0) {
+                    add(ids, ms, DNNL_ARG_DIFF_SHIFT, v[7] != null ? calls.wrap(v[7], channel) : calls.scratch(channel));
+                }
+                calls.exec(bn, ids, ms);
+            }
+        }
     }
 
     private static String dims(View v) {
