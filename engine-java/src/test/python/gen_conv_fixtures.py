@@ -5,7 +5,7 @@ Regenerate (from the repository root, with Debian's torch):
 
 Writes engine-java/src/test/resources/fixtures/nn/conv.json: float32 conv2d cases over strides, paddings,
 dilations, groups and odd sizes (output and the gradients of x, weight and bias for a given upstream gradient),
-and max_pool2d_with_indices cases (values, indices, input gradient) including ties, -inf and NaN.
+conv_transpose2d cases (output padding, groups, dilation), and max_pool2d_with_indices cases (values, indices, input gradient) including ties, -inf and NaN.
 """
 import json
 import os
@@ -45,6 +45,23 @@ def conv_case(name, n, c, h, w, o, k, stride=1, padding=0, dilation=1, groups=1,
     return case
 
 
+def convt_case(name, n, c, h, w, o, k, stride=1, padding=0, output_padding=0, groups=1, dilation=1, bias=True, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, c, h, w, generator=g).requires_grad_()
+    wt = (torch.randn(c, o // groups, k, k, generator=g) * 0.3).requires_grad_()
+    b = torch.randn(o, generator=g).requires_grad_() if bias else None
+    y = F.conv_transpose2d(x, wt, b, stride, padding, output_padding, groups, dilation)
+    gy = torch.randn(y.shape, generator=g)
+    y.backward(gy)
+    case = {"name": name, "stride": list(_pair(stride)), "padding": list(_pair(padding)),
+            "output_padding": list(_pair(output_padding)), "dilation": list(_pair(dilation)), "groups": groups,
+            "x": enc(x), "weight": enc(wt), "gy": enc(gy), "y": enc(y), "gx": enc(x.grad), "gw": enc(wt.grad)}
+    if bias:
+        case["bias"] = enc(b)
+        case["gb"] = enc(b.grad)
+    return case
+
+
 def _pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
@@ -76,6 +93,12 @@ def main():
         conv_case("kernel_equals_input", 2, 3, 5, 5, 2, 5),
         conv_case("single_channel_like_mnist", 4, 1, 12, 12, 8, 3, padding=1),
     ]
+    convt = [
+        convt_case("t_basic", 2, 3, 5, 4, 4, 3, padding=1),
+        convt_case("t_stride2_outpad1", 2, 4, 4, 5, 3, 3, stride=2, padding=1, output_padding=1),
+        convt_case("t_groups2_no_bias", 1, 4, 3, 3, 6, 2, stride=2, groups=2, bias=False),
+        convt_case("t_dilation2", 1, 2, 4, 4, 3, 3, dilation=2, padding=1),
+    ]
     g = torch.Generator().manual_seed(5)
     ties = torch.tensor([[[[1.0, 1.0, 0.5, 2.0], [1.0, 0.0, 2.0, 2.0], [3.0, 3.0, -1.0, -1.0], [3.0, 3.0, -1.0, -1.0]]]])
     special = torch.randn(1, 2, 5, 5, generator=g)
@@ -92,7 +115,7 @@ def main():
         pool_case("nan_and_neg_inf", special, 2, 2, 1),
     ]
     with open(OUT, "w") as f:
-        json.dump({"torch": torch.__version__, "conv": conv, "pool": pool}, f)
+        json.dump({"torch": torch.__version__, "conv": conv, "conv_transpose": convt, "pool": pool}, f)
     print("wrote", OUT, len(conv), "conv cases,", len(pool), "pool cases")
 
 

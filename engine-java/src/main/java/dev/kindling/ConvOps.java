@@ -90,6 +90,62 @@ public final class ConvOps {
         return new Tensor[]{gx, gw, gb};
     }
 
+    /**
+     * True when {@code F.convTranspose2d} of these tensors runs on the backend's direct kernels (a transposed
+     * convolution is the data gradient of a convolution); otherwise {@code nn.F} composes it from matmul and fold.
+     */
+    public static boolean directTranspose(Tensor x, Tensor w, Tensor b) {
+        return x.backend().hasConvKernels(x.dtype()) && w.dtype() == x.dtype() && (b == null || b.dtype() == x.dtype());
+    }
+
+    /**
+     * {@code F.conv_transpose2d} on validated arguments where {@link #directTranspose} holds: x {@code [N,Cin,H,W]},
+     * weight {@code [Cin, Cout/groups, kh, kw]}, output {@code [N, Cout, oh, ow]} with oh, ow from PyTorch's formula
+     * (output padding included). The kernels see it as the convolution that maps the output back onto x.
+     */
+    public static Tensor convTranspose2d(Tensor x0, Tensor w0, Tensor b, ConvParams p, int oh, int ow) {
+        Tensor x = x0.contiguous(), w = w0.contiguous();
+        int[] xs = x.shapeInternal(), ws = w.shapeInternal();
+        Tensor y = Tensor.empty(x.dtype(), x.device(), new int[]{xs[0], ws[1] * p.groups(), oh, ow});
+        if (y.numel() > 0 && x.numel() > 0) {
+            // y = the data gradient of conv(y-shaped input, w) for the "upstream gradient" x; y's data is not read
+            x.backend().conv2dBackward(y.view(), w.view(), x.view(), y.view(), null, null, p);
+        } else if (y.numel() > 0) {
+            y.backend().fill(y.view(), 0);
+        }
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(w);
+        Tensor out = Autograd.record("ConvolutionBackward0", y, new Tensor[]{x0, w0},
+                (g, need) -> GradMode.isEnabled() ? compositeTransposeBackward(g, need, x, w, p)
+                        : directTransposeBackward(g, need, x, w, p), x, w);
+        return b == null ? out : out.add(b.reshape(1, -1, 1, 1));
+    }
+
+    private static Tensor[] directTransposeBackward(Tensor g0, boolean[] need, Tensor x, Tensor w, ConvParams p) {
+        Tensor g = g0.contiguous();
+        Tensor gx = need[0] ? Tensor.empty(x.dtype(), x.device(), x.shapeInternal()) : null;
+        Tensor gw = need[1] ? Tensor.empty(w.dtype(), w.device(), w.shapeInternal()) : null;
+        if (g.numel() == 0 || x.numel() == 0) {
+            for (Tensor t : new Tensor[]{gx, gw}) if (t != null) t.backend().fill(t.view(), 0);
+        } else {
+            // the input's gradient is the forward convolution of g; the weight's, conv's weight gradient with g as
+            // its input and x as its upstream gradient
+            if (gx != null) x.backend().conv2d(g.view(), w.view(), null, gx.view(), p);
+            if (gw != null) x.backend().conv2dBackward(g.view(), w.view(), x.view(), null, gw.view(), null, p);
+        }
+        Reference.reachabilityFence(g);
+        Reference.reachabilityFence(x);
+        Reference.reachabilityFence(w);
+        return new Tensor[]{gx, gw};
+    }
+
+    private static Tensor[] compositeTransposeBackward(Tensor g, boolean[] need, Tensor x, Tensor w, ConvParams p) {
+        int[] xs = x.shapeInternal();
+        Tensor gx = need[0] ? composite(g, w, null, p, xs[2], xs[3]) : null;
+        Tensor gw = need[1] ? compositeBackward(x, new boolean[]{false, true, false}, g, w, p)[1] : null;
+        return new Tensor[]{gx, gw};
+    }
+
     /** Convolution as unfold (im2col) and a matmul, group by group; its gradient comes from those ops. */
     static Tensor composite(Tensor x, Tensor w, Tensor b, ConvParams p, int oh, int ow) {
         int groups = p.groups();

@@ -109,6 +109,9 @@ final class Shapes {
     }
 
     static boolean isContiguous(int[] shape, int[] strides) {
+        // PyTorch: a tensor without elements is contiguous, whatever its strides (contiguousStrides gives an
+        // empty shape such as [3, 4, 0] the strides [4, 1, 1], which the walk below would reject)
+        for (int s : shape) if (s == 0) return true;
         long expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1 && strides[d] != expected) return false;
@@ -293,8 +296,8 @@ final class Shapes {
     /** {@code name} lets {@code t()} record PyTorch's TBackward0, the name users see on {@code x @ w.t()}. */
     static Tensor transpose(Tensor t, int dim0, int dim1, String name) {
         int n = t.dim();
+        int a = dim("transpose", dim0, n), b = dim("transpose", dim1, n); // a 0-d tensor takes 0 and -1, as in PyTorch
         if (n == 0) return t.alias(new int[0], new int[0], t.offset()).linkView(t, name, g -> g);
-        int a = dim("transpose", dim0, n), b = dim("transpose", dim1, n);
         int[] order = allDims(n);
         order[a] = b;
         order[b] = a;

@@ -323,6 +323,13 @@ class TensorShapePropertiesTest {
             List<Tensor> ts = parts.stream().map(Operand::t).toList();
             Outcome<Tensor> out = attempt(() -> stack ? Tensor.stack(ts, d) : Tensor.cat(ts, d));
             String op = stack ? "stack" : "cat";
+            if (!stack && rank == 1 && parts.stream().allMatch(p -> p.ref().numel() == 0)) {
+                // only legacy empty tensors, all skipped: PyTorch returns an empty tensor without checking dim
+                if (out.failed()) assertOpError(out, op);
+                else if (!Arrays.equals(out.value().shape(), new int[]{0})) throw new AssertionError("cat of empties: " + out.value());
+                g.label("empties");
+                return;
+            }
             if (wd < 0 || mismatch) {
                 assertOpError(out, op);
                 g.label("error");

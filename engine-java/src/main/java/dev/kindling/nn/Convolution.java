@@ -77,6 +77,17 @@ final class Convolution {
                         + " must be smaller than either stride " + str(stride) + " or dilation " + str(dilation));
             }
         }
+        int oh = (xs[2] - 1) * stride[0] - 2 * padding[0] + dilation[0] * (ws[2] - 1) + outputPadding[0] + 1;
+        int ow = (xs[3] - 1) * stride[1] - 2 * padding[1] + dilation[1] * (ws[3] - 1) + outputPadding[1] + 1;
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException(op + ": output size (" + oh + ", " + ow + ") is not positive for input " + str(xs));
+        }
+        if (b != null && (b.dim() != 1 || b.shape()[0] != ws[1] * groups)) {
+            throw new IllegalArgumentException(op + ": expected a bias of shape [" + (ws[1] * groups) + "], got " + str(b.shape()));
+        }
+        if (ConvOps.directTranspose(x, w, b)) {
+            return ConvOps.convTranspose2d(x, w, b, new ConvParams(stride, padding, dilation, groups), oh, ow);
+        }
         if (groups > 1) {
             List<Tensor> xg = x.chunk(groups, 1), wg = w.chunk(groups, 0);
             List<Tensor> bg = b == null ? null : b.chunk(groups, 0);
@@ -87,11 +98,6 @@ final class Convolution {
             return Tensor.cat(outs, 1);
         }
         int n = xs[0], cin = xs[1], h = xs[2], wd = xs[3], cout = ws[1], kh = ws[2], kw = ws[3];
-        int oh = (h - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + outputPadding[0] + 1;
-        int ow = (wd - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + outputPadding[1] + 1;
-        if (oh <= 0 || ow <= 0) {
-            throw new IllegalArgumentException(op + ": output size (" + oh + ", " + ow + ") is not positive for input " + str(xs));
-        }
         // the transpose of conv: [Cout*kh*kw, Cin] @ [N, Cin, H*W] gives columns that fold sums into the image
         Tensor cols = w.reshape(cin, cout * kh * kw).t().matmul(x.reshape(n, cin, h * wd));
         Tensor out = cols.fold2d(oh, ow, kh, kw, stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1]);

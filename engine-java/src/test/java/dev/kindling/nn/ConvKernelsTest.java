@@ -79,6 +79,48 @@ class ConvKernelsTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> convTranspose2dMatchesPyTorchInFloat32AndFloat64() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : fixtures().get("conv_transpose")) {
+            for (DType dt : new DType[]{DType.FLOAT32, DType.FLOAT64}) {
+                tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " " + dt, () -> {
+                    Tensor x = NnFixtures.tensor(c.get("x")).to(dt).requiresGrad(true);
+                    Tensor w = NnFixtures.tensor(c.get("weight")).to(dt).requiresGrad(true);
+                    Tensor b = c.has("bias") ? NnFixtures.tensor(c.get("bias")).to(dt).requiresGrad(true) : null;
+                    Tensor y = F.convTranspose2d(x, w, b, ints(c.get("stride")), ints(c.get("padding")), ints(c.get("output_padding")),
+                            c.get("groups").asInt(), ints(c.get("dilation")));
+                    y.backward(NnFixtures.tensor(c.get("gy")).to(dt));
+                    String name = c.get("name").asText();
+                    NnFixtures.assertClose(name + " y", c.get("y"), y, 3e-5);
+                    NnFixtures.assertClose(name + " grad x", c.get("gx"), x.grad(), 3e-5);
+                    NnFixtures.assertClose(name + " grad weight", c.get("gw"), w.grad(), 3e-5);
+                    if (b != null) NnFixtures.assertClose(name + " grad bias", c.get("gb"), b.grad(), 3e-5);
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** Second derivatives of a transposed convolution through the direct path equal the composite's. */
+    @Test
+    void doubleBackwardThroughDirectTransposedPath() {
+        Kindling.manualSeed(6);
+        Tensor x0 = Tensor.randn(2, 3, 4, 4), w0 = Tensor.randn(3, 2, 3, 3).mul(0.3);
+        double[][] results = new double[2][];
+        int k = 0;
+        for (DType dt : new DType[]{DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = x0.to(dt).detach().requiresGrad(true), w = w0.to(dt).detach().requiresGrad(true);
+            Tensor y = F.convTranspose2d(x, w, null, new int[]{2, 2}, new int[]{1, 1}, new int[]{1, 1}, 1, new int[]{1, 1});
+            Tensor gx = Kindling.grad(y.pow(2).sum(), List.of(x), true).get(0);
+            gx.pow(2).sum().backward();
+            results[k++] = w.grad().toDoubleArray();
+        }
+        for (int i = 0; i < results[0].length; i++) {
+            assertEquals(results[1][i], results[0][i], 2e-3 * (1 + Math.abs(results[1][i])), "d2/dw element " + i);
+        }
+    }
+
+    @TestFactory
     Stream<DynamicTest> maxPoolWithIndicesMatchesPyTorch() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : fixtures().get("pool")) {

@@ -1,0 +1,93 @@
+package dev.kindling;
+
+import dev.kindling.memory.MemoryStats;
+import dev.kindling.nn.Linear;
+import dev.kindling.nn.MSELoss;
+import dev.kindling.nn.ReLU;
+import dev.kindling.nn.Sequential;
+import dev.kindling.optim.Adam;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A plain training loop as users first write it: no scope, no close(), a new random batch every step, an MLP
+ * trained with Adam. Everything it drops is reclaimed by the Cleaner safety net and the allocator's budget, so
+ * the process's resident memory (VmRSS, Linux only) must stay flat: measured after a warm-up and at the end,
+ * it may grow by the slack plus whatever the Java heap itself grew (heap growth is the JVM's choice, not a
+ * leak). Kindling's own count of live native bytes must stay flat too.
+ *
+ * <p>CI runs 20,000 steps after a 2,000-step warm-up (a few seconds). The long soak is
+ * {@code mvn -pl engine-java test -Dtest=TrainingSoakTest -Dkindling.soakSteps=200000}.
+ */
+class TrainingSoakTest {
+    private static final long MIB = 1 << 20;
+    private static final long SLACK = 64 * MIB;
+
+    @Test
+    void aPlainLoopWithoutScopesKeepsResidentMemoryFlat() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "VmRSS needs Linux's /proc");
+        int steps = Integer.getInteger("kindling.soakSteps", 20_000);
+        int warmup = Math.max(1, Math.min(2_000, steps / 10));
+        Kindling.manualSeed(14);
+        var model = new Sequential(new Linear(32, 64), new ReLU(), new Linear(64, 64), new ReLU(), new Linear(64, 1));
+        var optimizer = new Adam(model.parameters(), 1e-3);
+        var criterion = new MSELoss();
+        Tensor teacher = Tensor.randn(32, 1); // a target the MLP can learn: y = x @ teacher
+
+        long start = System.nanoTime();
+        Sample warm = null;
+        List<String> trace = new ArrayList<>();
+        double first = Double.NaN, last = Double.NaN;
+        for (int step = 1; step <= warmup + steps; step++) {
+            Tensor x = Tensor.randn(64, 32);
+            Tensor y = x.matmul(teacher);
+            optimizer.zeroGrad();
+            Tensor loss = criterion.forward(model.forward(x), y);
+            loss.backward();
+            optimizer.step();
+            if (step == 1) first = loss.item();
+            if (step == warmup) warm = Sample.take();
+            if (step > warmup && (step - warmup) % Math.max(1, steps / 5) == 0) trace.add((step - warmup) + ": " + Sample.take());
+            if (step == warmup + steps) last = loss.item();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Sample end = Sample.take();
+        System.out.printf("soak: %d steps after a %d-step warm-up in %.1f s; loss %.4f -> %.4f%n  warm-up: %s%n  %s%n",
+                steps, warmup, seconds, first, last, warm, String.join("\n  ", trace));
+
+        assertTrue(last < first, "the loop did not train: loss " + first + " -> " + last);
+        long heapGrowth = Math.max(0, end.heapCommitted - warm.heapCommitted);
+        assertTrue(end.rss - warm.rss <= SLACK + heapGrowth, "resident memory grew from " + warm.rss / MIB + " MiB to "
+                + end.rss / MIB + " MiB (Java heap committed " + warm.heapCommitted / MIB + " -> " + end.heapCommitted / MIB
+                + " MiB) over " + steps + " steps");
+        assertTrue(end.native_.liveBytes() <= warm.native_.liveBytes() + 16 * MIB,
+                "Kindling's live native memory grew: " + warm.native_ + " -> " + end.native_);
+    }
+
+    /** Resident memory, committed Java heap and Kindling's statistics at one moment, after a collection. */
+    private record Sample(long rss, long heapCommitted, MemoryStats native_) {
+        static Sample take() throws IOException, InterruptedException {
+            System.gc();
+            Thread.sleep(50); // let the Cleaner thread return what the collection found
+            long rss = -1;
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) rss = Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+            }
+            return new Sample(rss, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted(), Kindling.memoryStats());
+        }
+
+        @Override public String toString() {
+            return "RSS " + rss / MIB + " MiB, heap committed " + heapCommitted / MIB + " MiB, native live "
+                    + native_.liveBytes() / MIB + " MiB, pooled " + native_.pooledBytes() / MIB + " MiB, gcRequests " + native_.gcRequests();
+        }
+    }
+}
