@@ -55,10 +55,10 @@ class GcStressTest {
                         check(failures, at + "full(4096, v).sum().item()", new float[]{(float) Tensor.full(new int[]{4096}, v).sum().item()}, 4096 * v, 1);
                         check(failures, at + "ones(1).mul(v).item()", new float[]{(float) Tensor.ones(1).mul(v).item()}, v, 1);
                         check(failures, at + "matmul", Tensor.full(new int[]{32, 48}, v).matmul(ones48x16).toFloatArray(), 48 * v, 32 * 16);
-                        check(failures, at + "conv2d", F.conv2d(Tensor.full(new int[]{1, 2, 8, 8}, v), kernel).toFloatArray(), 18 * v, 3 * 6 * 6);
+                        check(failures, at + "conv2d", F.conv2d(Tensor.full(new int[]{1, 2, 8, 8}, v), kernel, null).toFloatArray(), 18 * v, 3 * 6 * 6);
                         check(failures, at + "t().contiguous()", Tensor.full(new int[]{64, 64}, v).t().contiguous().toFloatArray(), v, 4096);
                         check(failures, at + "copy_", Tensor.zeros(4096).copy_(Tensor.ones(4096).mul(v)).toFloatArray(), v, 4096);
-                        check(failures, at + "amax", Tensor.full(new int[]{256, 16}, v).amax(1).toFloatArray(), v, 256);
+                        check(failures, at + "amax", Tensor.full(new int[]{256, 16}, v).amax(new int[]{1}, false).toFloatArray(), v, 256);
                         long[] longs = Tensor.full(new int[]{4096}, v, DType.INT64).add(1).toLongArray();
                         for (long l : longs) if (l != (long) v + 1) { failures.add(at + "INT64 add: " + l); break; }
                         ByteBuffer bytes = Tensor.ones(4096).mul(v).toByteBuffer(ByteOrder.LITTLE_ENDIAN);
