@@ -6,7 +6,8 @@
 #
 #   bash bench/run.sh [--threads N] [--reps R] [--only g1,g2] [--quick] [--no-torch]
 #
-# Groups: mlp_train, tiny, inference, optim, ops, cnn, memory (default: all; memory is covered by mlp_train).
+# Groups: mlp_train, tiny, inference, optim, ops, cnn, cnn_epoch, memory (default: all; memory is covered by
+# mlp_train; cnn_epoch and memory run once per side).
 # Results: bench/results/latest.jsonl (one line per workload); raw lines in bench/results/latest-raw.jsonl,
 # the processes' stderr in bench/results/latest.log.
 set -euo pipefail
@@ -15,7 +16,7 @@ export LC_NUMERIC=C
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=/usr/bin/python3
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-ALL_GROUPS=(mlp_train tiny inference optim ops cnn memory)
+ALL_GROUPS=(mlp_train tiny inference optim ops cnn cnn_epoch memory)
 
 threads=2 reps=5 only="" quick=0 torch=1
 usage() {
@@ -38,7 +39,7 @@ done
 
 groups=()
 if [[ -z $only ]]; then
-    groups=(mlp_train tiny inference optim ops cnn)
+    groups=(mlp_train tiny inference optim ops cnn cnn_epoch)
 else
     IFS=, read -r -a wanted <<< "$only"
     for g in "${wanted[@]}"; do
@@ -138,7 +139,7 @@ run_one() {   # impl group rep nrep
 for g in "${groups[@]}"; do
     [[ -n $g ]] || continue
     n=$reps
-    [[ $g == memory ]] && n=1
+    [[ $g == memory || $g == cnn_epoch ]] && n=1
     for ((r = 1; r <= n; r++)); do
         [[ $torch == 1 ]] && run_one pytorch "$g" "$r" "$n"
         run_one kindling "$g" "$r" "$n"

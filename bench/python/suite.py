@@ -2,7 +2,7 @@
 """PyTorch twin of dev.kindling.bench.Suite: the same workloads, the same JSON lines (impl "pytorch").
 
 Run: OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/python/suite.py <group> [--threads N] [--quick]
-Groups: mlp_train, memory (mlp_train, keeping only the peak RSS line), tiny, inference, optim, ops, cnn.
+Groups: mlp_train, memory (mlp_train, keeping only the peak RSS line), tiny, inference, optim, ops, cnn, cnn_epoch.
 bench/run.sh runs it next to the Java side and bench/python/aggregate.py makes the table; see bench/README.md.
 torchvision is not needed: Fashion-MNIST is read from Debian's IDX files with gzip and numpy.
 """
@@ -311,10 +311,39 @@ def cnn():
     emit("cnn_inference_batch1000", "samples/s", statistics.median(rates))
 
 
+def cnn_epoch():
+    """Group cnn_epoch: one full epoch of the CNN over the 60,000 shuffled images, then the test accuracy."""
+    n = 1280 if QUICK else 60_000
+    x, y = fashion_train(n)
+    loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
+    model = cnn_model()
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model.train()
+    t0 = time.perf_counter()
+    for xb, yb in loader:
+        optimizer.zero_grad(set_to_none=True)
+        loss_fn(model(xb), yb).backward()
+        optimizer.step()
+    emit("cnn_epoch", "samples/s", n / (time.perf_counter() - t0))
+    images = read_idx("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28)
+    labels = read_idx("t10k-labels-idx1-ubyte.gz", 8)
+    m = 1000 if QUICK else len(labels)
+    xt = torch.from_numpy(images[:m].copy()).float().div_(255)
+    yt = torch.from_numpy(labels[:m].astype(np.int64))
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for i in range(0, m, 1000):
+            correct += int((model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum())
+    emit("cnn_epoch_test_accuracy", "%", 100.0 * correct / m)
+
+
 def main():
     global QUICK, GROUP
     groups = {"mlp_train": lambda: mlp_train(False), "memory": lambda: mlp_train(True), "tiny": tiny,
-              "inference": inference, "optim": optim, "ops": ops, "cnn": cnn}
+              "inference": inference, "optim": optim, "ops": ops, "cnn": cnn,
+              "cnn_epoch": cnn_epoch}
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("group", choices=sorted(groups))
     ap.add_argument("--threads", type=int, default=2)

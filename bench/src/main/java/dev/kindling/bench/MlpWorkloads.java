@@ -88,7 +88,7 @@ final class MlpWorkloads {
         return new Tensor[]{x, y};
     }
 
-    private static byte[] readIdx(String name, int header) {
+    static byte[] readIdx(String name, int header) {
         Path file = Path.of("/usr/share/datasets/fashion-mnist", name);
         try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
             byte[] all = in.readAllBytes();

@@ -22,7 +22,7 @@ import java.util.Locale;
  *
  * <pre>{@code java -Xss4m -cp <bench classes>:<runtime classpath> dev.kindling.bench.Suite <group> [--threads N] [--quick]}</pre>
  * Groups: {@code mlp_train}, {@code memory} (mlp_train, keeping only the peak RSS line), {@code tiny},
- * {@code inference}, {@code optim}, {@code ops}, {@code cnn}. {@code --quick} uses small sizes to check the harness; its
+ * {@code inference}, {@code optim}, {@code ops}, {@code cnn}, {@code cnn_epoch} (run once per side). {@code --quick} uses small sizes to check the harness; its
  * figures are not comparable with full runs.
  */
 public final class Suite {
@@ -62,12 +62,13 @@ public final class Suite {
             case "optim" -> OptimWorkloads.run();
             case "ops" -> OpWorkloads.run();
             case "cnn" -> CnnWorkloads.run();
+            case "cnn_epoch" -> CnnWorkloads.epoch();
             default -> usage("unknown group " + g);
         }
     }
 
     private static void usage(String why) {
-        System.err.println("Suite: " + why + "\nusage: Suite <mlp_train|memory|tiny|inference|optim|ops|cnn> [--threads N] [--quick]");
+        System.err.println("Suite: " + why + "\nusage: Suite <mlp_train|memory|tiny|inference|optim|ops|cnn|cnn_epoch> [--threads N] [--quick]");
         System.exit(2);
     }
 
