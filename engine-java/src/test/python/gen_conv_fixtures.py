@@ -5,7 +5,7 @@ Regenerate (from the repository root, with Debian's torch):
 
 Writes engine-java/src/test/resources/fixtures/nn/conv.json: float32 conv2d cases over strides, paddings,
 dilations, groups and odd sizes (output and the gradients of x, weight and bias for a given upstream gradient),
-conv_transpose2d cases (output padding, groups, dilation), and max_pool2d_with_indices cases (values, indices, input gradient) including ties, -inf and NaN.
+conv_transpose2d cases (output padding, groups, dilation), max_pool2d_with_indices cases and avg_pool2d cases (with and without count_include_pad) (values, indices, input gradient) including ties, -inf and NaN.
 """
 import json
 import os
@@ -62,6 +62,17 @@ def convt_case(name, n, c, h, w, o, k, stride=1, padding=0, output_padding=0, gr
     return case
 
 
+def avg_case(name, x, k, stride=None, padding=0, count_include_pad=True, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = x.clone().requires_grad_()
+    y = F.avg_pool2d(x, k, stride, padding, False, count_include_pad)
+    gy = torch.randn(y.shape, generator=g)
+    y.backward(gy)
+    return {"name": name, "kernel": list(_pair(k)), "stride": list(_pair(stride if stride is not None else k)),
+            "padding": list(_pair(padding)), "count_include_pad": count_include_pad, "x": enc(x), "gy": enc(gy),
+            "y": enc(y), "gx": enc(x.grad)}
+
+
 def _pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
@@ -106,6 +117,13 @@ def main():
     special[0, 0, 3, 3] = float("nan")
     special[0, 0, 4, 4] = float("nan")
     special[0, 1, :2, :2] = float("-inf")
+    avg = [
+        avg_case("avg_k2", torch.randn(2, 3, 6, 6, generator=g), 2),
+        avg_case("avg_k3_s2_p1_include", torch.randn(2, 2, 7, 7, generator=g), 3, 2, 1, True),
+        avg_case("avg_k3_s2_p1_exclude", torch.randn(2, 2, 7, 7, generator=g), 3, 2, 1, False),
+        avg_case("avg_k2_s1_odd", torch.randn(1, 3, 5, 4, generator=g), 2, 1),
+        avg_case("avg_rect_k3x2_p1x0_exclude", torch.randn(1, 2, 6, 5, generator=g), (3, 2), (2, 1), (1, 0), False),
+    ]
     pool = [
         pool_case("k2", torch.randn(2, 3, 6, 6, generator=g), 2),
         pool_case("k3_s2_p1", torch.randn(2, 2, 7, 7, generator=g), 3, 2, 1),
@@ -115,7 +133,7 @@ def main():
         pool_case("nan_and_neg_inf", special, 2, 2, 1),
     ]
     with open(OUT, "w") as f:
-        json.dump({"torch": torch.__version__, "conv": conv, "conv_transpose": convt, "pool": pool}, f)
+        json.dump({"torch": torch.__version__, "conv": conv, "conv_transpose": convt, "pool": pool, "avg_pool": avg}, f)
     print("wrote", OUT, len(conv), "conv cases,", len(pool), "pool cases")
 
 

@@ -2,6 +2,7 @@ package dev.kindling;
 
 import dev.kindling.backend.View;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /**
@@ -43,8 +44,13 @@ final class Conv2d {
                     + kh + ", " + kw + ") with padding (" + ph + ", " + pw + ") and dilation (" + dh + ", " + dw
                     + "): output would be (" + oh + ", " + ow + ")");
         }
-        Tensor out = Tensor.empty(x.dtype(), x.device(), new int[]{n, c * kh * kw, oh * ow});
+        long rows = (long) c * kh * kw, cols = (long) oh * ow;
+        if (!Shapes.fitsInt(rows) || !Shapes.fitsInt(cols)) {
+            throw Shapes.tooLarge("unfold", Math.max(rows, cols), "a dimension of the [N, C*kh*kw, L] result");
+        }
+        Tensor out = Tensor.empty("unfold", x.dtype(), x.device(), new int[]{n, (int) rows, (int) cols});
         for (int i = 0; i < n; i++) out.backend().im2col(sub(x, i), kh, kw, sh, sw, ph, pw, dh, dw, sub(out, i));
+        Reference.reachabilityFence(x); // a contiguous copy nobody else holds: alive until the kernels are done
         return Autograd.record("Im2ColBackward0", out, x0,
                 (g, need) -> new Tensor[]{fold(g, h, w, kh, kw, sh, sw, ph, pw, dh, dw)});
     }
@@ -63,8 +69,9 @@ final class Conv2d {
                     + "): expected dim 1 divisible by " + (kh * kw) + " and " + (oh * ow) + " blocks");
         }
         int c = ck / (kh * kw);
-        Tensor out = Factory.full(new int[]{n, c, h, w}, 0, cols.dtype(), cols.device());
+        Tensor out = Factory.full("fold", new int[]{n, c, h, w}, 0, cols.dtype(), cols.device());
         for (int i = 0; i < n; i++) out.backend().col2im(sub(cols, i), kh, kw, sh, sw, ph, pw, dh, dw, sub(out, i));
+        Reference.reachabilityFence(cols);
         return Autograd.record("Col2ImBackward0", out, cols0,
                 (g, need) -> new Tensor[]{unfold(g, kh, kw, sh, sw, ph, pw, dh, dw)});
     }

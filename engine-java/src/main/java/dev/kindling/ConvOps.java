@@ -218,6 +218,47 @@ public final class ConvOps {
         return new Tensor[]{values, indices};
     }
 
+    /**
+     * {@code F.avgPool2d} on validated arguments (dilation 1, padding at most half the kernel, output size at least
+     * 1) on the backend's kernel; the gradient spreads each output's gradient over its window.
+     */
+    public static Tensor avgPool2d(Tensor x0, int[] kernel, ConvParams p, boolean countIncludePad, int oh, int ow) {
+        Tensor x = x0.contiguous();
+        int[] xs = x.shapeInternal();
+        int planes = xs[0] * xs[1];
+        Tensor y = Tensor.empty(x.dtype(), x.device(), new int[]{xs[0], xs[1], oh, ow});
+        int[] k = kernel.clone();
+        if (y.numel() > 0) {
+            x.backend().avgPool2d(planes(x, planes, xs[2], xs[3]), k, p, countIncludePad, planes(y, planes, oh, ow));
+        }
+        Reference.reachabilityFence(x);
+        return Autograd.record("AvgPool2DBackward0", y, x0, (g, need) -> {
+            if (GradMode.isEnabled()) return new Tensor[]{avgPoolAdjoint(g, xs, k, p, countIncludePad, oh, ow)};
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.empty(g.dtype(), g.device(), xs);
+            if (gx.numel() > 0) {
+                gx.backend().avgPool2dBackward(planes(gc, planes, oh, ow), k, p, countIncludePad, planes(gx, planes, xs[2], xs[3]));
+            }
+            Reference.reachabilityFence(gc);
+            return new Tensor[]{gx};
+        });
+    }
+
+    /** The gradient of average pooling in tensor ops (create_graph): each share spread with fold, the adjoint of unfold. */
+    private static Tensor avgPoolAdjoint(Tensor g, int[] xs, int[] k, ConvParams p, boolean countIncludePad, int oh, int ow) {
+        int planes = xs[0] * xs[1], kk = k[0] * k[1], l = oh * ow;
+        int[] s = p.stride(), pad = p.padding();
+        Tensor share = g.reshape(planes, 1, l);
+        if (countIncludePad || (pad[0] == 0 && pad[1] == 0)) {
+            share = share.div(kk);
+        } else {
+            Tensor ones = Factory.full(new int[]{1, 1, xs[2], xs[3]}, 1, g.dtype(), g.device());
+            share = share.div(ones.unfold2d(k[0], k[1], s[0], s[1], pad[0], pad[1], 1, 1).sum(new int[]{1}, true));
+        }
+        Tensor cols = share.expand(planes, kk, l);
+        return cols.fold2d(xs[2], xs[3], k[0], k[1], s[0], s[1], pad[0], pad[1], 1, 1).reshape(xs);
+    }
+
     /** A contiguous [N, C, h, w] tensor as the [N*C, h, w] planes the pooling kernels take. */
     private static dev.kindling.backend.View planes(Tensor t, int planes, int h, int w) {
         return t.view().with(new int[]{planes, h, w}, new int[]{h * w, w, 1}, t.offset());

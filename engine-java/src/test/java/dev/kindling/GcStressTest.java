@@ -16,13 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 14, item 1: the native memory of a temporary must stay valid while it is read, even when a collection
  * runs meanwhile. Four threads compute with temporaries that nothing keeps ({@code Tensor.ones(4096).mul(v)
  * .toFloatArray()}, products, convolutions, reductions, copies, item(), toByteBuffer(), printing) while a fifth
- * calls {@code System.gc()} in a loop, so the Cleaner keeps freeing what became unreachable and the pool hands
+ * calls {@code System.gc()} in a loop and churns garbage for young collections in between, so the Cleaner keeps freeing what became unreachable and the pool hands
  * it straight to another thread. Every value is unique to its thread and iteration and checked exactly: a
  * temporary freed mid-read shows another thread's value (or garbage) instead of its own.
  */
 class GcStressTest {
     private static final int THREADS = 4;
     private static final long MILLIS = Long.getLong("kindling.gcStressMillis", 6_000);
+    /** Elements of the large temporaries: a read long enough (about a millisecond) for a collection to land in it. */
+    private static final int N = 1 << 16;
 
     @Test
     void temporariesReadWhileTheCollectorRunsKeepTheirValues() throws InterruptedException {
@@ -32,10 +34,15 @@ class GcStressTest {
         Tensor ones48x16 = Tensor.ones(48, 16), kernel = Tensor.ones(3, 2, 3, 3); // shared, read-only
         Thread collector = new Thread(() -> {
             try {
-                while (!stop.get()) {
-                    System.gc(); // a full stop-the-world collection: leave the workers a moment between two
-                    collections.incrementAndGet();
-                    Thread.sleep(2);
+                byte[][] churn = new byte[64][];
+                for (int i = 0; !stop.get(); i++) {
+                    // young collections every few milliseconds from garbage, and a full one now and then
+                    churn[i & 63] = new byte[1 << 16];
+                    if (i % 2048 == 0) {
+                        System.gc();
+                        collections.incrementAndGet();
+                    }
+                    if (i % 64 == 0) Thread.sleep(0, 200_000);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -51,18 +58,18 @@ class GcStressTest {
                         // unique to this thread and iteration, exact in float32 after every op below
                         float v = 1 + id * 1000 + it % 997;
                         String at = "thread " + id + " iteration " + it + " value " + v + ": ";
-                        check(failures, at + "ones(4096).mul(v).toFloatArray()", Tensor.ones(4096).mul(v).toFloatArray(), v, 4096);
+                        check(failures, at + "ones(N).mul(v).toFloatArray()", Tensor.ones(N).mul(v).toFloatArray(), v, N);
                         check(failures, at + "full(4096, v).sum().item()", new float[]{(float) Tensor.full(new int[]{4096}, v).sum().item()}, 4096 * v, 1);
                         check(failures, at + "ones(1).mul(v).item()", new float[]{(float) Tensor.ones(1).mul(v).item()}, v, 1);
                         check(failures, at + "matmul", Tensor.full(new int[]{32, 48}, v).matmul(ones48x16).toFloatArray(), 48 * v, 32 * 16);
                         check(failures, at + "conv2d", F.conv2d(Tensor.full(new int[]{1, 2, 8, 8}, v), kernel, null).toFloatArray(), 18 * v, 3 * 6 * 6);
                         check(failures, at + "t().contiguous()", Tensor.full(new int[]{64, 64}, v).t().contiguous().toFloatArray(), v, 4096);
-                        check(failures, at + "copy_", Tensor.zeros(4096).copy_(Tensor.ones(4096).mul(v)).toFloatArray(), v, 4096);
+                        check(failures, at + "copy_", Tensor.zeros(N).copy_(Tensor.ones(N).mul(v)).toFloatArray(), v, N);
                         check(failures, at + "amax", Tensor.full(new int[]{256, 16}, v).amax(new int[]{1}, false).toFloatArray(), v, 256);
-                        long[] longs = Tensor.full(new int[]{4096}, v, DType.INT64).add(1).toLongArray();
+                        long[] longs = Tensor.full(new int[]{N}, v, DType.INT64).add(1).toLongArray();
                         for (long l : longs) if (l != (long) v + 1) { failures.add(at + "INT64 add: " + l); break; }
-                        ByteBuffer bytes = Tensor.ones(4096).mul(v).toByteBuffer(ByteOrder.LITTLE_ENDIAN);
-                        for (int i = 0; i < 4096; i++) {
+                        ByteBuffer bytes = Tensor.ones(N).mul(v).toByteBuffer(ByteOrder.LITTLE_ENDIAN);
+                        for (int i = 0; i < N; i++) {
                             if (bytes.getFloat(4 * i) != v) { failures.add(at + "toByteBuffer[" + i + "] = " + bytes.getFloat(4 * i)); break; }
                         }
                         if (it % 8 == 0) {

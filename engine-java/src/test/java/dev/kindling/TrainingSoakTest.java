@@ -21,16 +21,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A plain training loop as users first write it: no scope, no close(), a new random batch every step, an MLP
  * trained with Adam. Everything it drops is reclaimed by the Cleaner safety net and the allocator's budget, so
- * the process's resident memory (VmRSS, Linux only) must stay flat: measured after a warm-up and at the end,
- * it may grow by the slack plus whatever the Java heap itself grew (heap growth is the JVM's choice, not a
- * leak). Kindling's own count of live native bytes must stay flat too.
+ * the process's resident memory (VmRSS, Linux only) must stay flat: from the warm-up to the end it may grow by
+ * 96 MiB, and over the second half by 48 MiB, plus whatever the Java heap itself grew (heap growth is the JVM's
+ * choice, not a leak). Measured on a shared 2-core machine: 182 MiB after the warm-up, a plateau at 230-260 MiB
+ * from step 8,000 on (the allocator's pool and malloc's arenas filling up), 233 MiB at the end. Kindling's own
+ * count of live native bytes must stay flat too.
  *
- * <p>CI runs 20,000 steps after a 2,000-step warm-up (a few seconds). The long soak is
+ * <p>CI runs 20,000 steps after a 2,000-step warm-up (12 s on that machine). The long soak is
  * {@code mvn -pl engine-java test -Dtest=TrainingSoakTest -Dkindling.soakSteps=200000}.
  */
 class TrainingSoakTest {
     private static final long MIB = 1 << 20;
-    private static final long SLACK = 64 * MIB;
+    /** Allowed growth from the warm-up to the end, and over the second half (where a leak keeps climbing). */
+    private static final long SLACK = 96 * MIB, SECOND_HALF_SLACK = 48 * MIB;
 
     @Test
     void aPlainLoopWithoutScopesKeepsResidentMemoryFlat() throws Exception {
@@ -44,7 +47,7 @@ class TrainingSoakTest {
         Tensor teacher = Tensor.randn(32, 1); // a target the MLP can learn: y = x @ teacher
 
         long start = System.nanoTime();
-        Sample warm = null;
+        Sample warm = null, mid = null;
         List<String> trace = new ArrayList<>();
         double first = Double.NaN, last = Double.NaN;
         for (int step = 1; step <= warmup + steps; step++) {
@@ -56,6 +59,7 @@ class TrainingSoakTest {
             optimizer.step();
             if (step == 1) first = loss.item();
             if (step == warmup) warm = Sample.take();
+            if (step == warmup + steps / 2) mid = Sample.take();
             if (step > warmup && (step - warmup) % Math.max(1, steps / 5) == 0) trace.add((step - warmup) + ": " + Sample.take());
             if (step == warmup + steps) last = loss.item();
         }
@@ -69,6 +73,8 @@ class TrainingSoakTest {
         assertTrue(end.rss - warm.rss <= SLACK + heapGrowth, "resident memory grew from " + warm.rss / MIB + " MiB to "
                 + end.rss / MIB + " MiB (Java heap committed " + warm.heapCommitted / MIB + " -> " + end.heapCommitted / MIB
                 + " MiB) over " + steps + " steps");
+        assertTrue(end.rss - mid.rss <= SECOND_HALF_SLACK + Math.max(0, end.heapCommitted - mid.heapCommitted),
+                "resident memory still climbs in the second half: " + mid.rss / MIB + " MiB -> " + end.rss / MIB + " MiB");
         assertTrue(end.native_.liveBytes() <= warm.native_.liveBytes() + 16 * MIB,
                 "Kindling's live native memory grew: " + warm.native_ + " -> " + end.native_);
     }

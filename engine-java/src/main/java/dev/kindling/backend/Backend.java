@@ -184,6 +184,15 @@ public interface Backend {
      */
     void maxPool2dBackward(View gy, View indices, View gx);
 
+    /**
+     * Average pooling of contiguous {@code x:[P,H,W]} into {@code y:[P,OH,OW]} (dilation 1): each window's sum over
+     * its in-image cells divided by the window size, or with {@code countIncludePad == false} by those cells.
+     */
+    void avgPool2d(View x, int[] kernel, ConvParams p, boolean countIncludePad, View y);
+
+    /** The gradient of {@link #avgPool2d} from {@code gy:[P,OH,OW]} into contiguous {@code gx:[P,H,W]} (overwritten). */
+    void avgPool2dBackward(View gy, int[] kernel, ConvParams p, boolean countIncludePad, View gx);
+
     /** im2col for 2-D convolution: {@code in:[C,H,W]} to {@code cols:[C*kh*kw, outH*outW]}. */
     void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols);
 

@@ -10,10 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Argument checks and output sizes of convolution and pooling (PyTorch's floor semantics and errors). Conv2d and
- * max pooling run as ops of their own ({@link ConvOps}: oneDNN or im2col + gemm, a direct max-pool kernel);
- * transposed convolution and average pooling as {@link Tensor#unfold2d}/{@link Tensor#fold2d} with a matmul or
- * a mean, so their gradients come from those ops. 1-D variants run as 2-D ones with height 1.
+ * Argument checks and output sizes of convolution and pooling (PyTorch's floor semantics and errors). The ops
+ * themselves are in {@link ConvOps}: convolution and transposed convolution on oneDNN (float32) or as
+ * {@link Tensor#unfold2d}/{@link Tensor#fold2d} with a matmul; max and average pooling on direct kernels.
+ * 1-D variants run as 2-D ones with height 1.
  */
 final class Convolution {
     private Convolution() {}
@@ -77,8 +77,13 @@ final class Convolution {
                         + " must be smaller than either stride " + str(stride) + " or dilation " + str(dilation));
             }
         }
-        int oh = (xs[2] - 1) * stride[0] - 2 * padding[0] + dilation[0] * (ws[2] - 1) + outputPadding[0] + 1;
-        int ow = (xs[3] - 1) * stride[1] - 2 * padding[1] + dilation[1] * (ws[3] - 1) + outputPadding[1] + 1;
+        long oh0 = (xs[2] - 1L) * stride[0] - 2L * padding[0] + (long) dilation[0] * (ws[2] - 1) + outputPadding[0] + 1;
+        long ow0 = (xs[3] - 1L) * stride[1] - 2L * padding[1] + (long) dilation[1] * (ws[3] - 1) + outputPadding[1] + 1;
+        if (oh0 > Integer.MAX_VALUE || ow0 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": output size (" + oh0 + ", " + ow0 + ") for input " + str(xs)
+                    + " is larger than a dimension can hold (" + Integer.MAX_VALUE + ")");
+        }
+        int oh = (int) Math.max(oh0, Integer.MIN_VALUE), ow = (int) Math.max(ow0, Integer.MIN_VALUE);
         if (oh <= 0 || ow <= 0) {
             throw new IllegalArgumentException(op + ": output size (" + oh + ", " + ow + ") is not positive for input " + str(xs));
         }
@@ -142,17 +147,7 @@ final class Convolution {
         }
         int oh = outSize(xs[2], k[0], s[0], p[0], 1), ow = outSize(xs[3], k[1], s[1], p[1], 1);
         checkOut(op, xs, k, oh, ow);
-        Tensor cols = x.reshape(xs[0] * xs[1], 1, xs[2], xs[3]).unfold2d(k[0], k[1], s[0], s[1], p[0], p[1], 1, 1);
-        Tensor out;
-        if (countIncludePad || (p[0] == 0 && p[1] == 0)) {
-            out = cols.mean(1);
-        } else {
-            // divide by the number of real (unpadded) cells in each window
-            Tensor ones = Tensor.onesLike(x.select(0, 0).select(0, 0)).reshape(1, 1, xs[2], xs[3]);
-            Tensor counts = ones.unfold2d(k[0], k[1], s[0], s[1], p[0], p[1], 1, 1).sum(1);
-            out = cols.sum(1).div(counts);
-        }
-        return out.reshape(xs[0], xs[1], oh, ow);
+        return ConvOps.avgPool2d(x, k, new ConvParams(s, p, new int[]{1, 1}, 1), countIncludePad, oh, ow);
     }
 
     static Tensor adaptiveAvgPool2d(String op, Tensor x, int outH, int outW) {

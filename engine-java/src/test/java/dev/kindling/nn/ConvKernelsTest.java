@@ -144,6 +144,43 @@ class ConvKernelsTest {
         return tests.stream();
     }
 
+    @TestFactory
+    Stream<DynamicTest> avgPoolMatchesPyTorch() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : fixtures().get("avg_pool")) {
+            for (DType dt : new DType[]{DType.FLOAT32, DType.FLOAT64}) {
+                tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " " + dt, () -> {
+                    Tensor x = NnFixtures.tensor(c.get("x")).to(dt).requiresGrad(true);
+                    Tensor y = F.avgPool2d(x, ints(c.get("kernel")), ints(c.get("stride")), ints(c.get("padding")),
+                            c.get("count_include_pad").asBoolean());
+                    y.backward(NnFixtures.tensor(c.get("gy")).to(dt));
+                    String name = c.get("name").asText();
+                    NnFixtures.assertClose(name + " y", c.get("y"), y, 1e-5);
+                    NnFixtures.assertClose(name + " grad x", c.get("gx"), x.grad(), 1e-5);
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** Pooling gradients are differentiable again (create_graph) and pass a float64 gradcheck. */
+    @Test
+    void poolingGradientsCheckInFloat64() {
+        Kindling.manualSeed(7);
+        Tensor x = Tensor.randn(2, 2, 7, 6).to(DType.FLOAT64).requiresGrad(true);
+        NnFixtures.gradCheck("avg_pool2d exclude pad", () -> F.avgPool2d(x, new int[]{3, 3}, new int[]{2, 2}, new int[]{1, 1}, false), List.of(x));
+        NnFixtures.gradCheck("max_pool2d", () -> F.maxPool2d(x, new int[]{3, 2}, new int[]{2, 1}, new int[]{1, 1}, new int[]{1, 1}), List.of(x));
+        for (boolean max : new boolean[]{true, false}) {
+            x.setGrad(null);
+            Tensor y = max ? F.maxPool2d(x, 2) : F.avgPool2d(x, new int[]{2, 2}, new int[]{1, 1}, new int[]{1, 1}, false);
+            Tensor gx = Kindling.grad(y.pow(2).sum(), List.of(x), true).get(0);
+            assertTrue(gx.requiresGrad(), "create_graph gives a differentiable gradient");
+            gx.sum().backward();
+            // d/dx of sum(2 * y * dy/dx) = 2 * (dy/dx)^T (dy/dx) 1: nonzero exactly where windows reach
+            assertTrue(x.grad().abs().sum().item() > 0);
+        }
+    }
+
     private static void assertSameValues(String what, Tensor expected, Tensor actual) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();

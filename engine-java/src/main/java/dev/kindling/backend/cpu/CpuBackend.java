@@ -464,6 +464,14 @@ public final class CpuBackend implements Backend {
         Pooling.maxPool2dBackward(gy, indices, gx);
     }
 
+    @Override public void avgPool2d(View x, int[] kernel, ConvParams p, boolean countIncludePad, View y) {
+        Pooling.avgPool2d(x, kernel, p, countIncludePad, y);
+    }
+
+    @Override public void avgPool2dBackward(View gy, int[] kernel, ConvParams p, boolean countIncludePad, View gx) {
+        Pooling.avgPool2dBackward(gy, kernel, p, countIncludePad, gx);
+    }
+
     @Override public void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols) {
         Conv.im2col(in, kh, kw, sh, sw, ph, pw, dh, dw, cols);
     }

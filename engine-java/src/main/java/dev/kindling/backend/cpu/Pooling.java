@@ -7,7 +7,7 @@ import dev.kindling.backend.View;
 import static dev.kindling.backend.cpu.CpuBackend.buf;
 
 /**
- * Max pooling straight over the planes, with PyTorch's indices: each window is scanned row by row, the first
+ * Max and average pooling straight over the planes. Max pooling gives PyTorch's indices: each window is scanned row by row, the first
  * largest value wins, and a NaN wins over everything (the last NaN, as PyTorch's {@code val > max || isnan(val)}).
  * Planes are independent, so they are split over threads; each plane is copied into a heap array with one bulk
  * get (a memcpy), where the window loops run without the per-element checks of buffer accessors.
@@ -83,6 +83,64 @@ final class Pooling {
         });
     }
 
+    /**
+     * Average pooling of {@code x:[P,H,W]} into {@code y:[P,OH,OW]}: each window's in-image cells summed in double
+     * and divided by the window size, or with {@code countIncludePad == false} by its in-image cells.
+     */
+    static void avgPool2d(View x, int[] k, ConvParams p, boolean countIncludePad, View y) {
+        int planes = x.shape()[0], h = x.shape()[1], w = x.shape()[2], oh = y.shape()[1], ow = y.shape()[2];
+        CpuBuffer xb = buf(x), yb = buf(y);
+        boolean f32 = x.dtype() == DType.FLOAT32;
+        Window win = new Window(k[0], k[1], p.stride()[0], p.stride()[1], p.padding()[0], p.padding()[1], 1, 1, h, w, oh, ow);
+        Parallel.range(planes, Math.max(1, CpuBackend.GRAIN / Math.max(1, (long) oh * ow * k[0] * k[1] + (long) h * w)), (s, e) -> {
+            double[] in = new double[h * w], out = new double[oh * ow];
+            float[] inF = f32 ? new float[h * w] : null, outF = f32 ? new float[oh * ow] : null;
+            for (int pl = (int) s; pl < e; pl++) {
+                if (f32) {
+                    xb.f.get(x.offset() + pl * h * w, inF, 0, h * w);
+                    for (int i = 0; i < in.length; i++) in[i] = inF[i];
+                } else {
+                    xb.d.get(x.offset() + pl * h * w, in, 0, h * w);
+                }
+                win.average(in, out, countIncludePad);
+                if (f32) {
+                    for (int i = 0; i < out.length; i++) outF[i] = (float) out[i];
+                    yb.f.put(y.offset() + pl * oh * ow, outF, 0, outF.length);
+                } else {
+                    yb.d.put(y.offset() + pl * oh * ow, out, 0, out.length);
+                }
+            }
+        });
+    }
+
+    /** The gradient of {@link #avgPool2d}: each output's gradient, divided as in the forward, spread over its window. */
+    static void avgPool2dBackward(View gy, int[] k, ConvParams p, boolean countIncludePad, View gx) {
+        int planes = gx.shape()[0], h = gx.shape()[1], w = gx.shape()[2], oh = gy.shape()[1], ow = gy.shape()[2];
+        CpuBuffer gyb = buf(gy), gxb = buf(gx);
+        boolean f32 = gx.dtype() == DType.FLOAT32;
+        Window win = new Window(k[0], k[1], p.stride()[0], p.stride()[1], p.padding()[0], p.padding()[1], 1, 1, h, w, oh, ow);
+        Parallel.range(planes, Math.max(1, CpuBackend.GRAIN / Math.max(1, (long) oh * ow * k[0] * k[1] + (long) h * w)), (s, e) -> {
+            double[] g = new double[oh * ow], out = new double[h * w];
+            float[] gF = f32 ? new float[oh * ow] : null, outF = f32 ? new float[h * w] : null;
+            for (int pl = (int) s; pl < e; pl++) {
+                if (f32) {
+                    gyb.f.get(gy.offset() + pl * oh * ow, gF, 0, gF.length);
+                    for (int i = 0; i < g.length; i++) g[i] = gF[i];
+                } else {
+                    gyb.d.get(gy.offset() + pl * oh * ow, g, 0, g.length);
+                }
+                java.util.Arrays.fill(out, 0.0);
+                win.spread(g, out, countIncludePad);
+                if (f32) {
+                    for (int i = 0; i < out.length; i++) outF[i] = (float) out[i];
+                    gxb.f.put(gx.offset() + pl * h * w, outF, 0, outF.length);
+                } else {
+                    gxb.d.put(gx.offset() + pl * h * w, out, 0, out.length);
+                }
+            }
+        });
+    }
+
     /** One plane's window geometry; {@code best[o]} receives the flat input position of output o's maximum. */
     private record Window(int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int h, int w, int oh, int ow) {
         void maxF(float[] in, int[] best) {
@@ -133,6 +191,35 @@ final class Pooling {
                         }
                     }
                     best[o] = at;
+                }
+            }
+        }
+
+        void average(double[] in, double[] out, boolean countIncludePad) {
+            for (int oy = 0, o = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph, kyLo = lo(y0, dh), kyHi = hi(y0, kh, dh, h);
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    int x0 = ox * sw - pw, kxLo = lo(x0, dw), kxHi = hi(x0, kw, dw, w);
+                    double sum = 0;
+                    for (int ky = kyLo; ky < kyHi; ky++) {
+                        int row = (y0 + ky) * w + x0;
+                        for (int kx = kxLo; kx < kxHi; kx++) sum += in[row + kx];
+                    }
+                    out[o] = sum / (countIncludePad ? kh * kw : (kyHi - kyLo) * (kxHi - kxLo));
+                }
+            }
+        }
+
+        void spread(double[] g, double[] out, boolean countIncludePad) {
+            for (int oy = 0, o = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph, kyLo = lo(y0, dh), kyHi = hi(y0, kh, dh, h);
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    int x0 = ox * sw - pw, kxLo = lo(x0, dw), kxHi = hi(x0, kw, dw, w);
+                    double share = g[o] / (countIncludePad ? kh * kw : (kyHi - kyLo) * (kxHi - kxLo));
+                    for (int ky = kyLo; ky < kyHi; ky++) {
+                        int row = (y0 + ky) * w + x0;
+                        for (int kx = kxLo; kx < kxHi; kx++) out[row + kx] += share;
+                    }
                 }
             }
         }
