@@ -108,7 +108,7 @@ fun main() {
     val sets = mutableListOf(ImageData.fashionMnist(Path.of("data")))
     val mnist = ImageData.mnistIfPresent(Path.of("data"))
     if (mnist != null) sets += mnist else println("MNIST: no files under data/MNIST/raw, skipped")
-    val numEpochs = 1   // the seed trains 5 epochs; one keeps this run short
+    val numEpochs = if (Fast.enabled()) 1 else 5   // the seed's 5 epochs
 
     for (data in sets) {
         val train = if (Fast.enabled()) data.train.head(128) else data.train
@@ -124,15 +124,7 @@ fun main() {
 
         // cell: train-cnn
         Cells.cell("train-cnn")
-        // Kindling's CPU convolutions are slow yet: the CNN trains on the first 2,000 images, tests on 1,000
-        val cnnTrain = train.head(2000)
-        val cnnTest = test.head(1000)
-        println("CNN: ${cnnTrain.size()} training and ${cnnTest.size()} test images")
         val cnn = CNN()
-        fit(
-            cnn, CrossEntropyLoss(), Adam(cnn.parameters(), 0.001),
-            DataLoader.builder(cnnTrain).batchSize(64).shuffle(true).seed(0).build(),
-            DataLoader.builder(cnnTest).batchSize(1000).build(), numEpochs,
-        )
+        fit(cnn, CrossEntropyLoss(), Adam(cnn.parameters(), 0.001), trainLoader, testLoader, numEpochs)
     }
 }
