@@ -70,7 +70,7 @@ public final class BatchNormOps {
         Tensor gx = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
         Tensor gw = w != null && need[1] ? Tensor.empty(x.dtype(), x.device(), cs) : null;
         Tensor gb = hasBias && need[2] ? Tensor.empty(x.dtype(), x.device(), cs) : null;
-        x.backend().batchNormBackward(x.view(), mean.view(), var.view(), view(w), hasBias, g.view(), eps, global,
+        x.backend().batchNormBackward(x.view(), mean.view(), var.view(), view(w), g.view(), eps, global,
                 gx.view(), view(gw), view(gb));
         Reference.reachabilityFence(g);
         Reference.reachabilityFence(x);

@@ -1287,13 +1287,17 @@ public class Tensor implements AutoCloseable {
         if (numel() != 1) {
             throw new IllegalStateException("item: a Tensor with " + numel() + " elements cannot be converted to a scalar");
         }
-        return switch (dtype) {
-            case FLOAT32 -> ((float[]) backend().read(view()))[0];
-            case FLOAT64 -> ((double[]) backend().read(view()))[0];
-            case INT64 -> ((long[]) backend().read(view()))[0];
-            case INT32 -> ((int[]) backend().read(view()))[0];
-            case BOOL -> ((boolean[]) backend().read(view()))[0] ? 1 : 0;
-        };
+        try {
+            return switch (dtype) {
+                case FLOAT32 -> ((float[]) backend().read(view()))[0];
+                case FLOAT64 -> ((double[]) backend().read(view()))[0];
+                case INT64 -> ((long[]) backend().read(view()))[0];
+                case INT32 -> ((int[]) backend().read(view()))[0];
+                case BOOL -> ((boolean[]) backend().read(view()))[0] ? 1 : 0;
+            };
+        } finally {
+            Reference.reachabilityFence(this); // a temporary's memory must not go back to the pool mid-read
+        }
     }
 
     /** The exact value of a one-element integer tensor. */
@@ -1301,7 +1305,11 @@ public class Tensor implements AutoCloseable {
         if (numel() != 1) {
             throw new IllegalStateException("longItem: a Tensor with " + numel() + " elements cannot be converted to a scalar");
         }
-        return dtype == DType.INT64 ? ((long[]) backend().read(view()))[0] : (long) item();
+        try {
+            return dtype == DType.INT64 ? ((long[]) backend().read(view()))[0] : (long) item();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** A copy of the elements in row-major order, converted to float. */
@@ -1350,6 +1358,7 @@ public class Tensor implements AutoCloseable {
         if (bytes == 0) return out;
         if (isContiguous()) {
             backend().readBytes(view(), out);
+            Reference.reachabilityFence(this);
         } else {
             try (var off = GradMode.set(false); Tensor c = detach().clone()) {
                 c.backend().readBytes(c.view(), out);

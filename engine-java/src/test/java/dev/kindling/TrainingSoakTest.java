@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -35,9 +37,38 @@ class TrainingSoakTest {
     /** Allowed growth from the warm-up to the end, and over the second half (where a leak keeps climbing). */
     private static final long SLACK = 96 * MIB, SECOND_HALF_SLACK = 64 * MIB;
 
+    /**
+     * Runs the loop in a JVM of its own (as a user's program runs): in the test JVM, the resident memory of
+     * earlier tests' threads, malloc arenas and pools moves by 100+ MiB on its own and would drown the signal.
+     */
     @Test
     void aPlainLoopWithoutScopesKeepsResidentMemoryFlat() throws Exception {
         assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "VmRSS needs Linux's /proc");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-Xmx1g", "-Dkindling.soakSteps=" + Integer.getInteger("kindling.soakSteps", 20_000),
+                "-cp", System.getProperty("java.class.path"), Child.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.MINUTES), "soak JVM did not finish");
+        System.out.print(out);
+        assertTrue(p.exitValue() == 0, "soak failed:\n" + out);
+    }
+
+    /** The soak loop; exits with status 1 and the reason when a check fails. */
+    public static final class Child {
+        private Child() {}
+
+        /** Runs {@code -Dkindling.soakSteps} steps and checks memory; see the class comment. */
+        public static void main(String[] args) throws Exception {
+            try {
+                soak();
+            } catch (AssertionError e) {
+                System.out.println("FAILED: " + e.getMessage());
+                System.exit(1);
+            }
+        }
+    }
+
+    static void soak() throws Exception {
         int steps = Integer.getInteger("kindling.soakSteps", 20_000);
         int warmup = Math.max(1, Math.min(2_000, steps / 10));
         Kindling.manualSeed(14);

@@ -163,11 +163,10 @@ public interface Backend {
     }
 
     /**
-     * Gradients of {@link #batchNorm} from {@code gy} into {@code gx} (like x) and, where weight and bias exist,
-     * {@code gw}/{@code gb} ({@code [C]}, either may be null when not wanted); all contiguous and overwritten.
+     * Gradients of {@link #batchNorm} from {@code gy} into {@code gx} (like x) and {@code gw}/{@code gb} ({@code [C]};
+     * {@code gw} only with a weight; either null when not wanted); all contiguous and overwritten.
      */
-    default void batchNormBackward(View x, View mean, View var, View weight, boolean hasBias, View gy, double eps,
-                                   boolean useGlobalStats, View gx, View gw, View gb) {
+    default void batchNormBackward(View x, View mean, View var, View weight, View gy, double eps, boolean useGlobalStats, View gx, View gw, View gb) {
         throw new UnsupportedOperationException(device() + " backend: no batch norm kernels (check hasBatchNormKernels first)");
     }
 

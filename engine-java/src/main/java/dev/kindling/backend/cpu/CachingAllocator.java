@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the budget when the memory is really in use.
  *
  * <p>How much freed memory to keep is sized by the program itself: blocks are pooled while live plus pooled
- * bytes stay within the largest footprint (live plus pooled) the program ever reached when it had to ask the
- * OS for memory (its high-water mark), so a workload whose batches peak at 900 MiB finds all of its blocks
- * again on the next batch, and the footprint never exceeds that peak; a floor ({@code kindling.maxPooledBytes}, half the budget by default: 64 to 256 MiB) serves small
+ * bytes stay within the most the program ever held live (its high-water mark) plus an eighth (at least 32 MiB),
+ * so a workload whose batches peak at 900 MiB finds all of its blocks again on the next batch, and the
+ * footprint stays within a little more than that peak; a floor ({@code kindling.maxPooledBytes}, half the budget by default: 64 to 256 MiB) serves small
  * programs, and half of the machine's memory is the ceiling. The budget ({@code kindling.memoryBudget})
  * defaults to a quarter of the heap limit, clamped to [128 MiB, 512 MiB]. {@code Kindling.emptyCache()} hands
  * everything back.
@@ -72,8 +72,17 @@ final class CachingAllocator {
     private boolean keep(long bytes, long live) {
         long pooled = pooledBytes.get() + bytes;
         if (pooled > poolCeiling) return false;
-        return pooled <= maxPooledBytes || live + pooled <= highWater.get();
+        long peak = highWater.get();
+        return pooled <= maxPooledBytes || live + pooled <= peak + slack(peak);
     }
+
+    /**
+     * How far above the peak of live bytes the footprint may go. A loop's blocks come back at the end of each pass
+     * while a few small ones from earlier are still pooled; without this margin the last big block freed would be
+     * dropped, and faulting in a fresh one costs ~100 ms per 100 MB (measured). A fraction of the peak, so the
+     * footprint stays proportional to what the program really uses, however many shapes it goes through.
+     */
+    private static long slack(long peak) { return Math.max(32L << 20, peak / 8); }
 
     CpuBuffer allocate(long bytes) {
         if (bytes < 0 || bytes > MAX_BYTES) {
@@ -104,10 +113,7 @@ final class CachingAllocator {
         bb.order(ByteOrder.nativeOrder());
         long live = liveBytes.addAndGet(bb.capacity());
         peakLiveBytes.accumulateAndGet(live, Math::max);
-        // the footprint the program has reached (in use plus pooled): freeing back to it keeps every block, so
-        // the next pass of a loop finds its blocks again instead of dropping the last few and faulting in new
-        // pages for them (measured: a 100 MB block fresh from the OS costs ~100 ms in page faults)
-        highWater.accumulateAndGet(live + pooledBytes.get(), Math::max);
+        highWater.accumulateAndGet(live, Math::max);
         return new CpuBuffer(bb, cls, this);
     }
 

@@ -451,9 +451,9 @@ public final class CpuBackend implements Backend {
         OneDnn.batchNormForward(allocator, x, mean, var, weight, bias, eps, useGlobalStats, y);
     }
 
-    @Override public void batchNormBackward(View x, View mean, View var, View weight, boolean hasBias, View gy, double eps,
-                                            boolean useGlobalStats, View gx, View gw, View gb) {
-        OneDnn.batchNormBackward(allocator, x, mean, var, weight, gy, eps, useGlobalStats, hasBias, gx, gw, gb);
+    @Override public void batchNormBackward(View x, View mean, View var, View weight, View gy, double eps, boolean useGlobalStats,
+                                            View gx, View gw, View gb) {
+        OneDnn.batchNormBackward(allocator, x, mean, var, weight, gy, eps, useGlobalStats, gx, gw, gb);
     }
 
     @Override public void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices) {

@@ -125,10 +125,13 @@ final class OneDnn {
         run(plan, alloc, new View[]{x, mean, var, weight, bias, y});
     }
 
-    /** The gradients of {@link #batchNormForward}: {@code gx} always, {@code gw}/{@code gb} where weight/bias exist. */
+    /**
+     * The gradients of {@link #batchNormForward}: {@code gx} always, {@code gw} and {@code gb} where given (the shift
+     * takes no part in the other gradients, so without {@code gb} it is left out of the primitive).
+     */
     static void batchNormBackward(CachingAllocator alloc, View x, View mean, View var, View weight, View gy, double eps,
-                                  boolean global, boolean hasBias, View gx, View gw, View gb) {
-        int flags = bnFlags(weight != null, hasBias, global);
+                                  boolean global, View gx, View gw, View gb) {
+        int flags = bnFlags(weight != null, gb != null, global);
         String key = "bn-bwd " + dims(x) + flags + " " + Float.floatToIntBits((float) eps);
         Plan plan = plan(key, () -> BnBackwardPlan.create(x, (float) eps, flags));
         run(plan, alloc, new View[]{x, mean, var, weight, gy, gx, gw, gb});
