@@ -258,6 +258,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void unary(UnaryOp op, View in, View out) {
+        if (OneDnnPointwise.unary(allocator, op, in, out)) return;
         DType it = in.dtype(), ot = out.dtype();
         CpuBuffer ib = buf(in), ob = buf(out);
         Mode mode = it == DType.FLOAT32 && ot == DType.FLOAT32 && PointwiseMath.hasFloatLoop(op) ? Mode.F
@@ -304,6 +305,7 @@ public final class CpuBackend implements Backend {
     @Override public void binary(BinaryOp op, View a, View b, View out) {
         // the op's name is built only for the error: this runs for every elementwise op
         if (a.dtype() != b.dtype()) Backend.checkSame(a, b, op.name().toLowerCase(java.util.Locale.ROOT));
+        if (OneDnnPointwise.binary(allocator, op, a, b, out)) return;
         DType ct = a.dtype();
         DType ot = out.dtype();
         CpuBuffer ab = buf(a), bb = buf(b), ob = buf(out);
@@ -388,6 +390,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void reduce(ReduceOp op, View in, int[] dims, View out) {
+        if (OneDnnPointwise.sumAll(allocator, op, in, dims, out)) return;
         Reductions.reduce(op, in, dims, out);
     }
 

@@ -36,7 +36,7 @@ final class OneDnn {
     /** Plans kept; a network has a handful of conv shapes, a sweep over sizes evicts the oldest. */
     private static final int CACHE_SIZE = 64;
 
-    private static dnnl_engine engine;
+    static dnnl_engine engine;
     private static String description;
     private static final String FAILURE = load();
 
@@ -242,9 +242,9 @@ final class OneDnn {
         return s.append(' ').toString();
     }
 
-    private interface Factory { Plan create(); }
+    interface Factory { Plan create(); }
 
-    private static Plan plan(String key, Factory factory) {
+    static Plan plan(String key, Factory factory) {
         synchronized (PLANS) {
             Plan plan = PLANS.get(key);
             if (plan == null) {
@@ -256,7 +256,7 @@ final class OneDnn {
         }
     }
 
-    private static void run(Plan plan, CachingAllocator alloc, View[] views) {
+    static void run(Plan plan, CachingAllocator alloc, View[] views) {
         try {
             OmpThreads.matchKindling();
             plan.execute(STREAMS.get(), alloc, views);
@@ -275,7 +275,7 @@ final class OneDnn {
      * the main primitive chose, the primitive, and reorders of its outputs back. Immutable once built, so
      * threads may run one plan at the same time (each with its own stream and temporaries).
      */
-    private abstract static class Plan {
+    abstract static class Plan {
         final List<Pointer> owned = new ArrayList<>(); // primitives, descriptors: destroyed with the plan
         int users;
         boolean retired;
@@ -500,7 +500,7 @@ final class OneDnn {
         }
     }
 
-    private static void add(List<int[]> ids, List<dnnl_memory> ms, int id, dnnl_memory m) {
+    static void add(List<int[]> ids, List<dnnl_memory> ms, int id, dnnl_memory m) {
         ids.add(new int[]{id});
         ms.add(m);
     }
@@ -510,7 +510,7 @@ final class OneDnn {
      * the pool, and frees both when closed. Memory objects are created per call (they are cheap: no data is
      * allocated for them) so that concurrent calls on one plan never share one.
      */
-    private static final class Calls implements AutoCloseable {
+    static final class Calls implements AutoCloseable {
         private final dnnl_stream stream;
         private final CachingAllocator alloc;
         private final List<dnnl_memory> memories = new ArrayList<>();
