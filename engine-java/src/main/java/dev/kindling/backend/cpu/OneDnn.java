@@ -151,22 +151,36 @@ final class OneDnn {
         };
     }
 
+    /**
+     * The layout batch norm runs in: oneDNN's normalization on the plain layout is a generic loop (4.9 ms forward
+     * for [64, 64, 28, 28], measured), on nChw16c a vectorised kernel; reordering in and out costs less than the
+     * difference. Channels that do not fill 16-wide blocks stay plain.
+     */
+    private static dnnl_memory_desc bnLayout(Plan plan, View x) {
+        boolean blocked = x.dim() == 4 && x.shape()[1] % 16 == 0;
+        return plan.plain(longs(x.shape()), blocked ? dnnl_aBcd16b : plainTag(x.dim()));
+    }
+
     private static final class BnForwardPlan extends Plan {
         dnnl_primitive bn;
-        dnnl_memory_desc data, channel;
+        dnnl_memory_desc user, data, channel;
+        Reorder in, out;
         int flags;
 
         static BnForwardPlan create(View x, float eps, int flags) {
             BnForwardPlan plan = new BnForwardPlan();
             try {
                 plan.flags = flags;
-                plan.data = plan.plain(longs(x.shape()), plainTag(x.dim()));
+                plan.user = plan.plain(longs(x.shape()), plainTag(x.dim()));
+                plan.data = bnLayout(plan, x);
                 plan.channel = plan.plain(new long[]{x.shape()[1]}, dnnl_a);
                 dnnl_primitive_desc pd = plan.own(new dnnl_primitive_desc());
                 int prop = (flags & dnnl_use_global_stats) != 0 ? dnnl_forward_inference : dnnl_forward_training;
                 check(dnnl_batch_normalization_forward_primitive_desc_create(pd, engine, prop, plan.data, plan.data, eps, flags, null),
                         "batch normalization forward");
                 plan.bn = plan.primitive(pd);
+                plan.in = plan.reorder(plan.user, plan.data);
+                plan.out = plan.reorder(plan.data, plan.user);
                 return plan;
             } catch (RuntimeException e) {
                 plan.destroy();
@@ -178,27 +192,30 @@ final class OneDnn {
             try (Calls calls = new Calls(stream, alloc)) {
                 List<int[]> ids = new ArrayList<>();
                 List<dnnl_memory> ms = new ArrayList<>();
-                add(ids, ms, DNNL_ARG_SRC, calls.wrap(v[0], data));
+                add(ids, ms, DNNL_ARG_SRC, calls.in(v[0], in, user));
                 add(ids, ms, DNNL_ARG_MEAN, calls.wrap(v[1], channel));
                 add(ids, ms, DNNL_ARG_VARIANCE, calls.wrap(v[2], channel));
                 if ((flags & dnnl_use_scale) != 0) add(ids, ms, DNNL_ARG_SCALE, calls.wrap(v[3], channel));
                 if ((flags & dnnl_use_shift) != 0) add(ids, ms, DNNL_ARG_SHIFT, calls.wrap(v[4], channel));
-                add(ids, ms, DNNL_ARG_DST, calls.wrap(v[5], data));
+                add(ids, ms, DNNL_ARG_DST, calls.outStart(v[5], out, user));
                 calls.exec(bn, ids, ms);
+                calls.outFinish();
             }
         }
     }
 
     private static final class BnBackwardPlan extends Plan {
         dnnl_primitive bn;
-        dnnl_memory_desc data, channel;
+        dnnl_memory_desc user, data, channel;
+        Reorder in, out;
         int flags;
 
         static BnBackwardPlan create(View x, float eps, int flags) {
             BnBackwardPlan plan = new BnBackwardPlan();
             try {
                 plan.flags = flags;
-                plan.data = plan.plain(longs(x.shape()), plainTag(x.dim()));
+                plan.user = plan.plain(longs(x.shape()), plainTag(x.dim()));
+                plan.data = bnLayout(plan, x);
                 plan.channel = plan.plain(new long[]{x.shape()[1]}, dnnl_a);
                 dnnl_primitive_desc hint = plan.own(new dnnl_primitive_desc());
                 check(dnnl_batch_normalization_forward_primitive_desc_create(hint, engine, dnnl_forward_training, plan.data, plan.data,
@@ -208,6 +225,8 @@ final class OneDnn {
                 check(dnnl_batch_normalization_backward_primitive_desc_create(pd, engine, prop, plan.data, plan.data, plan.data,
                         eps, flags, hint, null), "batch normalization backward");
                 plan.bn = plan.primitive(pd);
+                plan.in = plan.reorder(plan.user, plan.data);
+                plan.out = plan.reorder(plan.data, plan.user);
                 return plan;
             } catch (RuntimeException e) {
                 plan.destroy();
@@ -219,11 +238,11 @@ final class OneDnn {
             try (Calls calls = new Calls(stream, alloc)) {
                 List<int[]> ids = new ArrayList<>();
                 List<dnnl_memory> ms = new ArrayList<>();
-                add(ids, ms, DNNL_ARG_SRC, calls.wrap(v[0], data));
+                add(ids, ms, DNNL_ARG_SRC, calls.in(v[0], in, user));
                 add(ids, ms, DNNL_ARG_MEAN, calls.wrap(v[1], channel));
                 add(ids, ms, DNNL_ARG_VARIANCE, calls.wrap(v[2], channel));
-                add(ids, ms, DNNL_ARG_DIFF_DST, calls.wrap(v[4], data));
-                add(ids, ms, DNNL_ARG_DIFF_SRC, calls.wrap(v[5], data));
+                add(ids, ms, DNNL_ARG_DIFF_DST, calls.in(v[4], in, user));
+                add(ids, ms, DNNL_ARG_DIFF_SRC, calls.outStart(v[5], out, user));
                 if ((flags & dnnl_use_scale) != 0) {
                     add(ids, ms, DNNL_ARG_SCALE, calls.wrap(v[3], channel));
                     add(ids, ms, DNNL_ARG_DIFF_SCALE, v[6] != null ? calls.wrap(v[6], channel) : calls.scratch(channel));
@@ -232,6 +251,7 @@ final class OneDnn {
                     add(ids, ms, DNNL_ARG_DIFF_SHIFT, v[7] != null ? calls.wrap(v[7], channel) : calls.scratch(channel));
                 }
                 calls.exec(bn, ids, ms);
+                calls.outFinish();
             }
         }
     }
