@@ -181,6 +181,43 @@ class ConvKernelsTest {
         }
     }
 
+    /** The unrolled 2x2 window against PyTorch's row scan, on data full of ties, signed zeros, infinities and NaNs. */
+    @Test
+    void maxPool2x2MatchesTheRowScanOnSpecialValues() {
+        java.util.Random r = new java.util.Random(8);
+        float[] pool = {0f, -0f, 1f, 1f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2f};
+        int n = 3, c = 2, h = 6, w = 8;
+        float[] x = new float[n * c * h * w];
+        for (int i = 0; i < x.length; i++) x[i] = pool[r.nextInt(pool.length)];
+        for (DType dt : new DType[]{DType.FLOAT32, DType.FLOAT64}) {
+            ValuesIndices vi = F.maxPool2dWithIndices(Tensor.fromArray(x, n, c, h, w).to(dt), new int[]{2, 2}, new int[]{2, 2},
+                    new int[]{0, 0}, new int[]{1, 1});
+            long[] idx = vi.indices().toLongArray();
+            double[] vals = vi.values().toDoubleArray();
+            for (int p = 0, o = 0; p < n * c; p++) {
+                for (int oy = 0; oy < h / 2; oy++) {
+                    for (int ox = 0; ox < w / 2; ox++, o++) {
+                        // PyTorch: maxindex starts at the first tap, then val > maxval || isnan(val) takes over
+                        int at = 2 * oy * w + 2 * ox;
+                        float max = Float.NEGATIVE_INFINITY;
+                        for (int ky = 0; ky < 2; ky++) {
+                            for (int kx = 0; kx < 2; kx++) {
+                                int i = (2 * oy + ky) * w + 2 * ox + kx;
+                                float v = x[p * h * w + i];
+                                if (v > max || Float.isNaN(v)) {
+                                    max = v;
+                                    at = i;
+                                }
+                            }
+                        }
+                        assertEquals(at, idx[o], dt + " index of output " + o);
+                        assertEquals(Double.doubleToLongBits(x[p * h * w + at]), Double.doubleToLongBits(vals[o]), dt + " value of output " + o);
+                    }
+                }
+            }
+        }
+    }
+
     private static void assertSameValues(String what, Tensor expected, Tensor actual) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
