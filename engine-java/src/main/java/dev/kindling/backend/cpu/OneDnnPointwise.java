@@ -31,8 +31,8 @@ final class OneDnnPointwise {
 
     private static int eltwise(UnaryOp op) {
         return switch (op) {
-            // not exp (oneDNN gives exp(NaN) = inf), log (subnormals flushed, up to 6 ulp off) nor sigmoid (0 from
-            // -87 on, where PyTorch still gives 1.6e-38): measured
+            // not exp (oneDNN gives exp(NaN) = inf), log (subnormals flushed, up to 6 ulp off), sigmoid (0 from -87
+            // on, where PyTorch still gives 1.6e-38) nor relu (relu(NaN) = 0): measured
             case TANH -> dnnl_eltwise_tanh;
             case SQRT -> dnnl_eltwise_sqrt;
             case ABS -> dnnl_eltwise_abs;
