@@ -159,18 +159,21 @@ final class Convolution {
             int[] k = {h / outH, w / outW};
             return avgPool2d(op, x, k, k, new int[]{0, 0}, true);
         }
-        // uneven windows: start = floor(i*in/out), end = ceil((i+1)*in/out), as PyTorch
-        List<Tensor> rows = new ArrayList<>();
-        for (int i = 0; i < outH; i++) {
-            int h0 = (int) Math.floor((double) i * h / outH), h1 = (int) Math.ceil((double) (i + 1) * h / outH);
-            List<Tensor> cells = new ArrayList<>();
-            for (int j = 0; j < outW; j++) {
-                int w0 = (int) Math.floor((double) j * w / outW), w1 = (int) Math.ceil((double) (j + 1) * w / outW);
-                cells.add(x.slice(2, h0, h1).slice(3, w0, w1).mean(new int[]{2, 3}, false));
-            }
-            rows.add(Tensor.stack(cells, 2));
+        // uneven windows: start = floor(i*in/out), end = ceil((i+1)*in/out), as PyTorch. A window's mean is the
+        // mean over its rows of the mean over its columns, so the pooling is two small products with constant
+        // averaging matrices: [outH, H] @ x @ [W, outW], one op each way instead of a slice and a mean per cell
+        Tensor rowsAvg = averaging(outH, h, x), colsAvg = averaging(outW, w, x).t();
+        return rowsAvg.matmul(x).matmul(colsAvg);
+    }
+
+    /** The [out, in] matrix whose row i averages PyTorch's adaptive window i: 1/len on [floor(i*in/out), ceil((i+1)*in/out)). */
+    private static Tensor averaging(int out, int in, Tensor like) {
+        double[] a = new double[out * in];
+        for (int i = 0; i < out; i++) {
+            int lo = (int) ((long) i * in / out), hi = (int) (((long) (i + 1) * in + out - 1) / out);
+            for (int r = lo; r < hi; r++) a[i * in + r] = 1.0 / (hi - lo);
         }
-        return Tensor.stack(rows, 2);
+        return Tensor.fromArray(a, out, in).to(like.dtype()).to(like.device());
     }
 
     private static void check4d(String op, Tensor x) {
