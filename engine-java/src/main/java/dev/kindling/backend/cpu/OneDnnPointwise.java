@@ -66,8 +66,9 @@ final class OneDnnPointwise {
         int alg = eltwise(op);
         if (alg < 0 || !big(in, out)) return false;
         long n = in.numel();
-        OneDnn.Plan plan = OneDnn.plan("eltwise " + alg + " " + n, () -> new Plan1(alg, n));
-        OneDnn.run(plan, alloc, new View[]{in, out});
+        run(alloc, "eltwise " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, (pd, md, dst) ->
+                dnnl_eltwise_forward_primitive_desc_create(pd, OneDnn.engine, dnnl_forward_inference, alg, md, md, 0f, 0f, null),
+                in, out);
         return true;
     }
 
@@ -76,8 +77,8 @@ final class OneDnnPointwise {
         int alg = binary(op);
         if (alg < 0 || !big(a, b, out)) return false;
         long n = a.numel();
-        OneDnn.Plan plan = OneDnn.plan("binary " + alg + " " + n, () -> new Plan2(alg, n));
-        OneDnn.run(plan, alloc, new View[]{a, b, out});
+        run(alloc, "binary " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, (pd, md, dst) ->
+                dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, md, md, md, null), a, b, out);
         return true;
     }
 
@@ -85,48 +86,35 @@ final class OneDnnPointwise {
     static boolean sumAll(CachingAllocator alloc, ReduceOp op, View in, int[] dims, View out) {
         if (op != ReduceOp.SUM || dims.length != in.dim() || out.numel() != 1 || out.dtype() != DType.FLOAT32 || !big(in)) return false;
         long n = in.numel();
-        OneDnn.Plan plan = OneDnn.plan("sum " + n, () -> new PlanSum(n));
-        OneDnn.run(plan, alloc, new View[]{in, out});
+        run(alloc, "sum " + n, n, 1, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, (pd, md, dst) ->
+                dnnl_reduction_primitive_desc_create(pd, OneDnn.engine, dnnl_reduction_sum, md, dst, 0f, 0f, null), in, out);
         return true;
     }
 
-    private static final class Plan1 extends OneDnn.Plan {
-        final dnnl_primitive prim;
-        final dnnl_memory_desc md;
+    /** Creates a primitive descriptor over the inputs' n-element layout {@code md} and the output's {@code dst}; returns a status. */
+    private interface Descriptor { int create(dnnl_primitive_desc pd, dnnl_memory_desc md, dnnl_memory_desc dst); }
 
-        Plan1(int alg, long n) {
-            try {
-                md = plain(new long[]{n}, dnnl_a);
-                dnnl_primitive_desc pd = own(new dnnl_primitive_desc());
-                OneDnn.check(dnnl_eltwise_forward_primitive_desc_create(pd, OneDnn.engine, dnnl_forward_inference, alg, md, md, 0f, 0f,
-                        null), "eltwise forward");
-                prim = primitive(pd);
-            } catch (RuntimeException e) {
-                destroy();
-                throw e;
-            }
-        }
-
-        @Override void execute(dnnl_stream stream, CachingAllocator alloc, View[] v) {
-            try (OneDnn.Calls calls = new OneDnn.Calls(stream, alloc)) {
-                List<int[]> ids = new ArrayList<>();
-                List<dnnl_memory> ms = new ArrayList<>();
-                OneDnn.add(ids, ms, DNNL_ARG_SRC, calls.wrap(v[0], md));
-                OneDnn.add(ids, ms, DNNL_ARG_DST, calls.wrap(v[1], md));
-                calls.exec(prim, ids, ms);
-            }
-        }
+    /** Runs one primitive whose arguments {@code args} are the views in order: inputs of n elements, then the output of {@code outN}. */
+    private static void run(CachingAllocator alloc, String key, long n, long outN, int[] args, Descriptor descriptor, View... views) {
+        OneDnn.Plan plan = OneDnn.plan(key, () -> new VectorPlan(n, outN, args, descriptor));
+        OneDnn.run(plan, alloc, views);
     }
 
-    private static final class Plan2 extends OneDnn.Plan {
+    /** One primitive over flat vectors: the argument ids and memory layouts of its operands, in the views' order. */
+    private static final class VectorPlan extends OneDnn.Plan {
         final dnnl_primitive prim;
-        final dnnl_memory_desc md;
+        final int[] args;
+        final dnnl_memory_desc[] mds;
 
-        Plan2(int alg, long n) {
+        VectorPlan(long n, long outN, int[] args, Descriptor descriptor) {
+            this.args = args;
             try {
-                md = plain(new long[]{n}, dnnl_a);
+                dnnl_memory_desc md = plain(new long[]{n}, dnnl_a), dst = outN == n ? md : plain(new long[]{outN}, dnnl_a);
+                mds = new dnnl_memory_desc[args.length];
+                java.util.Arrays.fill(mds, md);
+                mds[args.length - 1] = dst;
                 dnnl_primitive_desc pd = own(new dnnl_primitive_desc());
-                OneDnn.check(dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, md, md, md, null), "binary");
+                OneDnn.check(descriptor.create(pd, md, dst), "pointwise primitive");
                 prim = primitive(pd);
             } catch (RuntimeException e) {
                 destroy();
@@ -138,38 +126,7 @@ final class OneDnnPointwise {
             try (OneDnn.Calls calls = new OneDnn.Calls(stream, alloc)) {
                 List<int[]> ids = new ArrayList<>();
                 List<dnnl_memory> ms = new ArrayList<>();
-                OneDnn.add(ids, ms, DNNL_ARG_SRC_0, calls.wrap(v[0], md));
-                OneDnn.add(ids, ms, DNNL_ARG_SRC_1, calls.wrap(v[1], md));
-                OneDnn.add(ids, ms, DNNL_ARG_DST, calls.wrap(v[2], md));
-                calls.exec(prim, ids, ms);
-            }
-        }
-    }
-
-    private static final class PlanSum extends OneDnn.Plan {
-        final dnnl_primitive prim;
-        final dnnl_memory_desc src, dst;
-
-        PlanSum(long n) {
-            try {
-                src = plain(new long[]{n}, dnnl_a);
-                dst = plain(new long[]{1}, dnnl_a);
-                dnnl_primitive_desc pd = own(new dnnl_primitive_desc());
-                OneDnn.check(dnnl_reduction_primitive_desc_create(pd, OneDnn.engine, dnnl_reduction_sum, src, dst, 0f, 0f, null),
-                        "reduction");
-                prim = primitive(pd);
-            } catch (RuntimeException e) {
-                destroy();
-                throw e;
-            }
-        }
-
-        @Override void execute(dnnl_stream stream, CachingAllocator alloc, View[] v) {
-            try (OneDnn.Calls calls = new OneDnn.Calls(stream, alloc)) {
-                List<int[]> ids = new ArrayList<>();
-                List<dnnl_memory> ms = new ArrayList<>();
-                OneDnn.add(ids, ms, DNNL_ARG_SRC, calls.wrap(v[0], src));
-                OneDnn.add(ids, ms, DNNL_ARG_DST, calls.wrap(v[1], dst));
+                for (int i = 0; i < args.length; i++) OneDnn.add(ids, ms, args[i], calls.wrap(v[i], mds[i]));
                 calls.exec(prim, ids, ms);
             }
         }
