@@ -161,31 +161,46 @@ final class OneDnn {
         return plan.plain(longs(x.shape()), blocked ? dnnl_aBcd16b : plainTag(x.dim()));
     }
 
-    private static final class BnForwardPlan extends Plan {
+    /**
+     * What both batch-norm plans hold: the user's plain layout, the one the primitive runs in ({@link #bnLayout}),
+     * the per-channel layout, and the reorders between the first two (null when they are the same).
+     */
+    private abstract static class BnPlan extends Plan {
         dnnl_primitive bn;
         dnnl_memory_desc user, data, channel;
         Reorder in, out;
         int flags;
 
-        static BnForwardPlan create(View x, float eps, int flags) {
-            BnForwardPlan plan = new BnForwardPlan();
+        /** Builds the layouts, then the primitive from the descriptor {@code primitive} makes, then the reorders. */
+        final void build(View x, int flags, java.util.function.Function<BnPlan, dnnl_primitive_desc> primitive) {
             try {
-                plan.flags = flags;
-                plan.user = plan.plain(longs(x.shape()), plainTag(x.dim()));
-                plan.data = bnLayout(plan, x);
-                plan.channel = plan.plain(new long[]{x.shape()[1]}, dnnl_a);
-                dnnl_primitive_desc pd = plan.own(new dnnl_primitive_desc());
-                int prop = (flags & dnnl_use_global_stats) != 0 ? dnnl_forward_inference : dnnl_forward_training;
-                check(dnnl_batch_normalization_forward_primitive_desc_create(pd, engine, prop, plan.data, plan.data, eps, flags, null),
-                        "batch normalization forward");
-                plan.bn = plan.primitive(pd);
-                plan.in = plan.reorder(plan.user, plan.data);
-                plan.out = plan.reorder(plan.data, plan.user);
-                return plan;
+                this.flags = flags;
+                user = plain(longs(x.shape()), plainTag(x.dim()));
+                data = bnLayout(this, x);
+                channel = plain(new long[]{x.shape()[1]}, dnnl_a);
+                bn = primitive(primitive.apply(this));
+                in = reorder(user, data);
+                out = reorder(data, user);
             } catch (RuntimeException e) {
-                plan.destroy();
+                destroy();
                 throw e;
             }
+        }
+
+        boolean has(int flag) { return (flags & flag) != 0; }
+    }
+
+    private static final class BnForwardPlan extends BnPlan {
+        static BnForwardPlan create(View x, float eps, int flags) {
+            BnForwardPlan plan = new BnForwardPlan();
+            plan.build(x, flags, p -> {
+                dnnl_primitive_desc pd = p.own(new dnnl_primitive_desc());
+                int prop = p.has(dnnl_use_global_stats) ? dnnl_forward_inference : dnnl_forward_training;
+                check(dnnl_batch_normalization_forward_primitive_desc_create(pd, engine, prop, p.data, p.data, eps, flags, null),
+                        "batch normalization forward");
+                return pd;
+            });
+            return plan;
         }
 
         @Override void execute(dnnl_stream stream, CachingAllocator alloc, View[] v) {
@@ -195,8 +210,8 @@ final class OneDnn {
                 add(ids, ms, DNNL_ARG_SRC, calls.in(v[0], in, user));
                 add(ids, ms, DNNL_ARG_MEAN, calls.wrap(v[1], channel));
                 add(ids, ms, DNNL_ARG_VARIANCE, calls.wrap(v[2], channel));
-                if ((flags & dnnl_use_scale) != 0) add(ids, ms, DNNL_ARG_SCALE, calls.wrap(v[3], channel));
-                if ((flags & dnnl_use_shift) != 0) add(ids, ms, DNNL_ARG_SHIFT, calls.wrap(v[4], channel));
+                if (has(dnnl_use_scale)) add(ids, ms, DNNL_ARG_SCALE, calls.wrap(v[3], channel));
+                if (has(dnnl_use_shift)) add(ids, ms, DNNL_ARG_SHIFT, calls.wrap(v[4], channel));
                 add(ids, ms, DNNL_ARG_DST, calls.outStart(v[5], out, user));
                 calls.exec(bn, ids, ms);
                 calls.outFinish();
@@ -204,34 +219,20 @@ final class OneDnn {
         }
     }
 
-    private static final class BnBackwardPlan extends Plan {
-        dnnl_primitive bn;
-        dnnl_memory_desc user, data, channel;
-        Reorder in, out;
-        int flags;
-
+    private static final class BnBackwardPlan extends BnPlan {
         static BnBackwardPlan create(View x, float eps, int flags) {
             BnBackwardPlan plan = new BnBackwardPlan();
-            try {
-                plan.flags = flags;
-                plan.user = plan.plain(longs(x.shape()), plainTag(x.dim()));
-                plan.data = bnLayout(plan, x);
-                plan.channel = plan.plain(new long[]{x.shape()[1]}, dnnl_a);
-                dnnl_primitive_desc hint = plan.own(new dnnl_primitive_desc());
-                check(dnnl_batch_normalization_forward_primitive_desc_create(hint, engine, dnnl_forward_training, plan.data, plan.data,
+            plan.build(x, flags, p -> {
+                dnnl_primitive_desc hint = p.own(new dnnl_primitive_desc());
+                check(dnnl_batch_normalization_forward_primitive_desc_create(hint, engine, dnnl_forward_training, p.data, p.data,
                         eps, flags, null), "batch normalization forward hint");
-                dnnl_primitive_desc pd = plan.own(new dnnl_primitive_desc());
-                int prop = (flags & (dnnl_use_scale | dnnl_use_shift)) != 0 ? dnnl_backward : dnnl_backward_data;
-                check(dnnl_batch_normalization_backward_primitive_desc_create(pd, engine, prop, plan.data, plan.data, plan.data,
+                dnnl_primitive_desc pd = p.own(new dnnl_primitive_desc());
+                int prop = p.has(dnnl_use_scale) || p.has(dnnl_use_shift) ? dnnl_backward : dnnl_backward_data;
+                check(dnnl_batch_normalization_backward_primitive_desc_create(pd, engine, prop, p.data, p.data, p.data,
                         eps, flags, hint, null), "batch normalization backward");
-                plan.bn = plan.primitive(pd);
-                plan.in = plan.reorder(plan.user, plan.data);
-                plan.out = plan.reorder(plan.data, plan.user);
-                return plan;
-            } catch (RuntimeException e) {
-                plan.destroy();
-                throw e;
-            }
+                return pd;
+            });
+            return plan;
         }
 
         @Override void execute(dnnl_stream stream, CachingAllocator alloc, View[] v) {
@@ -243,11 +244,11 @@ final class OneDnn {
                 add(ids, ms, DNNL_ARG_VARIANCE, calls.wrap(v[2], channel));
                 add(ids, ms, DNNL_ARG_DIFF_DST, calls.in(v[4], in, user));
                 add(ids, ms, DNNL_ARG_DIFF_SRC, calls.outStart(v[5], out, user));
-                if ((flags & dnnl_use_scale) != 0) {
+                if (has(dnnl_use_scale)) {
                     add(ids, ms, DNNL_ARG_SCALE, calls.wrap(v[3], channel));
                     add(ids, ms, DNNL_ARG_DIFF_SCALE, v[6] != null ? calls.wrap(v[6], channel) : calls.scratch(channel));
                 }
-                if ((flags & dnnl_use_shift) != 0) {
+                if (has(dnnl_use_shift)) {
                     add(ids, ms, DNNL_ARG_DIFF_SHIFT, v[7] != null ? calls.wrap(v[7], channel) : calls.scratch(channel));
                 }
                 calls.exec(bn, ids, ms);
