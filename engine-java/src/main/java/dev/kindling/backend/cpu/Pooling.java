@@ -92,21 +92,11 @@ final class Pooling {
         Window win = new Window(k[0], k[1], p.stride()[0], p.stride()[1], p.padding()[0], p.padding()[1], 1, 1, h, w, oh, ow);
         Parallel.range(planes, Math.max(1, CpuBackend.GRAIN / Math.max(1, (long) oh * ow * k[0] * k[1] + (long) h * w)), (s, e) -> {
             double[] in = new double[h * w], out = new double[oh * ow];
-            float[] inF = f32 ? new float[h * w] : null, outF = f32 ? new float[oh * ow] : null;
+            float[] scratch = f32 ? new float[Math.max(h * w, oh * ow)] : null;
             for (int pl = (int) s; pl < e; pl++) {
-                if (f32) {
-                    xb.f.get(x.offset() + pl * h * w, inF, 0, h * w);
-                    for (int i = 0; i < in.length; i++) in[i] = inF[i];
-                } else {
-                    xb.d.get(x.offset() + pl * h * w, in, 0, h * w);
-                }
+                readPlane(xb, f32, x.offset() + pl * h * w, in, scratch);
                 win.average(in, out, countIncludePad);
-                if (f32) {
-                    for (int i = 0; i < out.length; i++) outF[i] = (float) out[i];
-                    yb.f.put(y.offset() + pl * oh * ow, outF, 0, outF.length);
-                } else {
-                    yb.d.put(y.offset() + pl * oh * ow, out, 0, out.length);
-                }
+                writePlane(yb, f32, y.offset() + pl * oh * ow, out, scratch);
             }
         });
     }
@@ -119,24 +109,34 @@ final class Pooling {
         Window win = new Window(k[0], k[1], p.stride()[0], p.stride()[1], p.padding()[0], p.padding()[1], 1, 1, h, w, oh, ow);
         Parallel.range(planes, Math.max(1, CpuBackend.GRAIN / Math.max(1, (long) oh * ow * k[0] * k[1] + (long) h * w)), (s, e) -> {
             double[] g = new double[oh * ow], out = new double[h * w];
-            float[] gF = f32 ? new float[oh * ow] : null, outF = f32 ? new float[h * w] : null;
+            float[] scratch = f32 ? new float[Math.max(h * w, oh * ow)] : null;
             for (int pl = (int) s; pl < e; pl++) {
-                if (f32) {
-                    gyb.f.get(gy.offset() + pl * oh * ow, gF, 0, gF.length);
-                    for (int i = 0; i < g.length; i++) g[i] = gF[i];
-                } else {
-                    gyb.d.get(gy.offset() + pl * oh * ow, g, 0, g.length);
-                }
+                readPlane(gyb, f32, gy.offset() + pl * oh * ow, g, scratch);
                 java.util.Arrays.fill(out, 0.0);
                 win.spread(g, out, countIncludePad);
-                if (f32) {
-                    for (int i = 0; i < out.length; i++) outF[i] = (float) out[i];
-                    gxb.f.put(gx.offset() + pl * h * w, outF, 0, outF.length);
-                } else {
-                    gxb.d.put(gx.offset() + pl * h * w, out, 0, out.length);
-                }
+                writePlane(gxb, f32, gx.offset() + pl * h * w, out, scratch);
             }
         });
+    }
+
+    /** Copies {@code dst.length} elements at {@code at} (float32 through {@code scratch}, or float64) into doubles. */
+    private static void readPlane(CpuBuffer b, boolean f32, int at, double[] dst, float[] scratch) {
+        if (!f32) {
+            b.d.get(at, dst, 0, dst.length);
+            return;
+        }
+        b.f.get(at, scratch, 0, dst.length);
+        for (int i = 0; i < dst.length; i++) dst[i] = scratch[i];
+    }
+
+    /** The reverse of {@link #readPlane}, rounding to float once for float32. */
+    private static void writePlane(CpuBuffer b, boolean f32, int at, double[] src, float[] scratch) {
+        if (!f32) {
+            b.d.put(at, src, 0, src.length);
+            return;
+        }
+        for (int i = 0; i < src.length; i++) scratch[i] = (float) src[i];
+        b.f.put(at, scratch, 0, src.length);
     }
 
     /** One plane's window geometry; {@code best[o]} receives the flat input position of output o's maximum, {@code values[o]} the maximum. */
