@@ -70,11 +70,8 @@ def read_idx(name, offset):
 def mlp_train(rss_only):
     """One epoch over Fashion-MNIST (batch 64, shuffled, Adam 1e-3, NLLLoss), timed from the first batch
     fetch to the end of the last optimizer step; decoding into a [N, 1, 28, 28] tensor in [0, 1] is not timed."""
-    images = read_idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28)
-    labels = read_idx("train-labels-idx1-ubyte.gz", 8)
-    n = 6400 if QUICK else len(labels)
-    x = torch.from_numpy(images[:n].copy()).float().div_(255)   # ToTensor for the whole set at once
-    y = torch.from_numpy(labels[:n].astype(np.int64))
+    n = 6400 if QUICK else 60_000
+    x, y = fashion_train(n)   # ToTensor for the whole set at once
     loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
     model = mlp()
     loss_fn = nn.NLLLoss()
@@ -246,10 +243,9 @@ def fashion_train(n):
             torch.from_numpy(labels[:n].astype(np.int64)))
 
 
-def cnn():
-    """Group cnn (issue 13): CNN training over the first 10,000 shuffled images after 20 uncounted warm-up batches,
-    the conv/pool/batchnorm layers forward + backward, and CNN inference in batches of 1000."""
-    n = 1280 if QUICK else 10_000
+def cnn_trainer(n):
+    """The CNN, CrossEntropyLoss and Adam (lr 1e-3) over the first n images in shuffled batches of 64:
+    (loader, model, step), the twin of CnnWorkloads.Trainer."""
     x, y = fashion_train(n)
     loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
     model = cnn_model()
@@ -259,10 +255,16 @@ def cnn():
 
     def step(xb, yb):
         optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(xb), yb)
-        loss.backward()
+        loss_fn(model(xb), yb).backward()
         optimizer.step()
+    return loader, model, step
 
+
+def cnn():
+    """Group cnn (issue 13): CNN training over the first 10,000 shuffled images after 20 uncounted warm-up batches,
+    the conv/pool/batchnorm layers forward + backward, and CNN inference in batches of 1000."""
+    n = 1280 if QUICK else 10_000
+    loader, _, step = cnn_trainer(n)
     for i, (xb, yb) in enumerate(loader):
         if i == 20:
             break
@@ -314,17 +316,10 @@ def cnn():
 def cnn_epoch():
     """Group cnn_epoch: one full epoch of the CNN over the 60,000 shuffled images, then the test accuracy."""
     n = 1280 if QUICK else 60_000
-    x, y = fashion_train(n)
-    loader = DataLoader(TensorDataset(x, y), batch_size=64, shuffle=True)
-    model = cnn_model()
-    loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    model.train()
+    loader, model, step = cnn_trainer(n)
     t0 = time.perf_counter()
     for xb, yb in loader:
-        optimizer.zero_grad(set_to_none=True)
-        loss_fn(model(xb), yb).backward()
-        optimizer.step()
+        step(xb, yb)
     emit("cnn_epoch", "samples/s", n / (time.perf_counter() - t0))
     images = read_idx("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28)
     labels = read_idx("t10k-labels-idx1-ubyte.gz", 8)

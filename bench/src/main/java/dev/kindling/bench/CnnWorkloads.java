@@ -39,25 +39,14 @@ final class CnnWorkloads {
      */
     private static void train() {
         int n = Suite.quick ? 1280 : 10_000;
-        Tensor[] xy = MlpWorkloads.fashionTrain(n);
-        DataLoader loader = DataLoader.builder(new TensorDataset(xy[0], xy[1])).batchSize(64).shuffle(true).build();
-        Module model = cnn();
-        CrossEntropyLoss lossFn = new CrossEntropyLoss();
-        Adam optimizer = new Adam(model.parameters(), 1e-3);
-        model.train();
+        Trainer t = new Trainer(n);
         int warm = 0;
-        for (Batch batch : loader) {
+        for (Batch batch : t.loader) {
             if (warm++ == 20) break;
-            try (batch; var scope = Kindling.scope()) {
-                step(model, lossFn, optimizer, batch);
-            }
+            t.step(batch);
         }
         long t0 = System.nanoTime();
-        for (Batch batch : loader) {
-            try (batch; var scope = Kindling.scope()) {
-                step(model, lossFn, optimizer, batch);
-            }
-        }
+        for (Batch batch : t.loader) t.step(batch);
         Suite.emit("cnn_train_10k", "samples/s", n / ((System.nanoTime() - t0) / 1e9));
     }
 
@@ -68,18 +57,10 @@ final class CnnWorkloads {
      */
     static void epoch() {
         int n = Suite.quick ? 1280 : 60_000;
-        Tensor[] xy = MlpWorkloads.fashionTrain(n);
-        DataLoader loader = DataLoader.builder(new TensorDataset(xy[0], xy[1])).batchSize(64).shuffle(true).build();
-        Module model = cnn();
-        CrossEntropyLoss lossFn = new CrossEntropyLoss();
-        Adam optimizer = new Adam(model.parameters(), 1e-3);
-        model.train();
+        Trainer t = new Trainer(n);
+        Module model = t.model;
         long t0 = System.nanoTime();
-        for (Batch batch : loader) {
-            try (batch; var scope = Kindling.scope()) {
-                step(model, lossFn, optimizer, batch);
-            }
-        }
+        for (Batch batch : t.loader) t.step(batch);
         Suite.emit("cnn_epoch", "samples/s", n / ((System.nanoTime() - t0) / 1e9));
         byte[] labels = MlpWorkloads.readIdx("t10k-labels-idx1-ubyte.gz", 8);
         byte[] images = MlpWorkloads.readIdx("t10k-images-idx3-ubyte.gz", 16);
@@ -102,11 +83,27 @@ final class CnnWorkloads {
         Suite.emit("cnn_epoch_test_accuracy", "%", 100.0 * correct / m);
     }
 
-    private static void step(Module model, CrossEntropyLoss lossFn, Adam optimizer, Batch batch) {
-        optimizer.zeroGrad();
-        Tensor loss = lossFn.forward(model.forward(batch.get(0)), batch.get(1));
-        loss.backward();
-        optimizer.step();
+    /** The CNN, its loss and Adam (lr 1e-3) over the first n Fashion-MNIST images in shuffled batches of 64. */
+    private static final class Trainer {
+        final DataLoader loader;
+        final Module model = cnn();
+        final CrossEntropyLoss lossFn = new CrossEntropyLoss();
+        final Adam optimizer = new Adam(model.parameters(), 1e-3);
+
+        Trainer(int n) {
+            Tensor[] xy = MlpWorkloads.fashionTrain(n);
+            loader = DataLoader.builder(new TensorDataset(xy[0], xy[1])).batchSize(64).shuffle(true).build();
+            model.train();
+        }
+
+        /** One training step on a batch, in a scope that frees its temporaries. */
+        void step(Batch batch) {
+            try (batch; var scope = Kindling.scope()) {
+                optimizer.zeroGrad();
+                lossFn.forward(model.forward(batch.get(0)), batch.get(1)).backward();
+                optimizer.step();
+            }
+        }
     }
 
     /** Conv2d(32, 64, 3, padding 1) on [64, 32, 28, 28], then MaxPool2d(2) and BatchNorm2d(64) on its output: forward + backward, ms. */
