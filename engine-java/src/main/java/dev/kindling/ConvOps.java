@@ -34,7 +34,7 @@ public final class ConvOps {
     private static Tensor direct(Tensor x0, Tensor w0, Tensor b0, ConvParams p, int oh, int ow) {
         Tensor x = x0.contiguous(), w = w0.contiguous(), b = b0 == null ? null : b0.contiguous();
         int[] xs = x.shapeInternal(), ws = w.shapeInternal();
-        Tensor y = Tensor.empty(x.dtype(), x.device(), new int[]{xs[0], ws[0], oh, ow});
+        Tensor y = Tensor.empty("conv2d", x.dtype(), x.device(), new int[]{xs[0], ws[0], oh, ow});
         if (y.numel() > 0) {
             x.backend().conv2d(x.view(), w.view(), b == null ? null : b.view(), y.view(), p);
         }
@@ -106,7 +106,7 @@ public final class ConvOps {
     public static Tensor convTranspose2d(Tensor x0, Tensor w0, Tensor b, ConvParams p, int oh, int ow) {
         Tensor x = x0.contiguous(), w = w0.contiguous();
         int[] xs = x.shapeInternal(), ws = w.shapeInternal();
-        Tensor y = Tensor.empty(x.dtype(), x.device(), new int[]{xs[0], ws[1] * p.groups(), oh, ow});
+        Tensor y = Tensor.empty("conv_transpose2d", x.dtype(), x.device(), new int[]{xs[0], ws[1] * p.groups(), oh, ow});
         if (y.numel() > 0 && x.numel() > 0) {
             // y = the data gradient of conv(y-shaped input, w) for the "upstream gradient" x; y's data is not read
             x.backend().conv2dBackward(y.view(), w.view(), x.view(), y.view(), null, null, p);
@@ -208,7 +208,7 @@ public final class ConvOps {
         Tensor x = x0.contiguous();
         int[] xs = x.shapeInternal();
         int planes = xs[0] * xs[1];
-        Tensor values = Tensor.empty(x.dtype(), x.device(), new int[]{xs[0], xs[1], oh, ow});
+        Tensor values = Tensor.empty("max_pool2d", x.dtype(), x.device(), new int[]{xs[0], xs[1], oh, ow});
         Tensor indices = withIndices ? Tensor.empty(DType.INT64, x.device(), new int[]{xs[0], xs[1], oh, ow}) : null;
         if (values.numel() > 0) {
             x.backend().maxPool2d(planes(x, planes, xs[2], xs[3]), kernel.clone(), p, planes(values, planes, oh, ow),
@@ -226,7 +226,7 @@ public final class ConvOps {
         Tensor x = x0.contiguous();
         int[] xs = x.shapeInternal();
         int planes = xs[0] * xs[1];
-        Tensor y = Tensor.empty(x.dtype(), x.device(), new int[]{xs[0], xs[1], oh, ow});
+        Tensor y = Tensor.empty("avg_pool2d", x.dtype(), x.device(), new int[]{xs[0], xs[1], oh, ow});
         int[] k = kernel.clone();
         if (y.numel() > 0) {
             x.backend().avgPool2d(planes(x, planes, xs[2], xs[3]), k, p, countIncludePad, planes(y, planes, oh, ow));

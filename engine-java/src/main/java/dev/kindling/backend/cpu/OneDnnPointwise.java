@@ -52,13 +52,13 @@ final class OneDnnPointwise {
     }
 
     private static boolean big(View... views) {
-        if (!OneDnn.available()) return false;
         long n = views[0].numel();
         if (n < MIN_ELEMENTS) return false;
         for (View v : views) {
             if (v.dtype() != DType.FLOAT32 || v.numel() != n || !v.isContiguous()) return false;
         }
-        return true;
+        // last: asking loads oneDNN (90 MB), which a program of small tensors never needs
+        return OneDnn.available();
     }
 
     /** Runs {@code out = op(in)} on oneDNN when it can; false leaves it to the Java loops. */
