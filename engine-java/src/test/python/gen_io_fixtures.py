@@ -104,9 +104,8 @@ def st_load(path, strict_layout=False):
 
 def values(t):
     t = t.detach()
-    if t.dtype in (torch.float16, torch.bfloat16):
-        t = t.float()
-    return {"dtype": str(t.dtype), "shape": list(t.shape), "data": t.reshape(-1).tolist()}
+    # half values written as floats (exact), under their own dtype name
+    return {"dtype": str(t.dtype), "shape": list(t.shape), "data": t.float().reshape(-1).tolist()}
 
 
 def make_mlp():

@@ -23,6 +23,9 @@ public final class Device {
         this.index = index;
     }
 
+    /** The CPU device, {@code torch.device("cpu")}: the same as {@link #CPU}. */
+    public static Device cpu() { return CPU; }
+
     /** The first CUDA device, {@code torch.device("cuda")}. */
     public static Device cuda() { return cuda(0); }
 

@@ -24,6 +24,14 @@ final class Engine {
      */
     static Tensor[] run(Tensor[] roots, Tensor[] rootGrads, boolean retainGraph, boolean createGraph,
                         Tensor[] inputs, boolean allowUnused) {
+        // PyTorch runs backward on its own threads, where autocast is off: so here, even when called inside a region
+        try (Kindling.Guard noAutocast = Autocast.suspend()) {
+            return runGraph(roots, rootGrads, retainGraph, createGraph, inputs, allowUnused);
+        }
+    }
+
+    private static Tensor[] runGraph(Tensor[] roots, Tensor[] rootGrads, boolean retainGraph, boolean createGraph,
+                                     Tensor[] inputs, boolean allowUnused) {
         Map<Node, Integer> dependencies = new IdentityHashMap<>();
         Map<Node, Tensor> pending = new IdentityHashMap<>();
         Deque<Node> stack = new ArrayDeque<>();

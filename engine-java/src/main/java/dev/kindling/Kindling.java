@@ -26,6 +26,23 @@ public final class Kindling {
         @Override void close();
     }
 
+    /**
+     * Opens an automatic mixed precision region on this thread ({@code torch.autocast(device_type, dtype)}): see
+     * {@link Autocast}. On the CPU the dtype is BFLOAT16; on CUDA FLOAT16 or BFLOAT16.
+     */
+    public static Autocast autocast(Device device, DType dtype) { return new Autocast(device, dtype, true); }
+
+    /** {@code torch.autocast(device_type, dtype, enabled=...)}: {@code enabled = false} turns autocast off inside. */
+    public static Autocast autocast(Device device, DType dtype, boolean enabled) { return new Autocast(device, dtype, enabled); }
+
+    /** {@code torch.autocast(device_type)} with the device's default dtype: BFLOAT16 on the CPU, FLOAT16 on CUDA. */
+    public static Autocast autocast(Device device) {
+        return new Autocast(device, device.type() == Device.Type.CPU ? DType.BFLOAT16 : DType.FLOAT16, true);
+    }
+
+    /** {@code torch.is_autocast_enabled()} for {@code device}'s type, on this thread. */
+    public static boolean isAutocastEnabled(Device device) { return Autocast.isEnabled(device); }
+
     /** Seeds the default generator so that runs are reproducible ({@code torch.manual_seed}). */
     public static void manualSeed(long seed) { DEFAULT.manualSeed(seed); }
 

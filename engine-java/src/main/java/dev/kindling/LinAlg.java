@@ -30,7 +30,10 @@ final class LinAlg {
         return v.with(new int[]{1, s[0], s[1]}, new int[]{0, st[0], st[1]}, t.offset());
     }
 
-    static Tensor mm(Tensor a, Tensor b) { return mm("mm", a, b); }
+    static Tensor mm(Tensor a, Tensor b) {
+        if (Autocast.on()) return Autocast.call("mm", c -> mm("mm", c[0], c[1]), a, b);
+        return mm("mm", a, b);
+    }
 
     /** {@code op} is the public op, named in errors ({@code matmul} reaches here too). */
     private static Tensor mm(String op, Tensor a, Tensor b) {
@@ -49,6 +52,7 @@ final class LinAlg {
      * {@code F.linear} is {@code addmm(bias, x, weight.t())}, and so is ours.
      */
     static Tensor addmm(Tensor input, Tensor a, Tensor b) {
+        if (Autocast.on()) return Autocast.call("addmm", c -> addmm(c[0], c[1], c[2]), input, a, b);
         int[] shape = checkMm("addmm", a, b);
         checkPair("addmm", input, a);
         int[] bs = Broadcast.shape("addmm", input.shapeInternal(), shape);
@@ -104,7 +108,10 @@ final class LinAlg {
         return new int[]{m, n};
     }
 
-    static Tensor bmm(Tensor a, Tensor b) { return bmm("bmm", a, b); }
+    static Tensor bmm(Tensor a, Tensor b) {
+        if (Autocast.on()) return Autocast.call("bmm", c -> bmm("bmm", c[0], c[1]), a, b);
+        return bmm("bmm", a, b);
+    }
 
     private static Tensor bmm(String op, Tensor a, Tensor b) {
         Args.notNull(op, "tensor argument", b);
@@ -158,6 +165,7 @@ final class LinAlg {
     }
 
     static Tensor matmul(Tensor a, Tensor b) {
+        if (Autocast.on()) return Autocast.call("matmul", c -> matmul(c[0], c[1]), a, b);
         Args.notNull("matmul", "tensor argument", b);
         int da = a.dim(), db = b.dim();
         if (da == 0 || db == 0) {

@@ -83,6 +83,7 @@ final class Reduce {
     }
 
     static Tensor mean(Tensor x, int[] dims0, boolean keepdim) {
+        if (x.dtype().isHalf()) return wide(x, t -> mean(t, dims0, keepdim));
         if (!x.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("mean: could not infer output dtype. Input dtype must be floating"
                     + " point, got " + x.dtype() + "; convert with to(DType.FLOAT32) first");
@@ -102,6 +103,7 @@ final class Reduce {
     }
 
     static Tensor prod(Tensor x, int[] dims0, boolean keepdim) {
+        if (Autocast.on()) return Autocast.call("prod", c -> prod(c[0], dims0, keepdim), x);
         int[] dims = dims("prod", dims0, x.dim());
         if (dims0.length == 0 && x.dim() > 0) dims = Shapes.allDims(x.dim());
         DType outType = x.dtype().isIntegral() ? DType.INT64 : x.dtype();
@@ -217,10 +219,12 @@ final class Reduce {
     }
 
     static Tensor var(Tensor x, int[] dims0, boolean unbiased, boolean keepdim) {
+        if (x.dtype().isHalf()) return wide(x, t -> var(t, dims0, unbiased, keepdim));
         return spread(x, dims0, unbiased, keepdim, false);
     }
 
     static Tensor std(Tensor x, int[] dims0, boolean unbiased, boolean keepdim) {
+        if (x.dtype().isHalf()) return wide(x, t -> std(t, dims0, unbiased, keepdim));
         return spread(x, dims0, unbiased, keepdim, true);
     }
 
@@ -258,6 +262,7 @@ final class Reduce {
     }
 
     static Tensor logsumexp(Tensor x, int dim0, boolean keepdim) {
+        if (x.dtype().isHalf()) return wide(x, t -> logsumexp(t, dim0, keepdim));
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         int dim = Shapes.dim("logsumexp", dim0, xf.dim());
         if (xf.dim() == 0) return xf.clone();
@@ -289,6 +294,7 @@ final class Reduce {
     }
 
     static Tensor softmax(Tensor x, int dim0) {
+        if (x.dtype().isHalf()) return wide(x, t -> softmax(t, dim0));
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         if (xf.dim() == 0) return xf.exp().div(xf.exp());
         int dim = Shapes.dim("softmax", dim0, xf.dim());
@@ -307,6 +313,7 @@ final class Reduce {
     }
 
     static Tensor logSoftmax(Tensor x, int dim0) {
+        if (x.dtype().isHalf()) return wide(x, t -> logSoftmax(t, dim0));
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         if (xf.dim() == 0) return xf.sub(xf);
         int dim = Shapes.dim("log_softmax", dim0, xf.dim());
@@ -333,6 +340,7 @@ final class Reduce {
     }
 
     static Tensor norm(Tensor x, double p) {
+        if (x.dtype().isHalf()) return wide(x, t -> norm(t, p));
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         Tensor out;
         try (var off = GradMode.set(false)) {
@@ -359,5 +367,14 @@ final class Reduce {
         Tensor safe = Tensor.where(zero, 1.0, norm);
         Tensor scale = p == 2 ? x.div(safe) : x.mul(x.abs().pow(p - 2)).div(safe.pow(p - 1));
         return Tensor.where(zero, 0.0, g.mul(scale));
+    }
+
+    /**
+     * An op built from several others, on a FLOAT16 or BFLOAT16 input: computed in float32 and rounded once, as
+     * PyTorch's single CPU kernels for it do (rounding each intermediate to 16 bits would lose several ulp).
+     * The casts are on the tape, so the gradient is computed in float32 too and arrives in the input's dtype.
+     */
+    static Tensor wide(Tensor x, java.util.function.UnaryOperator<Tensor> op) {
+        return op.apply(x.to(DType.FLOAT32)).to(x.dtype());
     }
 }

@@ -1272,6 +1272,18 @@ public class Tensor implements AutoCloseable {
     /** This tensor in another dtype (a copy; the same tensor when the dtype already matches). */
     public final Tensor to(DType target) { return Pointwise.cast(this, target); }
 
+    /** {@code x.half()}: a FLOAT16 copy (or this tensor when it already is one), rounded to nearest even. */
+    public final Tensor half() { return to(DType.FLOAT16); }
+
+    /** {@code x.bfloat16()}: a BFLOAT16 copy (or this tensor when it already is one), rounded to nearest even. */
+    public final Tensor bfloat16() { return to(DType.BFLOAT16); }
+
+    /** {@code x.float()} (a Java keyword, hence the underscore): a FLOAT32 copy, or this tensor when it already is one. */
+    public final Tensor float_() { return to(DType.FLOAT32); }
+
+    /** {@code x.double()} (a Java keyword, hence the underscore): a FLOAT64 copy, or this tensor when it already is one. */
+    public final Tensor double_() { return to(DType.FLOAT64); }
+
     /** This tensor on another device. */
     public final Tensor to(Device target) {
         if (Args.notNull("to", "device", target).equals(device())) return this;
@@ -1289,7 +1301,7 @@ public class Tensor implements AutoCloseable {
         }
         try {
             return switch (dtype) {
-                case FLOAT32 -> ((float[]) backend().read(view()))[0];
+                case FLOAT32, FLOAT16, BFLOAT16 -> ((float[]) backend().read(view()))[0];
                 case FLOAT64 -> ((double[]) backend().read(view()))[0];
                 case INT64 -> ((long[]) backend().read(view()))[0];
                 case INT32 -> ((int[]) backend().read(view()))[0];

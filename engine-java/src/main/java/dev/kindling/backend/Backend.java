@@ -44,7 +44,7 @@ public interface Backend {
     /** Copies a Java array ({@code float[]}, {@code double[]}, {@code long[]}, {@code int[]}, {@code boolean[]}) into a contiguous view. */
     void write(View dst, Object array);
 
-    /** Copies a view into a new Java array of its dtype (BOOL gives {@code boolean[]}). */
+    /** Copies a view into a new Java array of its dtype (BOOL gives {@code boolean[]}, FLOAT16 and BFLOAT16 {@code float[]}). */
     Object read(View src);
 
     /**

@@ -26,7 +26,7 @@ import java.util.zip.ZipFile;
  * needs ({@code collections.OrderedDict}, {@code torch._utils._rebuild_tensor_v2},
  * {@code torch._utils._rebuild_parameter} and the storage types) and refuses every other global, such as
  * {@code os.system}, with its name. Views (storage offsets, strides) become contiguous tensors; F16 and BF16
- * storages load as FLOAT32. Whole pickled modules ({@code torch.save(model)}) are refused: save
+ * storages load as FLOAT16 and BFLOAT16. Whole pickled modules ({@code torch.save(model)}) are refused: save
  * {@code model.state_dict()} instead.
  *
  * <pre>{@code net.loadStateDict(PyTorchFiles.loadStateDict(Path.of("weights.pt")));}</pre>

@@ -15,8 +15,8 @@ enum StDType {
     F8_E4M3(1, null),
     I16(2, null),
     U16(2, null),
-    F16(2, DType.FLOAT32),
-    BF16(2, DType.FLOAT32),
+    F16(2, DType.FLOAT16),
+    BF16(2, DType.BFLOAT16),
     I32(4, DType.INT32),
     U32(4, null),
     F32(4, DType.FLOAT32),
@@ -40,6 +40,8 @@ enum StDType {
             case INT64 -> I64;
             case FLOAT32 -> F32;
             case FLOAT64 -> F64;
+            case FLOAT16 -> F16;
+            case BFLOAT16 -> BF16;
         };
     }
 

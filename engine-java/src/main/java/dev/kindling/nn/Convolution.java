@@ -1,5 +1,6 @@
 package dev.kindling.nn;
 
+import dev.kindling.Autocast;
 import dev.kindling.ConvOps;
 import dev.kindling.Tensor;
 import dev.kindling.ValuesIndices;
@@ -37,6 +38,7 @@ final class Convolution {
     }
 
     static Tensor conv2d(String op, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
+        if (Autocast.on()) return Autocast.call(op, c -> conv2d(op, c[0], c[1], c[2], stride, padding, dilation, groups), x, w, b);
         int[] xs = x.shape(), ws = w.shape();
         if (x.dim() != 4) throw new IllegalArgumentException(op + ": expected a 4-D input [N, C, H, W], got shape " + str(xs));
         if (w.dim() != 4) throw new IllegalArgumentException(op + ": expected a 4-D weight [out, in/groups, kH, kW], got shape " + str(ws));
@@ -62,6 +64,7 @@ final class Convolution {
 
     static Tensor convTranspose2d(String op, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding,
                                   int groups, int[] dilation) {
+        if (Autocast.on()) return Autocast.call(op, c -> convTranspose2d(op, c[0], c[1], c[2], stride, padding, outputPadding, groups, dilation), x, w, b);
         int[] xs = x.shape(), ws = w.shape();
         if (x.dim() != 4) throw new IllegalArgumentException(op + ": expected a 4-D input [N, C, H, W], got shape " + str(xs));
         if (w.dim() != 4 || ws[0] != xs[1]) {

@@ -1,5 +1,6 @@
 package dev.kindling.nn;
 
+import dev.kindling.Autocast;
 import dev.kindling.Kindling;
 import dev.kindling.Tensor;
 import dev.kindling.ValuesIndices;
@@ -87,6 +88,7 @@ public final class F {
 
     /** {@code x @ weight.T + bias}; bias may be null. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (Autocast.on()) return Autocast.call("linear", c -> linear(c[0], c[1], c[2]), x, weight, bias);
         arg("linear", "input", x);
         arg("linear", "weight", weight);
         if (x.dim() == 0 || weight.dim() != 2 || x.size(-1) != weight.size(1)) {

@@ -1,6 +1,7 @@
 package dev.kindling.nn;
 
 import dev.kindling.DType;
+import dev.kindling.Autocast;
 import dev.kindling.Kindling;
 import dev.kindling.Tensor;
 
@@ -32,16 +33,19 @@ final class Losses {
     }
 
     static Tensor mse(Tensor x, Tensor t, Reduction r) {
+        if (Autocast.on()) return Autocast.call("mse_loss", c -> mse(c[0], c[1], r), x, t);
         sameShape("mse_loss", x, t);
         return reduce("mse_loss", x.sub(t).square(), r);
     }
 
     static Tensor l1(Tensor x, Tensor t, Reduction r) {
+        if (Autocast.on()) return Autocast.call("l1_loss", c -> l1(c[0], c[1], r), x, t);
         sameShape("l1_loss", x, t);
         return reduce("l1_loss", x.sub(t).abs(), r);
     }
 
     static Tensor smoothL1(Tensor x, Tensor t, Reduction r, double beta) {
+        if (Autocast.on()) return Autocast.call("smooth_l1_loss", c -> smoothL1(c[0], c[1], r, beta), x, t);
         sameShape("smooth_l1_loss", x, t);
         if (beta < 0) throw new IllegalArgumentException("smooth_l1_loss: beta must be non-negative, got " + beta);
         Tensor d = x.sub(t).abs();
@@ -50,6 +54,7 @@ final class Losses {
     }
 
     static Tensor bce(Tensor x, Tensor t, Tensor weight, Reduction r) {
+        if (Autocast.on()) return Autocast.call("binary_cross_entropy", c -> bce(c[0], c[1], c[2], r), x, t, weight);
         sameShape("binary_cross_entropy", x, t);
         try (var off = Kindling.noGrad()) {
             if (x.numel() > 0 && (x.lt(0).any().item() != 0 || x.gt(1).any().item() != 0)) {
@@ -80,6 +85,7 @@ final class Losses {
     }
 
     static Tensor bceWithLogits(Tensor x, Tensor t, Tensor weight, Tensor posWeight, Reduction r) {
+        if (Autocast.on()) return Autocast.call("binary_cross_entropy_with_logits", c -> bceWithLogits(c[0], c[1], c[2], c[3], r), x, t, weight, posWeight);
         sameShape("binary_cross_entropy_with_logits", x, t);
         // softplus(-x) = log(1 + exp(-x)), split at 0 so that no branch overflows and the gradient at 0 is the true
         // -1/2 (an abs/relu split would give a kink there); clamping each branch's input keeps unused branches finite
@@ -127,6 +133,7 @@ final class Losses {
     }
 
     static Tensor nll(Tensor logp, Tensor target, Tensor weight, int ignoreIndex, Reduction r) {
+        if (Autocast.on()) return Autocast.call("nll_loss", c -> nll(c[0], c[1], c[2], ignoreIndex, r), logp, target, weight);
         String op = "nll_loss";
         Tensor safe = checkTargets(op, logp, target, ignoreIndex);
         boolean single = logp.dim() == 1;
@@ -154,6 +161,7 @@ final class Losses {
     }
 
     static Tensor crossEntropy(Tensor x, Tensor target, Tensor weight, int ignoreIndex, Reduction r, double smoothing) {
+        if (Autocast.on()) return Autocast.call("cross_entropy", c -> crossEntropy(c[0], c[1], c[2], ignoreIndex, r, smoothing), x, target, weight);
         String op = "cross_entropy";
         if (smoothing < 0 || smoothing > 1) throw new IllegalArgumentException(op + ": labelSmoothing must be in [0, 1], got " + smoothing);
         if (x.dim() < 1) throw new IllegalArgumentException(op + ": expected an input with a class dimension, got a scalar");
@@ -207,6 +215,7 @@ final class Losses {
     }
 
     static Tensor klDiv(Tensor input, Tensor target, Reduction r, boolean logTarget) {
+        if (Autocast.on()) return Autocast.call("kl_div", c -> klDiv(c[0], c[1], r, logTarget), input, target);
         sameShape("kl_div", input, target);
         Tensor loss;
         if (logTarget) {

@@ -255,6 +255,18 @@ public abstract class Module {
         return convert(t -> t.dtype().isFloatingPoint() && t.dtype() != dtype ? t.to(dtype) : t);
     }
 
+    /** {@code net.half()}: floating point parameters and buffers to FLOAT16; returns this. */
+    public Module half() { return to(DType.FLOAT16); }
+
+    /** {@code net.bfloat16()}: floating point parameters and buffers to BFLOAT16; returns this. */
+    public Module bfloat16() { return to(DType.BFLOAT16); }
+
+    /** {@code net.float()}: floating point parameters and buffers to FLOAT32; returns this. */
+    public Module float_() { return to(DType.FLOAT32); }
+
+    /** {@code net.double()}: floating point parameters and buffers to FLOAT64; returns this. */
+    public Module double_() { return to(DType.FLOAT64); }
+
     /** Moves parameters and buffers to {@code device}; returns this. */
     public Module to(Device device) { return convert(t -> t.to(device)); }
 

@@ -50,6 +50,12 @@ final class IoTesting {
             case "torch.float64" -> { double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = d.get(i).doubleValue(); yield Tensor.fromArray(a, shape); }
             case "torch.int64" -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = d.get(i).longValue(); yield Tensor.fromArray(a, shape); }
             case "torch.int32" -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = d.get(i).intValue(); yield Tensor.fromArray(a, shape); }
+            case "torch.float16", "torch.bfloat16" -> {
+                // 16-bit values written as floats: exact, so rounding them back is too
+                float[] a = new float[n];
+                for (int i = 0; i < n; i++) a[i] = (float) d.get(i).doubleValue();
+                yield Tensor.fromArray(a, shape).to(v.get("dtype").textValue().equals("torch.float16") ? DType.FLOAT16 : DType.BFLOAT16);
+            }
             case "torch.bool" -> { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = d.get(i).booleanValue(); yield Tensor.fromArray(a, shape); }
             default -> throw new IllegalArgumentException("fixture dtype " + v.get("dtype"));
         };

@@ -1,5 +1,6 @@
 package dev.kindling.io;
 
+import dev.kindling.backend.HalfFloats;
 import dev.kindling.DType;
 import dev.kindling.Device;
 import dev.kindling.Tensor;

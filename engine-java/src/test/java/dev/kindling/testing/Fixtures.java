@@ -39,6 +39,8 @@ public final class Fixtures {
         return switch (name) {
             case "float32" -> DType.FLOAT32;
             case "float64" -> DType.FLOAT64;
+            case "float16" -> DType.FLOAT16;
+            case "bfloat16" -> DType.BFLOAT16;
             case "int64" -> DType.INT64;
             case "int32" -> DType.INT32;
             case "bool" -> DType.BOOL;
@@ -64,6 +66,12 @@ public final class Fixtures {
                 yield Tensor.fromArray(v, shape);
             }
             case FLOAT64 -> Tensor.fromArray(doubles(data), shape);
+            case FLOAT16, BFLOAT16 -> {
+                // the values were widened exactly from 16 bits, so rounding them back is exact
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) v[i] = (float) data.get(i).asDouble();
+                yield Tensor.fromArray(v, shape).to(dtype(spec.get("dtype").asText()));
+            }
             case INT64 -> {
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) v[i] = data.get(i).asLong();
@@ -78,7 +86,7 @@ public final class Fixtures {
         };
     }
 
-    private static double[] doubles(JsonNode data) {
+    public static double[] doubles(JsonNode data) {
         double[] v = new double[data.size()];
         for (int i = 0; i < v.length; i++) v[i] = data.get(i).asDouble();
         return v;
@@ -95,7 +103,7 @@ public final class Fixtures {
                 () -> what + ": shape " + Arrays.toString(actual.shape()) + ", expected " + expected.get("shape"));
         JsonNode data = expected.get("data");
         switch (dt) {
-            case FLOAT32, FLOAT64 -> {
+            case FLOAT32, FLOAT64, FLOAT16, BFLOAT16 -> {
                 double[] e = doubles(data), a = actual.toDoubleArray();
                 for (int i = 0; i < e.length; i++) {
                     if (!close(a[i], e[i], rtol, atol)) {

@@ -1,11 +1,14 @@
 package dev.kindling.backend.cpu;
 
 import dev.kindling.DType;
+import dev.kindling.backend.HalfFloats;
 
 /**
  * Moves strided runs of elements between a buffer and small heap arrays, converting dtype on the way.
  * Kernels compute on these arrays (which the JIT vectorises) instead of on the buffer element by element:
- * contiguous runs become bulk copies, broadcast runs (stride 0) become fills.
+ * contiguous runs become bulk copies, broadcast runs (stride 0) become fills. FLOAT16 and BFLOAT16 elements
+ * widen to float on reading and round to nearest even once on writing, so every kernel computes them in at
+ * least float32 precision, as PyTorch's CPU kernels do.
  */
 final class Chunks {
     static final int SIZE = 1024;
@@ -70,6 +73,12 @@ final class Chunks {
             case BOOL -> {
                 for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
             }
+            case FLOAT16 -> {
+                for (int i = 0; i < n; i++) dst[i] = HalfFloats.f16ToFloat(b.s.get(off + i * stride));
+            }
+            case BFLOAT16 -> {
+                for (int i = 0; i < n; i++) dst[i] = HalfFloats.bf16ToFloat(b.s.get(off + i * stride));
+            }
         }
     }
 
@@ -90,6 +99,13 @@ final class Chunks {
             }
             case BOOL -> {
                 for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i] != 0 ? (byte) 1 : (byte) 0);
+            }
+            // through float, as PyTorch's conversion of a double to Half or BFloat16 goes
+            case FLOAT16 -> {
+                for (int i = 0; i < n; i++) b.s.put(off + i * stride, HalfFloats.floatToF16((float) src[i]));
+            }
+            case BFLOAT16 -> {
+                for (int i = 0; i < n; i++) b.s.put(off + i * stride, HalfFloats.floatToBf16((float) src[i]));
             }
         }
     }
@@ -112,6 +128,12 @@ final class Chunks {
             case FLOAT64 -> {
                 for (int i = 0; i < n; i++) dst[i] = (long) b.d.get(off + i * stride);
             }
+            case FLOAT16 -> {
+                for (int i = 0; i < n; i++) dst[i] = (long) HalfFloats.f16ToFloat(b.s.get(off + i * stride));
+            }
+            case BFLOAT16 -> {
+                for (int i = 0; i < n; i++) dst[i] = (long) HalfFloats.bf16ToFloat(b.s.get(off + i * stride));
+            }
         }
     }
 
@@ -133,6 +155,12 @@ final class Chunks {
             case FLOAT64 -> {
                 for (int i = 0; i < n; i++) b.d.put(off + i * stride, (double) src[i]);
             }
+            case FLOAT16 -> {
+                for (int i = 0; i < n; i++) b.s.put(off + i * stride, HalfFloats.floatToF16((float) src[i]));
+            }
+            case BFLOAT16 -> {
+                for (int i = 0; i < n; i++) b.s.put(off + i * stride, HalfFloats.floatToBf16((float) src[i]));
+            }
         }
     }
 
@@ -143,6 +171,8 @@ final class Chunks {
             case INT64 -> b.l.get(idx);
             case INT32 -> b.i.get(idx);
             case BOOL -> b.data.get(idx);
+            case FLOAT16 -> HalfFloats.f16ToFloat(b.s.get(idx));
+            case BFLOAT16 -> HalfFloats.bf16ToFloat(b.s.get(idx));
         };
     }
 
@@ -153,6 +183,8 @@ final class Chunks {
             case INT64 -> b.l.put(idx, (long) v);
             case INT32 -> b.i.put(idx, (int) (long) v);
             case BOOL -> b.data.put(idx, v != 0 ? (byte) 1 : 0);
+            case FLOAT16 -> b.s.put(idx, HalfFloats.floatToF16((float) v));
+            case BFLOAT16 -> b.s.put(idx, HalfFloats.floatToBf16((float) v));
         }
     }
 
@@ -163,6 +195,8 @@ final class Chunks {
             case INT64 -> b.l.get(idx);
             case INT32 -> b.i.get(idx);
             case BOOL -> b.data.get(idx);
+            case FLOAT16 -> (long) HalfFloats.f16ToFloat(b.s.get(idx));
+            case BFLOAT16 -> (long) HalfFloats.bf16ToFloat(b.s.get(idx));
         };
     }
 
@@ -173,6 +207,8 @@ final class Chunks {
             case INT64 -> b.l.put(idx, v);
             case INT32 -> b.i.put(idx, (int) v);
             case BOOL -> b.data.put(idx, v != 0 ? (byte) 1 : 0);
+            case FLOAT16 -> b.s.put(idx, HalfFloats.floatToF16((float) v));
+            case BFLOAT16 -> b.s.put(idx, HalfFloats.floatToBf16((float) v));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.kindling.backend.cpu;
 
 import dev.kindling.DType;
+import dev.kindling.backend.HalfFloats;
 import dev.kindling.Device;
 import dev.kindling.backend.Backend;
 import dev.kindling.backend.BinaryOp;
@@ -182,7 +183,15 @@ public final class CpuBackend implements Backend {
     @Override public void write(View dst, Object array) {
         CpuBuffer b = buf(dst);
         int off = dst.offset();
-        if (array instanceof float[] a) b.f.put(off, a);
+        if (dst.dtype().isHalf()) {
+            // float values (or their raw bits) into 16-bit elements
+            boolean bf16 = dst.dtype() == DType.BFLOAT16;
+            if (array instanceof short[] a) b.s.put(off, a);
+            else if (array instanceof float[] a) {
+                for (int i = 0; i < a.length; i++) b.s.put(off + i, bf16 ? HalfFloats.floatToBf16(a[i]) : HalfFloats.floatToF16(a[i]));
+            } else throw new IllegalArgumentException("write: a " + dst.dtype() + " tensor takes float[] or short[], got "
+                    + array.getClass().getSimpleName());
+        } else if (array instanceof float[] a) b.f.put(off, a);
         else if (array instanceof double[] a) b.d.put(off, a);
         else if (array instanceof long[] a) b.l.put(off, a);
         else if (array instanceof int[] a) b.i.put(off, a);
@@ -218,6 +227,18 @@ public final class CpuBackend implements Backend {
                 it.forRange(0, n, (off, len) -> {
                     if (st == 1) b.f.get(off[0], out, pos[0], len);
                     else for (int i = 0; i < len; i++) out[pos[0] + i] = b.f.get(off[0] + i * st);
+                    pos[0] += len;
+                });
+                return out;
+            }
+            case FLOAT16, BFLOAT16 -> {
+                float[] out = new float[n];
+                boolean bf16 = src.dtype() == DType.BFLOAT16;
+                it.forRange(0, n, (off, len) -> {
+                    for (int i = 0; i < len; i++) {
+                        short h = b.s.get(off[0] + i * st);
+                        out[pos[0] + i] = bf16 ? HalfFloats.bf16ToFloat(h) : HalfFloats.f16ToFloat(h);
+                    }
                     pos[0] += len;
                 });
                 return out;
@@ -399,11 +420,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void matmul(View a, View b, View out) {
-        Gemm.matmul(allocator, this, a, b, out, false);
+        widened(new View[]{a, b, out}, 2, v -> Gemm.matmul(allocator, this, v[0], v[1], v[2], false));
     }
 
     @Override public void matmulAdd(View a, View b, View out) {
-        Gemm.matmul(allocator, this, a, b, out, true);
+        widened(new View[]{a, b, out}, 2, v -> Gemm.matmul(allocator, this, v[0], v[1], v[2], true));
     }
 
     @Override public void gather(View in, int dim, View index, View out) {
@@ -460,26 +481,64 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices) {
-        Pooling.maxPool2d(x, kernel, p, values, indices);
+        widened(new View[]{x, values}, 1, v -> Pooling.maxPool2d(v[0], kernel, p, v[1], indices));
     }
 
     @Override public void maxPool2dBackward(View gy, View indices, View gx) {
-        Pooling.maxPool2dBackward(gy, indices, gx);
+        widened(new View[]{gy, gx}, 1, v -> Pooling.maxPool2dBackward(v[0], indices, v[1]));
     }
 
     @Override public void avgPool2d(View x, int[] kernel, ConvParams p, boolean countIncludePad, View y) {
-        Pooling.avgPool2d(x, kernel, p, countIncludePad, y);
+        widened(new View[]{x, y}, 1, v -> Pooling.avgPool2d(v[0], kernel, p, countIncludePad, v[1]));
     }
 
     @Override public void avgPool2dBackward(View gy, int[] kernel, ConvParams p, boolean countIncludePad, View gx) {
-        Pooling.avgPool2dBackward(gy, kernel, p, countIncludePad, gx);
+        widened(new View[]{gy, gx}, 1, v -> Pooling.avgPool2dBackward(v[0], kernel, p, countIncludePad, v[1]));
     }
 
     @Override public void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols) {
-        Conv.im2col(in, kh, kw, sh, sw, ph, pw, dh, dw, cols);
+        widened(new View[]{in, cols}, 1, v -> Conv.im2col(v[0], kh, kw, sh, sw, ph, pw, dh, dw, v[1]));
     }
 
     @Override public void col2im(View cols, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View out) {
-        Conv.col2im(cols, kh, kw, sh, sw, ph, pw, dh, dw, out);
+        widened(new View[]{cols, out}, 1, v -> Conv.col2im(v[0], kh, kw, sh, sw, ph, pw, dh, dw, v[1]));
+    }
+
+    /**
+     * Runs a kernel written for FLOAT32 and FLOAT64 on FLOAT16 or BFLOAT16 views, as PyTorch's CPU kernels do: each
+     * view is widened into a contiguous float32 copy, the kernel runs on the copies, and the views from
+     * {@code firstOut} on (the outputs, whose contents some kernels accumulate into) are rounded back once.
+     */
+    private void widened(View[] views, int firstOut, java.util.function.Consumer<View[]> kernel) {
+        boolean half = false;
+        for (View v : views) half |= v.dtype().isHalf();
+        if (!half) {
+            kernel.accept(views);
+            return;
+        }
+        View[] wide = new View[views.length];
+        CpuBuffer[] temps = new CpuBuffer[views.length];
+        try {
+            for (int j = 0; j < views.length; j++) {
+                View v = views[j];
+                temps[j] = allocator.allocate(Math.multiplyExact(Math.max(1, v.numel()), 4L));
+                wide[j] = new View(temps[j], DType.FLOAT32, v.shape(), contiguousStrides(v.shape()), 0);
+                copy(v, wide[j]);
+            }
+            kernel.accept(wide);
+            for (int j = firstOut; j < views.length; j++) copy(wide[j], views[j]);
+        } finally {
+            for (CpuBuffer t : temps) if (t != null) t.free();
+        }
+    }
+
+    private static int[] contiguousStrides(int[] shape) {
+        int[] st = new int[shape.length];
+        int s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            st[d] = s;
+            s *= Math.max(1, shape[d]);
+        }
+        return st;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 
 /**
  * Off-heap memory for the CPU backend: a direct, native-order {@link ByteBuffer} from the pool, with typed
@@ -18,6 +19,8 @@ public final class CpuBuffer implements Buffer {
     final DoubleBuffer d;
     final LongBuffer l;
     final IntBuffer i;
+    /** The raw bits of FLOAT16 and BFLOAT16 elements. */
+    final ShortBuffer s;
     private final int sizeClass;
     private final CachingAllocator allocator;
 
@@ -27,6 +30,7 @@ public final class CpuBuffer implements Buffer {
         this.d = data.asDoubleBuffer();
         this.l = data.asLongBuffer();
         this.i = data.asIntBuffer();
+        this.s = data.asShortBuffer();
         this.sizeClass = sizeClass;
         this.allocator = allocator;
     }
