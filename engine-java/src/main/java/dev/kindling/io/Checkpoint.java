@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kindling.Tensor;
+import dev.kindling.amp.GradScaler;
 import dev.kindling.nn.Module;
 import dev.kindling.optim.Optimizer;
 import dev.kindling.optim.lr.LRScheduler;
@@ -91,9 +92,9 @@ public final class Checkpoint {
      * Loads the state dicts of a checkpoint into their owners, all or nothing: every part is checked before
      * any is loaded, so a bad optimizer state never leaves the model half restored. Each key of {@code targets}
      * names the checkpoint entry holding the state of its value: a {@link Module} (loaded strictly), an
-     * {@link Optimizer}, an {@link LRScheduler} or a {@link ReduceLROnPlateau}.
+     * {@link Optimizer}, an {@link LRScheduler}, a {@link ReduceLROnPlateau} or a {@link GradScaler}.
      * <pre>{@code
-     * Checkpoint.restore(Checkpoint.load(path), Map.of("model", net, "optimizer", opt, "scheduler", sched));
+     * Checkpoint.restore(Checkpoint.load(path), Map.of("model", net, "optimizer", opt, "scheduler", sched, "scaler", scaler));
      * }</pre>
      */
     @SuppressWarnings("unchecked")
@@ -126,9 +127,13 @@ public final class Checkpoint {
                     Map<String, ?> sd = (Map<String, ?>) part;
                     s.checkStateDict(sd);
                     loads.add(() -> s.loadStateDict(sd));
+                } else if (target instanceof GradScaler s) {
+                    Map<String, ?> sd = (Map<String, ?>) part;
+                    s.checkStateDict(sd);
+                    loads.add(() -> s.loadStateDict(sd));
                 } else {
                     throw new IllegalArgumentException("target for \"" + key + "\" is " + describe(target)
-                            + "; expected a Module, an Optimizer, an LRScheduler or a ReduceLROnPlateau");
+                            + "; expected a Module, an Optimizer, an LRScheduler, a ReduceLROnPlateau or a GradScaler");
                 }
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("Checkpoint.restore: \"" + key + "\": " + ex.getMessage(), ex);
