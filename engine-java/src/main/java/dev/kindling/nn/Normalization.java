@@ -1,5 +1,6 @@
 package dev.kindling.nn;
 
+import dev.kindling.DType;
 import dev.kindling.Kindling;
 import dev.kindling.BatchNormOps;
 import dev.kindling.Tensor;
@@ -19,6 +20,7 @@ final class Normalization {
 
     static Tensor batchNorm(String op, Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                             boolean training, double momentum, double eps) {
+        if (x.dtype().isHalf()) return inFloat32(x, xf -> batchNorm(op, xf, runningMean, runningVar, weight, bias, training, momentum, eps));
         if (x.dim() < 2) throw new IllegalArgumentException(op + ": expected an input with at least 2 dimensions [N, C, ...], got shape " + Arrays.toString(x.shape()));
         int c = x.size(1);
         for (Tensor t : new Tensor[]{runningMean, runningVar, weight, bias}) {
@@ -66,6 +68,7 @@ final class Normalization {
     }
 
     static Tensor layerNorm(String op, Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        if (x.dtype().isHalf()) return inFloat32(x, xf -> layerNorm(op, xf, normalizedShape, weight, bias, eps));
         int k = normalizedShape.length, d = x.dim();
         if (k == 0 || d < k || !Arrays.equals(Arrays.copyOfRange(x.shape(), d - k, d), normalizedShape)) {
             throw new IllegalArgumentException(op + ": expected input with trailing shape " + Arrays.toString(normalizedShape)
@@ -82,6 +85,7 @@ final class Normalization {
     }
 
     static Tensor groupNorm(String op, Tensor x, int groups, Tensor weight, Tensor bias, double eps) {
+        if (x.dtype().isHalf()) return inFloat32(x, xf -> groupNorm(op, xf, groups, weight, bias, eps));
         if (x.dim() < 2 || x.size(1) % groups != 0) {
             throw new IllegalArgumentException(op + ": expected input [N, C, ...] with C divisible by " + groups
                     + " groups, got shape " + Arrays.toString(x.shape()));
@@ -94,5 +98,14 @@ final class Normalization {
         if (weight != null) y = y.mul(weight.reshape(shapeFor(x, weight)));
         if (bias != null) y = y.add(bias.reshape(shapeFor(x, bias)));
         return y;
+    }
+
+    /**
+     * A FLOAT16 or BFLOAT16 input is normalised in float32 and the result rounded once to its dtype, as PyTorch's
+     * kernels do; the weights and running statistics may be float32 (a bfloat16 activation under autocast meets a
+     * float32 BatchNorm) or 16-bit (a model converted with {@code half()}).
+     */
+    private static Tensor inFloat32(Tensor x, java.util.function.UnaryOperator<Tensor> norm) {
+        return norm.apply(x.to(DType.FLOAT32)).to(x.dtype());
     }
 }

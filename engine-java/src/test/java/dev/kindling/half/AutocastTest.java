@@ -153,6 +153,25 @@ class AutocastTest {
         assertSame(DType.FLOAT32, a.matmul(b).dtype());
     }
 
+    /** PyTorch: a bfloat16 activation through a float32 BatchNorm stays bfloat16 (its mixed-dtype kernel). */
+    @Test
+    void normalisationKeepsTheActivationsDtype() {
+        Kindling.manualSeed(0);
+        var net = new dev.kindling.nn.Sequential(new dev.kindling.nn.Linear(6, 6), new dev.kindling.nn.BatchNorm1d(6),
+                new dev.kindling.nn.ReLU(), new dev.kindling.nn.Linear(6, 3));
+        Tensor x = Tensor.randn(4, 6);
+        try (Autocast ac = Kindling.autocast(Device.cpu())) {
+            Tensor h = net.get(1).forward(net.get(0).forward(x));
+            assertSame(DType.BFLOAT16, h.dtype());
+            assertSame(DType.BFLOAT16, net.forward(x).dtype());
+        }
+        var bn = (dev.kindling.nn.BatchNorm1d) net.get(1);
+        assertSame(DType.FLOAT32, bn.runningMean().dtype(), "running statistics stay float32");
+        Tensor xb = Tensor.randn(4, 6).bfloat16();
+        assertSame(DType.BFLOAT16, new dev.kindling.nn.LayerNorm(new int[]{6}).forward(xb).dtype());
+        assertSame(DType.BFLOAT16, new dev.kindling.nn.GroupNorm(2, 6).forward(xb).dtype());
+    }
+
     @Test
     void regionsAreThreadLocal() throws Exception {
         var pool = Executors.newSingleThreadExecutor();
