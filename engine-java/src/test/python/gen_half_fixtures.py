@@ -11,7 +11,8 @@ Writes engine-java/src/test/resources/fixtures/half/half.json:
   float16 ops ("not implemented for 'Half'"), so every reference is the op computed in float32 on the exactly
   widened inputs and rounded once, which is how PyTorch's CPU kernels compute both types (and what its bfloat16
   kernels give, checked below for the bfloat16 ops that exist);
-- "models": the seed MLP and CNN with bfloat16 weights and inputs, forward and backward run by PyTorch itself;
+- "models": the seed MLP and CNN with bfloat16 weights and inputs, forward and backward run by PyTorch itself, and
+  a float32 reference for the same models on float16 values (PyTorch 1.13 cannot run them in float16 on the CPU);
 - "autocast": the output dtype of each op under torch.autocast("cpu", torch.bfloat16) for float32 and bfloat16
   inputs, and the seed MLP and CNN trained one step under autocast (layer output dtypes, loss, float32 gradients).
 """
@@ -155,6 +156,14 @@ def models():
         loss.backward()
         out[name + "_bfloat16"] = {"params": params(model), "x": enc(x), "y": enc(y), "logits": enc(logits),
                                    "loss": enc(loss), "grads": grads(m16)}
+        # float16: PyTorch 1.13 has no CPU kernels for it, so the reference is the model in float32 on the float16
+        # values of the weights and inputs (a float16 run rounds each op's output on top: compare within 1e-2)
+        mh = cls()
+        mh.load_state_dict({k: v.half().float() for k, v in model.state_dict().items()})
+        logits = mh(x.half().float())
+        loss = F.cross_entropy(logits, y)
+        loss.backward()
+        out[name + "_float16"] = {"logits": enc(logits), "loss": enc(loss), "grads": grads(mh)}
         # autocast: float32 model, bfloat16 compute where PyTorch's CPU list says
         am = cls()
         am.load_state_dict(model.state_dict())

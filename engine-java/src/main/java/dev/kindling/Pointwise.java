@@ -89,6 +89,7 @@ final class Pointwise {
     }
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        if (op == BinaryOp.POW && Autocast.on()) return Autocast.call("pow", c -> binary(op, c[0], c[1]), a, b);
         String name = name(op);
         checkDevice(name, a, b);
         int[] shape = Broadcast.shape(name, a.shapeInternal(), b.shapeInternal());
@@ -143,6 +144,7 @@ final class Pointwise {
     }
 
     static Tensor powScalar(Tensor x, double p) {
+        if (Autocast.on()) return Autocast.call("pow", c -> powScalar(c[0], p), x);
         if (x.dtype().isIntegral() && p != Math.rint(p)) x = x.to(Kindling.defaultDType());
         if (x.dtype().isIntegral() && p < 0) {
             throw new IllegalArgumentException("pow: integers to negative integer powers are not allowed (exponent " + p + ")");
@@ -177,6 +179,7 @@ final class Pointwise {
     }
 
     static Tensor unary(UnaryOp op, Tensor x) {
+        if (Autocast.on()) return Autocast.call(name(op), c -> unary(op, c[0]), x);
         if (op == UnaryOp.NEG && x.dtype() == DType.BOOL) {
             throw new IllegalArgumentException("neg: negation, the `-` operator, on a bool tensor is not supported;"
                     + " use logicalNot() instead");

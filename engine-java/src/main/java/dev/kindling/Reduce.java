@@ -74,6 +74,7 @@ final class Reduce {
     }
 
     static Tensor sum(Tensor x, int[] dims0, boolean keepdim) {
+        if (Autocast.on()) return Autocast.call("sum", c -> sum(c[0], dims0, keepdim), x);
         int[] dims = dims("sum", dims0, x.dim());
         if (dims0.length == 0 && x.dim() > 0) dims = Shapes.allDims(x.dim());
         DType outType = x.dtype().isIntegral() ? DType.INT64 : x.dtype();
@@ -262,6 +263,7 @@ final class Reduce {
     }
 
     static Tensor logsumexp(Tensor x, int dim0, boolean keepdim) {
+        if (Autocast.on()) return Autocast.call("logsumexp", c -> logsumexp(c[0], dim0, keepdim), x);
         if (x.dtype().isHalf()) return wide(x, t -> logsumexp(t, dim0, keepdim));
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         int dim = Shapes.dim("logsumexp", dim0, xf.dim());
@@ -294,6 +296,7 @@ final class Reduce {
     }
 
     static Tensor softmax(Tensor x, int dim0) {
+        if (Autocast.on()) return Autocast.call("softmax", c -> softmax(c[0], dim0), x);
         if (x.dtype().isHalf()) return wide(x, t -> softmax(t, dim0));
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         if (xf.dim() == 0) return xf.exp().div(xf.exp());
@@ -313,6 +316,7 @@ final class Reduce {
     }
 
     static Tensor logSoftmax(Tensor x, int dim0) {
+        if (Autocast.on()) return Autocast.call("log_softmax", c -> logSoftmax(c[0], dim0), x);
         if (x.dtype().isHalf()) return wide(x, t -> logSoftmax(t, dim0));
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         if (xf.dim() == 0) return xf.sub(xf);
@@ -340,6 +344,7 @@ final class Reduce {
     }
 
     static Tensor norm(Tensor x, double p) {
+        if (Autocast.on()) return Autocast.call("norm", c -> norm(c[0], p), x);
         if (x.dtype().isHalf()) return wide(x, t -> norm(t, p));
         Tensor xf = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
         Tensor out;

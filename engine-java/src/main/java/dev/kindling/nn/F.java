@@ -66,6 +66,7 @@ public final class F {
 
     /** {@code log(1 + exp(beta x)) / beta}, linear above {@code threshold}. */
     public static Tensor softplus(Tensor x, double beta, double threshold) {
+        if (Autocast.on()) return Autocast.call("softplus", c -> softplus(c[0], beta, threshold), x);
         Tensor bx = x.mul(beta);
         // relu(z) + log1p(exp(-|z|)) == log1p(exp(z)) without overflow
         Tensor soft = bx.relu().add(bx.abs().neg().exp().log1p()).div(beta);

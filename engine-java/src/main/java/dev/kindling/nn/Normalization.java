@@ -1,5 +1,6 @@
 package dev.kindling.nn;
 
+import dev.kindling.Autocast;
 import dev.kindling.DType;
 import dev.kindling.Kindling;
 import dev.kindling.BatchNormOps;
@@ -68,6 +69,7 @@ final class Normalization {
     }
 
     static Tensor layerNorm(String op, Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        if (Autocast.on()) return Autocast.call("layer_norm", c -> layerNorm(op, c[0], normalizedShape, c[1], c[2], eps), x, weight, bias);
         if (x.dtype().isHalf()) return inFloat32(x, xf -> layerNorm(op, xf, normalizedShape, weight, bias, eps));
         int k = normalizedShape.length, d = x.dim();
         if (k == 0 || d < k || !Arrays.equals(Arrays.copyOfRange(x.shape(), d - k, d), normalizedShape)) {
@@ -85,6 +87,7 @@ final class Normalization {
     }
 
     static Tensor groupNorm(String op, Tensor x, int groups, Tensor weight, Tensor bias, double eps) {
+        if (Autocast.on()) return Autocast.call("group_norm", c -> groupNorm(op, c[0], groups, c[1], c[2], eps), x, weight, bias);
         if (x.dtype().isHalf()) return inFloat32(x, xf -> groupNorm(op, xf, groups, weight, bias, eps));
         if (x.dim() < 2 || x.size(1) % groups != 0) {
             throw new IllegalArgumentException(op + ": expected input [N, C, ...] with C divisible by " + groups
