@@ -289,7 +289,7 @@ public final class CpuBackend implements Backend {
             switch (mode) {
                 case F -> {
                     Chunks.readF(ib, off[1], st[1], n, sc.f0);
-                    PointwiseMath.unaryF(op, sc.f0, sc.f1, n);
+                    PointwiseMath.unaryF(op, sc.f0, sc.f1, sc.f2, n);
                     Chunks.writeF(ob, off[0], st[0], n, sc.f1);
                 }
                 case L -> {
