@@ -411,7 +411,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void reduce(ReduceOp op, View in, int[] dims, View out) {
-        if (OneDnnPointwise.sumAll(allocator, op, in, dims, out)) return;
+        if (BlasSum.sumAll(op, in, dims, out) || OneDnnPointwise.sumAll(allocator, op, in, dims, out)) return;
         Reductions.reduce(op, in, dims, out);
     }
 

@@ -34,7 +34,8 @@ final class FastExp {
      * {@code o[i] = expf(a[i])} for the first {@code n} elements, bit for bit, in two passes: the first (clamped
      * reduction and polynomial, no branch, no bit casts) is vectorised by C2; the second scales by {@code 2^k}
      * through the bits of {@code t}, where JDK 17 stays scalar, and sends the edges to {@code Math.exp}.
-     * Measured on 1024 floats: 1.1 against 2.4 ns per element for the one-pass loop.
+     * Measured on 1024 floats: 1.1 against 2.4 ns per element for the one-pass loop. {@code a} must not be
+     * {@code o} (the second pass reads the inputs again).
      */
     static void exp(float[] a, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) core(a[i], o, t, i);

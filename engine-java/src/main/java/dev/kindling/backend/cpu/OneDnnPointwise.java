@@ -31,8 +31,11 @@ final class OneDnnPointwise {
 
     private static int eltwise(UnaryOp op) {
         return switch (op) {
-            // not exp (oneDNN gives exp(NaN) = inf), log (subnormals flushed, up to 6 ulp off), sigmoid (0 from -87
-            // on, where PyTorch still gives 1.6e-38) nor relu (relu(NaN) = 0): measured
+            // not log (subnormals flushed, up to 6 ulp off); exp (exp(NaN) = inf), sigmoid (0 from -87 on, where PyTorch
+            // still gives 1.6e-38) and relu (relu(NaN) = 0) only where guard() vouches for the input: measured
+            case EXP -> dnnl_eltwise_exp;
+            case SIGMOID -> dnnl_eltwise_logistic;
+            case RELU -> dnnl_eltwise_relu;
             case TANH -> dnnl_eltwise_tanh;
             case SQRT -> dnnl_eltwise_sqrt;
             case ABS -> dnnl_eltwise_abs;
@@ -61,10 +64,42 @@ final class OneDnnPointwise {
         return OneDnn.available();
     }
 
+    /**
+     * The largest {@code |x|} for which oneDNN's {@code op} gives PyTorch's value, or 0 when no guard is needed.
+     * Inputs holding a NaN, an infinity or a larger value go to the Java loops (where exp(NaN) stays NaN,
+     * relu(NaN) stays NaN and sigmoid keeps its tiny values below -87).
+     */
+    private static float guard(UnaryOp op) {
+        return switch (op) {
+            case RELU -> Float.MAX_VALUE;
+            // measured against float64 over the float range: within 5 ulp on [-80, 80] (exp) and 2 ulp (sigmoid); exp
+            // loses all precision just above -87.33, where its result nears the subnormals
+            case EXP, SIGMOID -> 80f;
+            default -> 0f;
+        };
+    }
+
+    /** True when every |x| is at most {@code limit} (no NaN, no infinity): checked on all threads, a BLAS pass each. */
+    private static boolean tame(View in, float limit) {
+        CpuBuffer b = CpuBackend.buf(in);
+        java.util.concurrent.atomic.AtomicBoolean ok = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Parallel.range(in.numel(), CpuBackend.GRAIN * 4, (s, e) -> {
+            if (ok.get() && !(OpenBlas.maxAbs(b.f, in.offset() + (int) s, (int) (e - s), limit == Float.MAX_VALUE) <= limit)) ok.set(false);
+        });
+        return ok.get();
+    }
+
+    /** True when oneDNN's {@code op} gives PyTorch's values on {@code in}: no guard needed, or the guard's pass passed. */
+    static boolean vouched(UnaryOp op, View in) {
+        float limit = guard(op);
+        return limit == 0 || (OpenBlas.available() && tame(in, limit));
+    }
+
     /** Runs {@code out = op(in)} on oneDNN when it can; false leaves it to the Java loops. */
     static boolean unary(CachingAllocator alloc, UnaryOp op, View in, View out) {
         int alg = eltwise(op);
         if (alg < 0 || !big(in, out)) return false;
+        if (!vouched(op, in)) return false;
         long n = in.numel();
         run(alloc, "eltwise " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, (pd, md, dst) ->
                 dnnl_eltwise_forward_primitive_desc_create(pd, OneDnn.engine, dnnl_forward_inference, alg, md, md, 0f, 0f, null),

@@ -46,6 +46,34 @@ final class OpenBlas {
         if (available()) org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
     }
 
+    /**
+     * The largest {@code |x|} over {@code n} floats from {@code off}: NaN when one is NaN, infinity when one is
+     * infinite (or their sum overflows). With {@code finiteOnly}, any finite value stands for "all finite" and the
+     * second pass is skipped. Vectorised BLAS passes ({@code sasum}, whose sum carries NaN and infinity, then
+     * {@code isamax}), for guarding kernels whose special values differ from PyTorch's.
+     */
+    static float maxAbs(FloatBuffer x, int off, int n, boolean finiteOnly) {
+        checkRange("maxAbs", x, off, n);
+        if (n == 0) return 0f;
+        FloatBuffer at = at(x, off);
+        float sum = openblas_nolapack.cblas_sasum(n, at, 1);
+        if (!Float.isFinite(sum) || finiteOnly) return sum;
+        return Math.abs(x.get(off + (int) openblas_nolapack.cblas_isamax(n, at, 1)));
+    }
+
+    /** {@code x . y} over {@code n} floats from the offsets (contiguous), accumulated by OpenBLAS's vector kernel. */
+    static float sdot(FloatBuffer x, int offX, FloatBuffer y, int offY, int n) {
+        checkRange("sdot", x, offX, n);
+        checkRange("sdot", y, offY, n);
+        return n == 0 ? 0f : openblas_nolapack.cblas_sdot(n, at(x, offX), 1, at(y, offY), 1);
+    }
+
+    private static void checkRange(String op, FloatBuffer x, int off, int n) {
+        if (n < 0 || off < 0 || (long) off + n > x.capacity()) {
+            throw new IllegalArgumentException(op + ": " + n + " floats from " + off + " exceed the buffer of " + x.capacity());
+        }
+    }
+
     /** Row-major {@code C = A @ B} where A is MxK and B is KxN, each possibly transposed in memory. */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       FloatBuffer a, int offA, int lda, FloatBuffer b, int offB, int ldb,

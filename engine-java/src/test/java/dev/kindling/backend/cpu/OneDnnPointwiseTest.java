@@ -60,6 +60,51 @@ class OneDnnPointwiseTest {
         unary("square", t -> t.square(), a -> a * a, 1, false);
     }
 
+    private static final CachingAllocator ALLOC = new CachingAllocator();
+
+    /** A contiguous FLOAT32 view holding {@code x}. */
+    private static dev.kindling.backend.View view(float[] x) {
+        CpuBuffer b = ALLOC.allocate(4L * x.length);
+        b.f.put(0, x);
+        return new dev.kindling.backend.View(b, dev.kindling.DType.FLOAT32, new int[]{x.length}, new int[]{1}, 0);
+    }
+
+    /**
+     * exp, sigmoid and relu run on oneDNN only where a BLAS pass vouches for the input (oneDNN's exp(NaN) is inf,
+     * its relu(NaN) 0, its sigmoid 0 below -87): on such inputs within a few ulp, else the Java loops (above).
+     */
+    @Test
+    void guardedOpsRunOnOneDnnOnlyOnInputsWhereItAgreesWithPyTorch() {
+        Random r = new Random(3);
+        float[] x = new float[N];
+        for (int i = 0; i < N; i++) x[i] = (float) Math.max(-80, Math.min(80, r.nextGaussian() * 20));
+        x[5] = -80f;
+        x[6] = 80f;
+        x[7] = -0f;
+        Tensor t = Tensor.fromArray(x, N);
+        for (dev.kindling.backend.UnaryOp op : new dev.kindling.backend.UnaryOp[]{
+                dev.kindling.backend.UnaryOp.EXP, dev.kindling.backend.UnaryOp.SIGMOID, dev.kindling.backend.UnaryOp.RELU}) {
+            assertTrue(OneDnnPointwise.vouched(op, view(x)), op + " on tame input");
+        }
+        check("exp", x, null, t.exp().toFloatArray(), (a, b) -> Math.exp(a), 5);
+        check("sigmoid", x, null, t.sigmoid().toFloatArray(), (a, b) -> 1 / (1 + Math.exp(-a)), 4);
+        float[] relu = t.relu().toFloatArray();
+        for (int i = 0; i < N; i++) {
+            assertTrue(Float.floatToIntBits(relu[i]) == Float.floatToIntBits(Math.max(x[i], 0f)), "relu(" + x[i] + ") = " + relu[i]);
+        }
+        for (float bad : new float[]{Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] y = x.clone();
+            y[N - 3] = bad;
+                        assertTrue(!OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.EXP, view(y)), "exp with " + bad);
+            assertTrue(!OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.RELU, view(y)), "relu with " + bad);
+        }
+        float[] low = x.clone();
+        low[N - 2] = -90f;
+        assertTrue(!OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.SIGMOID, view(low)), "sigmoid below -80");
+        assertTrue(!OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.EXP, view(low)), "exp below -80");
+        assertTrue(OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.RELU, view(low)), "relu needs no range");
+    }
+
     @Test
     void largeBinaryOpsAreIeeeExact() {
         float[] a = values(1, false), b = values(2, false);
