@@ -16,6 +16,7 @@ final class Factory {
         return s;
     }
 
+    /** Copies {@code data} into a new tensor right away, so the caller's array is neither kept nor cloned. */
     static Tensor fromArray(Object data, int[] shape) {
         DType dt = data instanceof float[] ? DType.FLOAT32 : data instanceof double[] ? DType.FLOAT64
                 : data instanceof long[] ? DType.INT64 : data instanceof int[] ? DType.INT32 : DType.BOOL;

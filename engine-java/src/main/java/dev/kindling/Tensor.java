@@ -371,19 +371,19 @@ public class Tensor implements AutoCloseable {
     public static Tensor scalar(double value, DType dtype) { return Factory.full(new int[0], value, dtype, Device.CPU); }
 
     /** A tensor over a copy of {@code data} with the given shape ({@code torch.tensor(data).view(shape)}). */
-    public static Tensor fromArray(float[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+    public static Tensor fromArray(float[] data, int... shape) { return Factory.fromArray(data, Factory.checkSize("fromArray", data.length, shape)); }
 
     /** FLOAT64 tensor of {@code shape} from row-major data (copied); throws if the sizes do not match ({@code torch.tensor(data).reshape(shape)}). */
-    public static Tensor fromArray(double[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+    public static Tensor fromArray(double[] data, int... shape) { return Factory.fromArray(data, Factory.checkSize("fromArray", data.length, shape)); }
 
     /** INT64 tensor of {@code shape} from row-major data (copied); throws if the sizes do not match. */
-    public static Tensor fromArray(long[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+    public static Tensor fromArray(long[] data, int... shape) { return Factory.fromArray(data, Factory.checkSize("fromArray", data.length, shape)); }
 
-    /** INT64 tensor of {@code shape} from row-major Java ints (copied); throws if the sizes do not match. */
-    public static Tensor fromArray(int[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+    /** INT32 tensor of {@code shape} from row-major Java ints (copied); throws if the sizes do not match. */
+    public static Tensor fromArray(int[] data, int... shape) { return Factory.fromArray(data, Factory.checkSize("fromArray", data.length, shape)); }
 
     /** BOOL tensor of {@code shape} from row-major data (copied); throws if the sizes do not match. */
-    public static Tensor fromArray(boolean[] data, int... shape) { return Factory.fromArray(data.clone(), Factory.checkSize("fromArray", data.length, shape)); }
+    public static Tensor fromArray(boolean[] data, int... shape) { return Factory.fromArray(data, Factory.checkSize("fromArray", data.length, shape)); }
 
     /** Tensor of zeros in the default dtype on CPU ({@code torch.zeros(*shape)}). */
     public static Tensor zeros(int... shape) { return Factory.full("zeros", shape, 0, Kindling.defaultDType(), Device.CPU); }
@@ -1284,11 +1284,10 @@ public class Tensor implements AutoCloseable {
     /** {@code x.double()} (a Java keyword, hence the underscore): a FLOAT64 copy, or this tensor when it already is one. */
     public final Tensor double_() { return to(DType.FLOAT64); }
 
-    /** This tensor on another device. */
+    /** This tensor on another device: a copy (differentiable), or this tensor when it is there already. */
     public final Tensor to(Device target) {
         if (Args.notNull("to", "device", target).equals(device())) return this;
-        Backends.of(target); // fails with a clear message while only the CPU backend exists
-        throw new IllegalStateException("to: copying between " + device() + " and " + target + " is not available in this build");
+        return DeviceCopy.to(this, target);
     }
 
     /** Moved to {@code target} and converted to {@code dtype} ({@code x.to(device, dtype)}). */

@@ -70,10 +70,12 @@ final class MlpWorkloads {
         try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(imageFile), 1 << 16)) {
             in.readNBytes(16);
             byte[] raw = new byte[100 * 784];
+            float[] full = new float[100 * 784];
             for (int start = 0; start < n; start += 100) {
                 int count = Math.min(100, n - start);
                 in.readNBytes(raw, 0, count * 784);
-                float[] pixels = new float[count * 784];
+                // one pixel array for every chunk but a short last one: no garbage for the collector to grow the heap on
+                float[] pixels = count == 100 ? full : new float[count * 784];
                 for (int j = 0; j < pixels.length; j++) pixels[j] = (raw[j] & 0xFF) / 255f; // ToTensor
                 try (Tensor chunk = Tensor.fromArray(pixels, count, 1, 28, 28)) {
                     x.slice(0, start, start + count).copy_(chunk);
