@@ -37,6 +37,17 @@ public record View(Buffer buffer, DType dtype, int[] shape, int[] strides, int o
         return new View(buffer, dtype, s, st, offset);
     }
 
+    /** Row-major strides of a dense {@code shape} (size-0 and size-1 dimensions count as 1, as PyTorch's do). */
+    public static int[] contiguousStrides(int[] shape) {
+        int[] st = new int[shape.length];
+        int s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            st[d] = s;
+            s *= Math.max(1, shape[d]);
+        }
+        return st;
+    }
+
     /** A view with another shape and strides over the same buffer (for broadcasting and batching). */
     public View with(int[] newShape, int[] newStrides, int newOffset) {
         return new View(buffer, dtype, newShape, newStrides, newOffset);

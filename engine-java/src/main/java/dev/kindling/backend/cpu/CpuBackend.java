@@ -522,7 +522,7 @@ public final class CpuBackend implements Backend {
             for (int j = 0; j < views.length; j++) {
                 View v = views[j];
                 temps[j] = allocator.allocate(Math.multiplyExact(Math.max(1, v.numel()), 4L));
-                wide[j] = new View(temps[j], DType.FLOAT32, v.shape(), contiguousStrides(v.shape()), 0);
+                wide[j] = new View(temps[j], DType.FLOAT32, v.shape(), View.contiguousStrides(v.shape()), 0);
                 copy(v, wide[j]);
             }
             kernel.accept(wide);
@@ -530,15 +530,5 @@ public final class CpuBackend implements Backend {
         } finally {
             for (CpuBuffer t : temps) if (t != null) t.free();
         }
-    }
-
-    private static int[] contiguousStrides(int[] shape) {
-        int[] st = new int[shape.length];
-        int s = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            st[d] = s;
-            s *= Math.max(1, shape[d]);
-        }
-        return st;
     }
 }
