@@ -21,6 +21,14 @@ object Callbacks {
     fun progress(out: PrintStream = System.out, terminal: Boolean = System.console() != null): Callback = ProgressCallback(out, terminal)
 
     /**
+     * Makes the progress callback that `fit(progress = true)` adds: [progress] unless a front end installed its
+     * own. The notebook integration (kindling-jupyter) installs a live display updated in place, because a
+     * notebook is neither a terminal nor a log.
+     */
+    @JvmStatic @Volatile
+    var defaultProgress: () -> Callback = { progress() }
+
+    /**
      * Stops when [monitor] has not improved by more than [minDelta] for [patience] epochs in a row (Keras's
      * EarlyStopping: with patience 2, the second epoch without improvement is the last). With
      * [restoreBestWeights] the model ends with the weights of its best epoch.

@@ -41,7 +41,7 @@ fun fit(
     require(epochs >= 1) { "fit: epochs must be >= 1, got $epochs" }
     requireDistinctNames(metrics)
     if (device != null) model.to(device)
-    val all = if (progress && callbacks.none { it is ProgressCallback }) listOf(Callbacks.progress()) + callbacks else callbacks
+    val all = if (progress && callbacks.none { it is ProgressCallback }) listOf(Callbacks.defaultProgress()) + callbacks else callbacks
     val history = History()
     val ctx = TrainContext(model, optimizer, epochs, sizeOf(trainLoader), history, metrics)
     try {
