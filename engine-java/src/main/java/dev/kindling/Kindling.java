@@ -17,6 +17,7 @@ import java.util.List;
 public final class Kindling {
     private static final Generator DEFAULT = new Generator(67280421310721L);
     private static volatile DType defaultDType = DType.FLOAT32;
+    private static volatile boolean allowTf32;
 
     private Kindling() {}
 
@@ -119,6 +120,41 @@ public final class Kindling {
 
     /** True when a CUDA backend is installed and a GPU is usable. */
     public static boolean cudaAvailable() { return Backends.available(Device.Type.CUDA); }
+
+    /** Number of usable CUDA GPUs ({@code torch.cuda.device_count()}): 0 without a CUDA backend or GPU. */
+    public static int deviceCount() { return Backends.deviceCount(Device.Type.CUDA); }
+
+    /**
+     * What Kindling found on this machine and uses: Java, the CPU's BLAS and oneDNN, CUDA (runtime, driver,
+     * cuBLAS, cuDNN, NVRTC, GPUs) and why a GPU is or is not used. Also a program:
+     * {@code java -cp ... dev.kindling.Doctor}.
+     *
+     * <pre>{@code System.out.println(Kindling.doctor());}</pre>
+     */
+    public static String doctor() { return Doctor.report(); }
+
+    /**
+     * {@code torch.backends.cuda.matmul.allow_tf32}: lets float32 matrix products on CUDA use TF32 tensor cores
+     * (10-bit mantissa inputs, float32 accumulation; several times faster on Ampere and newer). Off by default,
+     * as in PyTorch; the CPU ignores it.
+     */
+    public static void setAllowTf32(boolean allow) { allowTf32 = allow; }
+
+    /** Whether float32 products on CUDA may use TF32 ({@link #setAllowTf32}). */
+    public static boolean allowTf32() { return allowTf32; }
+
+    /**
+     * Allocator statistics of {@code device} ({@code torch.cuda.memory_stats(device)}): on CUDA, live bytes are
+     * {@code memory_allocated}, live plus pooled {@code memory_reserved} ({@link MemoryStats#reservedBytes()}), and
+     * the peak {@code max_memory_allocated}.
+     */
+    public static MemoryStats memoryStats(Device device) { return Backends.of(device).memoryStats(); }
+
+    /** Returns {@code device}'s cached blocks to its driver ({@code torch.cuda.empty_cache()} for a CUDA device). */
+    public static void emptyCache(Device device) { Backends.of(device).emptyCache(); }
+
+    /** Restarts {@code device}'s peak statistic from its current live bytes ({@code torch.cuda.reset_peak_memory_stats}). */
+    public static void resetPeakMemory(Device device) { Backends.of(device).resetPeakMemory(); }
 
     /** CPU allocator statistics: live, peak and pooled bytes. */
     public static MemoryStats memoryStats() { return Backends.cpu().memoryStats(); }

@@ -288,6 +288,16 @@ class PublicApiDocsTest {
         assertTrue(fresh.isEmpty(), fresh.size() + " public declaration(s) without a Javadoc comment:\n" + String.join("\n", fresh));
     }
 
+    /** The optional modules beside the engine (kindling-cuda) are held to the same rule, with no allowed gaps. */
+    @Test
+    void siblingBackendModulesAreFullyDocumented() throws IOException {
+        Path cuda = Path.of("../cuda/src/main/java");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(cuda), "no ../cuda module beside engine-java");
+        List<String> gaps = scanTree(cuda).stream().map(g -> g.where() + "  " + g.name()).toList();
+        assertTrue(gaps.isEmpty(), gaps.size() + " public declaration(s) in kindling-cuda without a Javadoc comment:\n"
+                + String.join("\n", gaps));
+    }
+
     @Test
     void theScannerFindsGapsAndAcceptsDocumentedCode() {
         List<String> src = List.of(

@@ -13,6 +13,9 @@ package dev.kindling.memory;
  */
 public record MemoryStats(long liveBytes, long peakLiveBytes, long pooledBytes, long allocations,
                           long poolHits, long gcRequests, long softBudget) {
+    /** Live plus pooled bytes: everything the allocator holds from the system or driver ({@code torch.cuda.memory_reserved}). */
+    public long reservedBytes() { return liveBytes + pooledBytes; }
+
     @Override public String toString() {
         return String.format("MemoryStats(live=%.1f MiB, peak=%.1f MiB, pooled=%.1f MiB, allocations=%d, poolHits=%d, gcRequests=%d)",
                 liveBytes / 1048576.0, peakLiveBytes / 1048576.0, pooledBytes / 1048576.0, allocations, poolHits, gcRequests);

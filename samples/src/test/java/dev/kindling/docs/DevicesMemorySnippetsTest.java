@@ -38,11 +38,21 @@ class DevicesMemorySnippetsTest {
             Tensor.randn(2, 2).to(Device.cuda());
         } catch (IllegalStateException e) {
             System.out.println(e.getMessage());
-            // device cuda:0: no CUDA backend is installed; Kindling runs on the CPU only in this build (use Device.CPU)
+            // device cuda:0: no CUDA backend is installed; add the dependency dev.kindling:kindling-cuda (an NVIDIA GPU
+            // with its driver and the CUDA 13 libraries are needed too), or use Device.CPU; Kindling.doctor() says what was found
         }
         // endregion
         var e = assertThrows(IllegalStateException.class, () -> Tensor.randn(2, 2).to(Device.cuda()));
-        assertTrue(e.getMessage().contains("CUDA backend"), e.getMessage());
+        assertTrue(e.getMessage().contains("CUDA backend") && e.getMessage().contains("dev.kindling:kindling-cuda"), e.getMessage());
+    }
+
+    @Test
+    void doctor() {
+        // region devices-doctor
+        System.out.println(Kindling.doctor());   // which BLAS, oneDNN and CUDA libraries were found, and why a GPU is (not) used
+        // endregion
+        assertTrue(Kindling.doctor().contains("\nGPU: not used: no CUDA backend is installed; add the dependency dev.kindling:kindling-cuda"),
+                Kindling.doctor());
     }
 
     @Test
