@@ -1,0 +1,407 @@
+package dev.kindling.backend.cuda;
+
+import dev.kindling.DType;
+import dev.kindling.Device;
+import dev.kindling.Kindling;
+import dev.kindling.backend.Backend;
+import dev.kindling.backend.Backends;
+import dev.kindling.backend.BinaryOp;
+import dev.kindling.backend.Buffer;
+import dev.kindling.backend.ConvParams;
+import dev.kindling.backend.ReduceOp;
+import dev.kindling.backend.TernaryOp;
+import dev.kindling.backend.UnaryOp;
+import dev.kindling.backend.View;
+import dev.kindling.backend.cpu.CpuBuffer;
+import dev.kindling.memory.MemoryStats;
+import org.bytedeco.cuda.cudart.CUstream_st;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The kernels of one GPU. Staged: copies, fills, every elementwise op (unary, binary, where, clamp, the fused
+ * ternaries), reductions and matrix products run on the GPU (NVRTC-compiled kernels and cuBLAS); the
+ * remaining kernels (indexing, sorting, pooling, im2col, arg-max/min) throw an {@link UnsupportedOperationException}
+ * naming the op until they are written (docs/devices.md lists them). All work goes to one stream per device, in
+ * order; host reads wait for it.
+ */
+final class CudaBackend implements Backend {
+    private static final int THREADS = 256;
+    private static final ThreadLocal<int[]> CURRENT_DEVICE = ThreadLocal.withInitial(() -> new int[]{-1});
+
+    private final Device device;
+    private final GpuInfo gpu;
+    private final CUstream_st stream;
+    private final DeviceAllocator allocator;
+    private final Cublas cublas;
+    private final KernelCache<CudaKernel> kernels;
+    /** Kernels by name and expression, so a launch neither regenerates nor hashes its source. */
+    private final Map<String, CudaKernel> launched = new ConcurrentHashMap<>();
+    private volatile int threads = 1;
+
+    CudaBackend(Device device, GpuInfo gpu) {
+        this.device = device;
+        this.gpu = gpu;
+        enter();
+        this.stream = Cudart.createStream();
+        this.allocator = new DeviceAllocator(device.toString(), new RawAllocator() {
+            @Override public long malloc(long bytes) { return Cudart.malloc(bytes); }
+
+            @Override public void free(long address) { Cudart.free(address); }
+
+            @Override public long[] memInfo() { return Cudart.memInfo(); }
+        }, CudaBackend::collectGarbage);
+        this.cublas = new Cublas(stream);
+        this.kernels = new KernelCache<>(gpu.arch(), Nvrtc.INSTANCE, CudaDriver.INSTANCE, KernelCache.defaultDir(), 4096, 256L << 20);
+    }
+
+    /** Unclosed tensors hold device memory until collected: ask for a collection and give the Cleaner a moment. */
+    private static void collectGarbage() {
+        System.gc();
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Makes this device current on the calling thread (the runtime and driver API act on the current device). */
+    private void enter() {
+        int[] cur = CURRENT_DEVICE.get();
+        if (cur[0] != device.index()) {
+            Cudart.setDevice(device.index());
+            cur[0] = device.index();
+        }
+    }
+
+    private static UnsupportedOperationException staged(String op) {
+        return new UnsupportedOperationException(op + " is not implemented on CUDA yet (the CUDA backend is staged,"
+                + " see docs/devices.md); move the tensors to the CPU for it: t.to(Device.CPU)");
+    }
+
+    private long address(View v) {
+        Buffer b = v.buffer();
+        if (!(b instanceof CudaBuffer cb)) {
+            throw new IllegalArgumentException(device + " backend: got a tensor of another device (" + b.getClass().getSimpleName() + ")");
+        }
+        return cb.address + (long) v.offset() * v.dtype().byteSize();
+    }
+
+    @Override public Device device() { return device; }
+
+    @Override public Buffer allocate(long bytes) {
+        enter();
+        return allocator.allocate(bytes);
+    }
+
+    @Override public MemoryStats memoryStats() { return allocator.stats(); }
+
+    @Override public void resetPeakMemory() { allocator.resetPeak(); }
+
+    @Override public void emptyCache() {
+        enter();
+        Cudart.synchronize(stream);
+        allocator.emptyCache();
+    }
+
+    /** Kernels run on the GPU; this only records the value for {@link #numThreads()}. */
+    @Override public void setNumThreads(int threads) { this.threads = threads; }
+
+    @Override public int numThreads() { return threads; }
+
+    @Override public boolean nativeBlas() { return true; }
+
+    /** The GPU this backend runs on. */
+    GpuInfo gpu() { return gpu; }
+
+    KernelCache.Stats kernelStats() { return kernels.stats(); }
+
+    // ---------------------------------------------------------------- elementwise
+
+    private void elementwise(ElementwiseSpec spec, View out, List<View> ins, double s0, double s1) {
+        View[] all = new View[ins.size() + 1];
+        all[0] = out;
+        for (int i = 0; i < ins.size(); i++) all[i + 1] = ins.get(i);
+        Geometry g = Geometry.of(spec.family(), out.shape(), all);
+        if (g.numel == 0) return;
+        enter();
+        boolean contiguous = g.contiguous();
+        CudaKernel k = launched.computeIfAbsent(spec.key(contiguous), x -> kernels.get(spec.source(contiguous)));
+        KernelArgs args = KernelArgs.begin().struct(g.pack()).i64(g.numel).i64(address(out));
+        for (View v : ins) args.i64(address(v));
+        args.f64(s0).f64(s1);
+        long blocks = Math.min((g.numel + THREADS - 1) / THREADS, (long) gpu.multiprocessors() * 64);
+        CudaDriver.launch(k, Math.max(1, blocks), THREADS, stream, args);
+    }
+
+    @Override public void copy(View src, View dst) {
+        if (src.buffer() instanceof CpuBuffer) { // the engine fills device tensors from host values (random draws)
+            copyFromHost(src, dst);
+            return;
+        }
+        if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous() && src.numel() == dst.numel()) {
+            long n = src.numel() * src.dtype().byteSize();
+            if (n == 0) return;
+            enter();
+            Cudart.copyOnDevice(address(dst), address(src), n, stream);
+            return;
+        }
+        elementwise(ElementwiseSpec.copy(src.dtype(), dst.dtype()), dst, List.of(src), 0, 0);
+    }
+
+    @Override public void fill(View dst, double value) {
+        if (value == 0 && Double.doubleToRawLongBits(value) == 0 && dst.isContiguous()) {
+            long n = dst.numel() * dst.dtype().byteSize();
+            if (n == 0) return;
+            enter();
+            Cudart.memsetZero(address(dst), n, stream);
+            return;
+        }
+        elementwise(ElementwiseSpec.fill(dst.dtype()), dst, List.of(), value, 0);
+    }
+
+    @Override public void fillLong(View dst, long value) {
+        if (Math.abs(value) <= 1L << 53) {
+            fill(dst, value);
+        } else {
+            elementwise(ElementwiseSpec.fillLong(dst.dtype(), value), dst, List.of(), 0, 0); // beyond double's exact integers
+        }
+    }
+
+    @Override public void unary(UnaryOp op, View in, View out) {
+        elementwise(ElementwiseSpec.unary(op, in.dtype(), out.dtype()), out, List.of(in), 0, 0);
+    }
+
+    @Override public void clamp(View in, double min, double max, View out) {
+        elementwise(ElementwiseSpec.clamp(in.dtype(), out.dtype(), !Double.isNaN(min), !Double.isNaN(max)), out, List.of(in), min, max);
+    }
+
+    @Override public void binary(BinaryOp op, View a, View b, View out) {
+        Backend.checkSame(a, b, op.name().toLowerCase(java.util.Locale.ROOT));
+        elementwise(ElementwiseSpec.binary(op, a.dtype(), out.dtype()), out, List.of(a, b), 0, 0);
+    }
+
+    @Override public void ternary(TernaryOp op, View self, View t1, View t2, double value, View out) {
+        DType t = Backend.checkSame(self, t1, "ternary");
+        Backend.checkSame(self, out, "ternary");
+        if (op != TernaryOp.AXPY) Backend.checkSame(self, t2, "ternary");
+        if (!t.isFloatingPoint()) throw new IllegalArgumentException(op + ": expected a floating point dtype, got " + t);
+        List<View> ins = op == TernaryOp.AXPY ? List.of(self, t1) : List.of(self, t1, t2);
+        elementwise(ElementwiseSpec.ternary(op, t), out, ins, value, 0);
+    }
+
+    @Override public void where(View cond, View a, View b, View out) {
+        Backend.checkSame(a, b, "where");
+        elementwise(ElementwiseSpec.where(cond.dtype(), a.dtype(), out.dtype()), out, List.of(cond, a, b), 0, 0);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override public void reduce(ReduceOp op, View in, int[] dims, View out) {
+        long nout = out.numel(), nred = 1;
+        for (int d : dims) nred = Math.multiplyExact(nred, in.shape()[d]);
+        if (nout == 0) return;
+        enter();
+        long[] g = ReductionKernels.pack(op.name().toLowerCase(), in, dims, out);
+        String key = "red|" + op + "|" + in.dtype() + "|" + out.dtype();
+        CudaKernel k = launched.computeIfAbsent(key, x -> kernels.get(ReductionKernels.source(op, in.dtype(), out.dtype())));
+        KernelArgs args = KernelArgs.begin().struct(g).i64(nout).i64(nred).i64(address(out)).i64(address(in));
+        CudaDriver.launch(k, Math.min(nout, 1L << 20), ReductionKernels.THREADS, stream, args);
+    }
+
+    @Override public long countNonzero(View in) {
+        long n = in.numel();
+        if (n == 0) return 0;
+        Buffer flags = allocate(n), count = allocate(8);
+        try {
+            View f = new View(flags, DType.BOOL, in.shape(), View.contiguousStrides(in.shape()), 0);
+            elementwise(ElementwiseSpec.nonzero(in.dtype()), f, List.of(in), 0, 0);
+            int[] dims = new int[in.dim()];
+            for (int d = 0; d < dims.length; d++) dims[d] = d;
+            int[] ones = new int[in.dim()];
+            java.util.Arrays.fill(ones, 1);
+            View c = new View(count, DType.INT64, ones, new int[in.dim()], 0);
+            reduce(ReduceOp.SUM, f, dims, c);
+            return ((long[]) read(c))[0];
+        } finally {
+            flags.free();
+            count.free();
+        }
+    }
+
+    // ---------------------------------------------------------------- products
+
+    @Override public void matmul(View a, View b, View out) { gemm(a, b, out, false); }
+
+    @Override public void matmulAdd(View a, View b, View out) { gemm(a, b, out, true); }
+
+    private void gemm(View a, View b, View out, boolean accumulate) {
+        if (out.numel() == 0) return;
+        enter();
+        if (a.shape()[2] == 0) { // an empty inner dimension: the product is zero
+            if (!accumulate) fill(out, 0);
+            return;
+        }
+        GemmPlan plan = GemmPlan.of(a, b, out);
+        Buffer ta = null, tb = null;
+        try {
+            if (plan == null) {
+                if (GemmPlan.operand(a.shape()[1], a.shape()[2], a.strides()[1], a.strides()[2]) == null) {
+                    ta = allocate(a.numel() * a.dtype().byteSize());
+                    View c = new View(ta, a.dtype(), a.shape(), View.contiguousStrides(a.shape()), 0);
+                    copy(a, c);
+                    a = c;
+                }
+                if (GemmPlan.operand(b.shape()[1], b.shape()[2], b.strides()[1], b.strides()[2]) == null) {
+                    tb = allocate(b.numel() * b.dtype().byteSize());
+                    View c = new View(tb, b.dtype(), b.shape(), View.contiguousStrides(b.shape()), 0);
+                    copy(b, c);
+                    b = c;
+                }
+                plan = GemmPlan.of(a, b, out);
+            }
+            cublas.gemm(plan, out.dtype(), address(b), address(a), address(out), accumulate, Kindling.allowTf32());
+        } finally {
+            if (ta != null) ta.free(); // the stream orders the gemm before any reuse of these blocks
+            if (tb != null) tb.free();
+        }
+    }
+
+    // ---------------------------------------------------------------- host <-> device
+
+    /** A contiguous CPU staging block for {@code v}'s elements, and the view of it. */
+    private static View staging(View v) {
+        Buffer b = Backends.cpu().allocate(Math.max(1, v.numel() * v.dtype().byteSize()));
+        return new View(b, v.dtype(), v.shape(), View.contiguousStrides(v.shape()), 0);
+    }
+
+    /** A contiguous host view's bytes, positioned at its first element. */
+    private static ByteBuffer bytes(View cpu) {
+        ByteBuffer b = ((CpuBuffer) cpu.buffer()).data().duplicate().order(java.nio.ByteOrder.nativeOrder());
+        return b.position(cpu.offset() * cpu.dtype().byteSize());
+    }
+
+    /** {@code dst = src} for a host {@code src}: its elements go up as they are, then convert on the device if needed. */
+    private void copyFromHost(View src, View dst) {
+        View host = src;
+        if (!src.isContiguous()) {
+            host = staging(src);
+            Backends.cpu().copy(src, host);
+        }
+        try {
+            if (src.dtype() == dst.dtype() && dst.isContiguous()) {
+                upload(host, dst);
+                return;
+            }
+            Buffer tmp = allocate(Math.max(1, src.numel() * src.dtype().byteSize()));
+            try {
+                View dev = new View(tmp, src.dtype(), src.shape(), View.contiguousStrides(src.shape()), 0);
+                upload(host, dev);
+                copy(dev, dst);
+            } finally {
+                tmp.free(); // the stream orders the copy kernel before any reuse of the block
+            }
+        } finally {
+            if (host != src) host.buffer().free();
+        }
+    }
+
+    private void upload(View cpu, View dst) {
+        long n = dst.numel() * dst.dtype().byteSize();
+        if (n == 0) return;
+        enter();
+        Cudart.copyToDevice(address(dst), bytes(cpu), n, stream);
+    }
+
+    /** Copies {@code src} (made contiguous on the device first when it is not) into a new CPU staging view. */
+    private View download(View src) {
+        View host = staging(src);
+        long n = src.numel() * src.dtype().byteSize();
+        if (n == 0) return host;
+        enter();
+        View from = src;
+        Buffer tmp = null;
+        if (!src.isContiguous()) {
+            tmp = allocate(n);
+            from = new View(tmp, src.dtype(), src.shape(), View.contiguousStrides(src.shape()), 0);
+            copy(src, from);
+        }
+        try {
+            Cudart.copyToHost(bytes(host), address(from), n, stream);
+        } finally {
+            if (tmp != null) tmp.free();
+        }
+        return host;
+    }
+
+    @Override public void write(View dst, Object array) {
+        View host = staging(dst);
+        try {
+            Backends.cpu().write(host, array);
+            upload(host, dst);
+        } finally {
+            host.buffer().free();
+        }
+    }
+
+    @Override public Object read(View src) {
+        View host = download(src);
+        try {
+            return Backends.cpu().read(host);
+        } finally {
+            host.buffer().free();
+        }
+    }
+
+    @Override public void readBytes(View src, ByteBuffer dst) {
+        View host = download(src);
+        try {
+            Backends.cpu().readBytes(host, dst);
+        } finally {
+            host.buffer().free();
+        }
+    }
+
+    @Override public void writeBytes(View dst, ByteBuffer src) {
+        View host = staging(dst);
+        try {
+            Backends.cpu().writeBytes(host, src);
+            upload(host, dst);
+        } finally {
+            host.buffer().free();
+        }
+    }
+
+    // ---------------------------------------------------------------- staged
+
+    @Override public void argReduce(boolean max, View in, int dim, View values, View indices) { throw staged(max ? "argmax/max(dim)" : "argmin/min(dim)"); }
+
+    @Override public void gather(View in, int dim, View index, View out) { throw staged("gather"); }
+
+    @Override public void scatter(View out, int dim, View index, View src, boolean accumulate) { throw staged(accumulate ? "scatter_add" : "scatter"); }
+
+    @Override public void indexSelect(View in, int dim, View index, View out) { throw staged("index_select"); }
+
+    @Override public void indexAdd(View out, int dim, View index, View src) { throw staged("index_add"); }
+
+    @Override public void sort(View in, boolean descending, View values, View indices) { throw staged("sort"); }
+
+    @Override public void nonzero(View in, View out) { throw staged("nonzero"); }
+
+    @Override public void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices) { throw staged("max_pool2d"); }
+
+    @Override public void maxPool2dBackward(View gy, View indices, View gx) { throw staged("max_pool2d backward"); }
+
+    @Override public void avgPool2d(View x, int[] kernel, ConvParams p, boolean countIncludePad, View y) { throw staged("avg_pool2d"); }
+
+    @Override public void avgPool2dBackward(View gy, int[] kernel, ConvParams p, boolean countIncludePad, View gx) { throw staged("avg_pool2d backward"); }
+
+    @Override public void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols) { throw staged("im2col (conv2d)"); }
+
+    @Override public void col2im(View cols, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View out) { throw staged("col2im (conv2d backward)"); }
+
+    @Override public String convKernels() { return "none on CUDA yet (staged)"; }
+}

@@ -1,0 +1,121 @@
+package dev.kindling.backend.cuda;
+
+import dev.kindling.DType;
+import dev.kindling.Device;
+import dev.kindling.Kindling;
+import dev.kindling.Tensor;
+import dev.kindling.nn.F;
+import dev.kindling.nn.Linear;
+import dev.kindling.nn.ReLU;
+import dev.kindling.nn.Sequential;
+import dev.kindling.optim.Adam;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The GPU benchmark of bench/cuda/device-check.sh, next to {@code bench/cuda/torch_bench.py} (the same workloads
+ * in PyTorch): matmul 8192 in float32, TF32 and bfloat16 (TFLOP/s), an MLP training step (784-512-512-10, Adam,
+ * MSE loss until cross-entropy's gather runs on CUDA) at batch 64 and 1024 (ms), and an Adam step over 10M
+ * parameters (ms). One JSON line per workload on stdout; a workload that fails prints its error instead.
+ * Every timing ends with a host read, which waits for the GPU.
+ */
+public final class CudaBench {
+    private static final Device GPU = Device.cuda();
+
+    private CudaBench() {}
+
+    /** Runs every workload; {@code --quick} shortens them to check that they run. */
+    public static void main(String[] args) {
+        boolean quick = List.of(args).contains("--quick");
+        int n = quick ? 1024 : 8192;
+        run("matmul_f32_" + n, "TFLOP/s", () -> matmul(n, DType.FLOAT32, false, quick));
+        run("matmul_tf32_" + n, "TFLOP/s", () -> matmul(n, DType.FLOAT32, true, quick));
+        run("matmul_bf16_" + n, "TFLOP/s", () -> matmul(n, DType.BFLOAT16, false, quick));
+        run("mlp_step_b64", "ms", () -> mlpStep(64, quick));
+        run("mlp_step_b1024", "ms", () -> mlpStep(1024, quick));
+        run("adam_step_10M", "ms", () -> adamStep(quick ? 1_000_000 : 10_000_000, quick));
+    }
+
+    private static void run(String name, String unit, Supplier<Double> body) {
+        try {
+            double v = body.get();
+            System.out.printf(Locale.ROOT, "{\"workload\": \"%s\", \"impl\": \"kindling\", \"value\": %.4f, \"unit\": \"%s\"}%n", name, v, unit);
+        } catch (RuntimeException e) {
+            String msg = String.valueOf(e.getMessage()).replace('"', '\'').replace('\n', ' ');
+            System.out.printf(Locale.ROOT, "{\"workload\": \"%s\", \"impl\": \"kindling\", \"error\": \"%s: %s\"}%n",
+                    name, e.getClass().getSimpleName(), msg.length() > 300 ? msg.substring(0, 300) : msg);
+        }
+        System.out.flush();
+    }
+
+    /** Waits for the GPU by reading one element. */
+    private static void sync(Tensor t) { t.flatten().select(0, 0).item(); }
+
+    private static double matmul(int n, DType dtype, boolean tf32, boolean quick) {
+        Kindling.setAllowTf32(tf32);
+        try (var s = Kindling.scope()) {
+            Tensor a = Tensor.randn(n, n).to(dtype).to(GPU), b = Tensor.randn(n, n).to(dtype).to(GPU);
+            for (int i = 0; i < 3; i++) sync(a.matmul(b));
+            int reps = quick ? 3 : 10;
+            long t0 = System.nanoTime();
+            Tensor c = null;
+            for (int i = 0; i < reps; i++) {
+                if (c != null) c.close();
+                c = a.matmul(b);
+            }
+            sync(c);
+            double sec = (System.nanoTime() - t0) / 1e9 / reps;
+            return 2.0 * n * n * n / sec / 1e12;
+        } finally {
+            Kindling.setAllowTf32(false);
+        }
+    }
+
+    private static double mlpStep(int batch, boolean quick) {
+        Kindling.manualSeed(0);
+        var model = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 512), new ReLU(), new Linear(512, 10));
+        model.to(GPU);
+        var opt = new Adam(model.parameters(), 1e-3);
+        Tensor x = Tensor.randn(batch, 784).to(GPU), y = Tensor.randn(batch, 10).to(GPU);
+        int warm = quick ? 3 : 20, reps = quick ? 5 : 100;
+        sync(steps(model, opt, x, y, warm));
+        long t0 = System.nanoTime();
+        sync(steps(model, opt, x, y, reps));
+        return (System.nanoTime() - t0) / 1e6 / reps;
+    }
+
+    /** {@code count} training steps, each in its own scope; returns the last loss. */
+    private static Tensor steps(Sequential model, Adam opt, Tensor x, Tensor y, int count) {
+        Tensor last = null;
+        for (int i = 0; i < count; i++) {
+            if (last != null) last.close();
+            try (var s = Kindling.scope()) {
+                Tensor loss = F.mseLoss(model.forward(x), y);
+                opt.zeroGrad();
+                loss.backward();
+                opt.step();
+                last = s.keep(loss);
+            }
+        }
+        return last;
+    }
+
+    private static double adamStep(int params, boolean quick) {
+        Tensor p = Tensor.randn(params).to(GPU).requiresGrad(true);
+        p.mul(2).sum().backward();
+        var opt = new Adam(List.of(p), 1e-3);
+        for (int i = 0; i < 3; i++) opt.step();
+        sync(p.detach());
+        int reps = quick ? 3 : 50;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) {
+            try (var s = Kindling.scope()) {
+                opt.step();
+            }
+        }
+        sync(p.detach());
+        return (System.nanoTime() - t0) / 1e6 / reps;
+    }
+}
