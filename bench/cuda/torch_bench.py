@@ -34,11 +34,11 @@ def mlp_step(batch, quick):
     model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(),
                                 torch.nn.Linear(512, 10)).cuda()
     opt = torch.optim.Adam(model.parameters(), 1e-3, foreach=False)  # single-tensor Adam, as Kindling's composite step
-    x, y = torch.randn(batch, 784, device="cuda"), torch.randn(batch, 10, device="cuda")
+    x, y = torch.randn(batch, 784, device="cuda"), torch.randint(0, 10, (batch,), device="cuda")
 
     def steps(count):
         for _ in range(count):
-            loss = torch.nn.functional.mse_loss(model(x), y)
+            loss = torch.nn.functional.cross_entropy(model(x), y)
             opt.zero_grad()
             loss.backward()
             opt.step()

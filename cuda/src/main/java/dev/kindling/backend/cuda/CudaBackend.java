@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The kernels of one GPU. Staged: copies, fills, every elementwise op (unary, binary, where, clamp, the fused
- * ternaries), reductions and matrix products run on the GPU (NVRTC-compiled kernels and cuBLAS); the
- * remaining kernels (indexing, sorting, pooling, im2col, arg-max/min) throw an {@link UnsupportedOperationException}
+ * ternaries), reductions, arg-max/min, gather/scatter/index_select/index_add and matrix products run on the GPU
+ * (NVRTC-compiled kernels and cuBLAS); the remaining kernels (sort, nonzero, pooling, im2col) throw an
+ * {@link UnsupportedOperationException}
  * naming the op until they are written (docs/devices.md lists them). All work goes to one stream per device, in
  * order; host reads wait for it.
  */
@@ -41,6 +42,10 @@ final class CudaBackend implements Backend {
     /** Kernels by name and expression, so a launch neither regenerates nor hashes its source. */
     private final Map<String, CudaKernel> launched = new ConcurrentHashMap<>();
     private volatile int threads = 1;
+    /** A device word that index kernels set when an index is out of range; read at the next host read. */
+    private final CudaBuffer indexError;
+    /** The index op launched since the error word was last read, or null: only then does a read check it. */
+    private volatile String pendingIndexOp;
 
     CudaBackend(Device device, GpuInfo gpu) {
         this.device = device;
@@ -56,6 +61,8 @@ final class CudaBackend implements Backend {
         }, CudaBackend::collectGarbage);
         this.cublas = new Cublas(stream);
         this.kernels = new KernelCache<>(gpu.arch(), Nvrtc.INSTANCE, CudaDriver.INSTANCE, KernelCache.defaultDir(), 4096, 256L << 20);
+        this.indexError = allocator.allocate(4);
+        Cudart.memsetZero(indexError.address, 4, stream);
     }
 
     /** Unclosed tensors hold device memory until collected: ask for a collection and give the Cleaner a moment. */
@@ -232,6 +239,73 @@ final class CudaBackend implements Backend {
         }
     }
 
+    // ---------------------------------------------------------------- indexing
+
+    private static int[] zeroAt(int[] strides, int dim) {
+        int[] s = strides.clone();
+        s[dim] = 0;
+        return s;
+    }
+
+    /** A 1-D index laid along {@code dim} of {@code shape} (stride 0 elsewhere), for index_select and index_add. */
+    private static View along(View index, int[] shape, int dim) {
+        int[] st = new int[shape.length];
+        st[dim] = index.strides()[0];
+        return index.with(shape, st, index.offset());
+    }
+
+    private void launchIndexed(String op, KernelSource source, Geometry g, long size, long dimStride, View... operands) {
+        if (g.numel == 0) return;
+        enter();
+        CudaKernel k = launched.computeIfAbsent(source.name(), x -> kernels.get(source));
+        KernelArgs args = KernelArgs.begin().struct(g.pack()).i64(g.numel).i64(indexError.address).i64(size).i64(dimStride);
+        for (View v : operands) args.i64(address(v));
+        long blocks = Math.min((g.numel + THREADS - 1) / THREADS, (long) gpu.multiprocessors() * 64);
+        CudaDriver.launch(k, Math.max(1, blocks), THREADS, stream, args);
+        pendingIndexOp = op;
+    }
+
+    @Override public void gather(View in, int dim, View index, View out) {
+        View src = in.with(index.shape(), zeroAt(in.strides(), dim), in.offset());
+        launchIndexed("gather", IndexKernels.take(in.dtype(), out.dtype()), Geometry.of("gather", out.shape(), out, index, src),
+                in.shape()[dim], in.strides()[dim], out, index, src);
+    }
+
+    @Override public void indexSelect(View in, int dim, View index, View out) {
+        View idx = along(index, out.shape(), dim), src = in.with(out.shape(), zeroAt(in.strides(), dim), in.offset());
+        launchIndexed("index_select", IndexKernels.take(in.dtype(), out.dtype()), Geometry.of("index_select", out.shape(), out, idx, src),
+                in.shape()[dim], in.strides()[dim], out, idx, src);
+    }
+
+    @Override public void scatter(View out, int dim, View index, View src, boolean accumulate) {
+        String op = accumulate ? "scatter_add" : "scatter";
+        if (accumulate && !IndexKernels.canAccumulate(out.dtype())) throw staged(op + " of " + out.dtype());
+        View s = src.with(index.shape(), src.strides(), src.offset());
+        View dst = out.with(index.shape(), zeroAt(out.strides(), dim), out.offset());
+        launchIndexed(op, IndexKernels.put(out.dtype(), accumulate), Geometry.of(op, index.shape(), index, s, dst),
+                out.shape()[dim], out.strides()[dim], index, s, dst);
+    }
+
+    @Override public void indexAdd(View out, int dim, View index, View src) {
+        if (!IndexKernels.canAccumulate(out.dtype())) throw staged("index_add of " + out.dtype());
+        View idx = along(index, src.shape(), dim), dst = out.with(src.shape(), zeroAt(out.strides(), dim), out.offset());
+        launchIndexed("index_add", IndexKernels.put(out.dtype(), true), Geometry.of("index_add", src.shape(), idx, src, dst),
+                out.shape()[dim], out.strides()[dim], idx, src, dst);
+    }
+
+    @Override public void argReduce(boolean max, View in, int dim, View values, View indices) {
+        long nout = values.numel();
+        if (nout == 0) return;
+        enter();
+        KernelSource src = IndexKernels.arg(max, in.dtype());
+        CudaKernel k = launched.computeIfAbsent(src.name(), x -> kernels.get(src));
+        String op = max ? "max" : "min";
+        KernelArgs args = KernelArgs.begin().struct(ReductionKernels.pack(op, in, new int[]{dim}, values))
+                .struct(ReductionKernels.pack(op, in, new int[]{dim}, indices)).i64(nout).i64(in.shape()[dim])
+                .i64(address(values)).i64(address(indices)).i64(address(in));
+        CudaDriver.launch(k, Math.min(nout, 1L << 20), ReductionKernels.THREADS, stream, args);
+    }
+
     // ---------------------------------------------------------------- products
 
     @Override public void matmul(View a, View b, View out) { gemm(a, b, out, false); }
@@ -334,7 +408,25 @@ final class CudaBackend implements Backend {
         } finally {
             if (tmp != null) tmp.free();
         }
+        checkIndexError();
         return host;
+    }
+
+    /**
+     * Throws when an index kernel since the last check met an index out of range. Kernels cannot stop the
+     * program, so the error comes with the next read of a value (PyTorch's device-side assert is as late).
+     */
+    private void checkIndexError() {
+        String op = pendingIndexOp;
+        if (op == null) return;
+        pendingIndexOp = null;
+        ByteBuffer word = ByteBuffer.allocateDirect(4).order(java.nio.ByteOrder.nativeOrder());
+        Cudart.copyToHost(word, indexError.address, 4, stream);
+        if (word.getInt(0) != 0) {
+            Cudart.memsetZero(indexError.address, 4, stream);
+            throw new IndexOutOfBoundsException(op + " on " + device + ": an index was out of bounds for its dimension"
+                    + " (CUDA kernels report this at the next read of a value, so the op named is the last index op run)");
+        }
     }
 
     @Override public void write(View dst, Object array) {
@@ -377,15 +469,10 @@ final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- staged
 
-    @Override public void argReduce(boolean max, View in, int dim, View values, View indices) { throw staged(max ? "argmax/max(dim)" : "argmin/min(dim)"); }
 
-    @Override public void gather(View in, int dim, View index, View out) { throw staged("gather"); }
 
-    @Override public void scatter(View out, int dim, View index, View src, boolean accumulate) { throw staged(accumulate ? "scatter_add" : "scatter"); }
 
-    @Override public void indexSelect(View in, int dim, View index, View out) { throw staged("index_select"); }
 
-    @Override public void indexAdd(View out, int dim, View index, View src) { throw staged("index_add"); }
 
     @Override public void sort(View in, boolean descending, View values, View indices) { throw staged("sort"); }
 

@@ -170,6 +170,34 @@ class CudaTensorTest {
     }
 
     @Test
+    void indexingAndCrossEntropyMatchTheCpu() {
+        Tensor x = Tensor.randn(8, 10), g = x.to(GPU);
+        assertClose(x.argmax(1), g.argmax(1), 0, "argmax");
+        assertClose(x.max(0).values(), g.max(0).values(), 0, "max(0) values");
+        assertClose(x.min(1).indices(), g.min(1).indices(), 0, "min(1) indices");
+        Tensor y = Tensor.randint(0, 10, 8);
+        Tensor lc = F.crossEntropy(x.requiresGrad(true), y);
+        Tensor xg = x.detach().to(GPU).requiresGrad(true);
+        Tensor lg = F.crossEntropy(xg, y.to(GPU));
+        assertEquals(lc.item(), lg.item(), 1e-5, "cross entropy (gather)");
+        lc.backward();
+        lg.backward();
+        assertClose(x.grad(), xg.grad(), 1e-5, "cross entropy gradient (scatter_add)");
+        Tensor w = Tensor.randn(20, 4), ids = Tensor.randint(0, 20, 3, 5);
+        Tensor wg = w.to(GPU).requiresGrad(true);
+        Tensor e = F.embedding(ids.to(GPU), wg, -1);
+        assertClose(F.embedding(ids, w, -1), e, 0, "embedding (index_select)");
+        e.sum().backward();
+        Tensor wc = w.requiresGrad(true);
+        F.embedding(ids, wc, -1).sum().backward();
+        assertClose(wc.grad(), wg.grad(), 1e-6, "embedding gradient (index_add)");
+        Tensor bad = Tensor.of(new long[]{0, 99});
+        var oob = assertThrows(IndexOutOfBoundsException.class, () -> g.indexSelect(0, bad.to(GPU)).sum().item());
+        assertTrue(oob.getMessage().contains("out of bounds"), oob.getMessage());
+        assertEquals(x.sum().item(), g.sum().item(), 1e-4, "the device works on after the error");
+    }
+
+    @Test
     void gradientsFlowBackAcrossDevices() {
         Tensor w = Tensor.randn(4).requiresGrad(true);
         Tensor loss = w.to(GPU).mul(3).sum();
@@ -183,7 +211,7 @@ class CudaTensorTest {
         Tensor c = Tensor.randn(3), g = Tensor.randn(3).to(GPU);
         var e = assertThrows(IllegalArgumentException.class, () -> c.add(g));
         assertTrue(e.getMessage().contains("cpu") && e.getMessage().contains("cuda:0"), e.getMessage());
-        var s = assertThrows(UnsupportedOperationException.class, () -> Tensor.randn(3, 4).to(GPU).argmax(1));
+        var s = assertThrows(UnsupportedOperationException.class, () -> Tensor.randn(3, 4).to(GPU).sort(1, false));
         assertTrue(s.getMessage().contains("not implemented on CUDA yet"), s.getMessage());
         var d = assertThrows(IllegalArgumentException.class, () -> Tensor.randn(2).to(Device.cuda(64)));
         assertTrue(d.getMessage().contains("CUDA GPU(s) are visible"), d.getMessage());

@@ -48,6 +48,8 @@ class HostEmulationTest {
 
     private View alloc(DType t, int[] shape, int[] strides, int elems) {
         View v = new View(CPU.allocate((long) Math.max(1, elems) * t.byteSize()), t, shape, strides, 0);
+        ByteBuffer b = ((CpuBuffer) v.buffer()).data();
+        for (int i = 0; i < b.capacity(); i++) b.put(i, (byte) 0); // pooled blocks hold old data: outputs start from zero on both sides
         owned.add(v);
         return v;
     }
@@ -246,6 +248,85 @@ class HostEmulationTest {
             }
         }
         assertTrue(cases.size() > 250, cases.size() + " cases");
+        runAndCompare(hk, dir, false);
+    }
+
+    private static String geometry(HostKernels hk, String op, int[] shape, View... operands) {
+        return hk.struct("Geo", Geometry.of(op, shape, operands).pack());
+    }
+
+    private static int[] zeroAt(int[] strides, int dim) {
+        int[] s = strides.clone();
+        s[dim] = 0;
+        return s;
+    }
+
+    private View indices(int[] shape, int bound, int elems) {
+        View v = alloc(DType.INT64, shape, View.contiguousStrides(shape), elems);
+        ByteBuffer b = ((CpuBuffer) v.buffer()).data();
+        for (int i = 0; i < elems; i++) b.putLong(8 * i, rnd.nextInt(bound));
+        return v;
+    }
+
+    @Test
+    void indexingMatchesTheCpu(@TempDir Path dir) throws Exception {
+        HostKernels hk = new HostKernels();
+        for (DType t : DType.values()) {
+            // gather along dim 1 of a transposed [4,6] input with a [4,3] index
+            View in = alloc(t, new int[]{4, 6}, new int[]{1, 4}, 24);
+            fill(in, 24, t.isFloatingPoint(), false);
+            View idx = indices(new int[]{4, 3}, 6, 12);
+            View out = alloc(t, new int[]{4, 3}, new int[]{3, 1}, 12);
+            Geometry g = Geometry.of("gather", out.shape(), out, idx, in.with(idx.shape(), zeroAt(in.strides(), 1), 0));
+            KernelSource take = IndexKernels.take(t, t);
+            hk.kernel(take);
+            String err = hk.array(ByteBuffer.allocate(4));
+            String o = hk.array(bytes(out, 12));
+            hk.statement(take.name() + "(" + hk.struct("Geo", g.pack()) + ", 12LL, (int*) " + err + ", 6LL, 4LL, " + ptr(o, out, false)
+                    + ", " + ptr(hk.array(bytes(idx, 12)), idx, true) + ", " + ptr(hk.array(bytes(in, 24)), in, true) + ");");
+            hk.output("gather_" + t, o, 12 * t.byteSize());
+            View eg = alloc(t, out.shape(), out.strides(), 12);
+            CPU.gather(in, 1, idx, eg);
+            cases.add(new Case("gather_" + t, eg, out));
+
+            // index_add / scatter_add along dim 0 of a [5,3] output from a [4,3] source
+            if (IndexKernels.canAccumulate(t)) {
+                View src = alloc(t, new int[]{4, 3}, new int[]{3, 1}, 12);
+                fill(src, 12, false, false);
+                View i1 = indices(new int[]{4}, 5, 4);
+                View dst = alloc(t, new int[]{5, 3}, new int[]{3, 1}, 15);
+                View along = i1.with(src.shape(), new int[]{1, 0}, 0), dz = dst.with(src.shape(), zeroAt(dst.strides(), 0), 0);
+                KernelSource put = IndexKernels.put(t, true);
+                hk.kernel(put);
+                String d = hk.array(bytes(dst, 15));
+                hk.statement(put.name() + "(" + geometry(hk, "index_add", src.shape(), along, src, dz) + ", 12LL, (int*) " + err
+                        + ", 5LL, 3LL, " + ptr(hk.array(bytes(i1, 4)), along, true) + ", " + ptr(hk.array(bytes(src, 12)), src, true)
+                        + ", " + ptr(d, dst, false) + ");");
+                hk.output("index_add_" + t, d, 15 * t.byteSize());
+                View ed = alloc(t, dst.shape(), dst.strides(), 15);
+                CPU.indexAdd(ed, 0, i1, src);
+                cases.add(new Case("index_add_" + t, ed, dst));
+            }
+
+            // argmax and argmin along dim 1 of a [3,50] input with ties and NaNs
+            for (boolean max : new boolean[]{true, false}) {
+                View x = alloc(t, new int[]{3, 50}, new int[]{50, 1}, 150);
+                fill(x, 150, t.isFloatingPoint(), false);
+                View vals = alloc(t, new int[]{3, 1}, new int[]{1, 1}, 3), ix = alloc(DType.INT64, new int[]{3, 1}, new int[]{1, 1}, 3);
+                KernelSource arg = IndexKernels.arg(max, t);
+                hk.kernel(arg);
+                String va = hk.array(bytes(vals, 3)), xa = hk.array(bytes(ix, 3));
+                hk.statement(arg.name() + "(" + hk.struct("RGeo", ReductionKernels.pack("arg", x, new int[]{1}, vals)) + ", "
+                        + hk.struct("RGeo", ReductionKernels.pack("arg", x, new int[]{1}, ix)) + ", 3LL, 50LL, " + ptr(va, vals, false)
+                        + ", (long long*) " + xa + ", " + ptr(hk.array(bytes(x, 150)), x, true) + ");");
+                hk.output("argval_" + max + t, va, 3 * t.byteSize());
+                hk.output("argidx_" + max + t, xa, 24);
+                View ev = alloc(t, vals.shape(), vals.strides(), 3), ei = alloc(DType.INT64, ix.shape(), ix.strides(), 3);
+                CPU.argReduce(max, x, 1, ev, ei);
+                cases.add(new Case("argval_" + max + t, ev, vals));
+                cases.add(new Case("argidx_" + max + t, ei, ix));
+            }
+        }
         runAndCompare(hk, dir, false);
     }
 

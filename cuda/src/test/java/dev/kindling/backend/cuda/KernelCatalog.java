@@ -78,7 +78,21 @@ final class KernelCatalog {
             }
         }
         for (KernelSource k : reductions()) out.putIfAbsent(k.hash(), k);
+        for (KernelSource k : indexing()) out.putIfAbsent(k.hash(), k);
         return new ArrayList<>(out.values());
+    }
+
+    /** take (gather, index_select) for every dtype, put with and without accumulation, arg max/min. */
+    static List<KernelSource> indexing() {
+        List<KernelSource> out = new ArrayList<>();
+        for (DType t : DType.values()) {
+            out.add(IndexKernels.take(t, t));
+            out.add(IndexKernels.put(t, false));
+            if (IndexKernels.canAccumulate(t)) out.add(IndexKernels.put(t, true));
+            out.add(IndexKernels.arg(true, t));
+            out.add(IndexKernels.arg(false, t));
+        }
+        return out;
     }
 
     /** The text shared by all sources, so that many kernels fit in one translation unit. */
