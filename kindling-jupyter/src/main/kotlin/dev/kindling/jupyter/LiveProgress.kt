@@ -16,9 +16,11 @@ class LiveProgress @JvmOverloads constructor(private val intervalMillis: Long = 
     private var sink: OutputSink? = null
     private var fallback: Callback? = null
     private var lastUpdate = 0L
-    private val startNanos = System.nanoTime()
+    private var startNanos = 0L
 
     override fun onTrainBegin(ctx: TrainContext) {
+        startNanos = System.nanoTime()
+        lastUpdate = 0L
         sink = NotebookOutput.sink()
         if (sink == null) fallback = Callbacks.progress().also { it.onTrainBegin(ctx) }
         else sink!!.display(render(ctx, running = false, done = false), id)
