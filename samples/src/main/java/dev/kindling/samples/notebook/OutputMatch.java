@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Compares two printouts of a sample: the text must be the same (runs of spaces count as one), the numbers
  * may differ by a relative 1e-3, by 1e-6, or by one unit of their last printed digit, because BLAS kernels round
- * differently from one CPU to the next.
+ * differently from one CPU to the next. A number followed by a unit of time ({@code 101.2 ms/epoch}) is a measured
+ * duration and may differ freely: no two runs take the same time.
  */
 public final class OutputMatch {
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.(\\d+))?(?:[eE][-+]?\\d+)?");
@@ -16,6 +17,8 @@ public final class OutputMatch {
     public static final double RELATIVE = 1e-3;
     /** Absolute tolerance, for losses printed near zero (1e-12 and 9e-13 are both "converged"). */
     public static final double ABSOLUTE = 1e-6;
+    /** The text after a number, when it starts with a unit of time: {@code " ms/epoch, ..."}, {@code " s."}. */
+    private static final Pattern TIME_UNIT = Pattern.compile("\\s*(ms|us|µs|s)(/|\\b).*", Pattern.DOTALL);
 
     private OutputMatch() {}
 
@@ -31,6 +34,8 @@ public final class OutputMatch {
                 int decimals = Math.max(mx.group(1) == null ? 0 : mx.group(1).length(), my.group(1) == null ? 0 : my.group(1).length());
                 double unit = decimals > 0 && !x.contains("e") && !x.contains("E") ? Math.pow(10, -decimals) * 1.01 : 0;
                 if (Math.abs(dx - dy) <= RELATIVE * Math.max(Math.abs(dx), Math.abs(dy)) + Math.max(unit, ABSOLUTE)) continue;
+                if (i + 1 < e.size() && i + 1 < a.size() && e.get(i + 1).equals(a.get(i + 1))
+                        && TIME_UNIT.matcher(e.get(i + 1)).matches()) continue;
             }
             return "expected '" + x + "' but got '" + y + "' at token " + i + " near: " + context(a, i);
         }
