@@ -198,6 +198,29 @@ class CudaTensorTest {
     }
 
     @Test
+    void autocastAndGradScalerTrainInFloat16() {
+        Kindling.manualSeed(1);
+        var model = new Sequential(new Linear(16, 32), new ReLU(), new Linear(32, 4));
+        Tensor x = Tensor.randn(8, 16), y = Tensor.randint(0, 4, 8);
+        Tensor expected = model.forward(x);
+        model.to(GPU);
+        var opt = new Adam(model.parameters(), 1e-3);
+        var scaler = new dev.kindling.amp.GradScaler();
+        Tensor out;
+        try (var ac = Kindling.autocast(GPU, DType.FLOAT16)) {
+            out = model.forward(x.to(GPU));
+            assertEquals(DType.FLOAT16, out.dtype(), "linear runs in float16 under CUDA autocast");
+            Tensor loss = F.crossEntropy(out, y.to(GPU));
+            opt.zeroGrad();
+            scaler.scale(loss).backward();
+        }
+        assertClose(expected, out.to(DType.FLOAT32), 2e-2, "float16 forward");
+        boolean stepped = scaler.step(opt); // the float16 backward may overflow at the first scale, as in PyTorch
+        scaler.update();
+        assertEquals(stepped ? 65536.0 : 32768.0, scaler.getScale(), 0.0, "the scale follows whether the step ran");
+    }
+
+    @Test
     void gradientsFlowBackAcrossDevices() {
         Tensor w = Tensor.randn(4).requiresGrad(true);
         Tensor loss = w.to(GPU).mul(3).sum();
