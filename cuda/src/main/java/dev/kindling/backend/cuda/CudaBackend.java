@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The kernels of one GPU. Staged: copies, fills, every elementwise op (unary, binary, where, clamp, the fused
  * ternaries), reductions, arg-max/min, gather/scatter/index_select/index_add and matrix products run on the GPU
- * (NVRTC-compiled kernels and cuBLAS); the remaining kernels (sort, nonzero, pooling, im2col) throw an
- * {@link UnsupportedOperationException}
+ * (NVRTC-compiled kernels and cuBLAS); sort and nonzero run on host copies; the remaining kernels (pooling,
+ * im2col) throw an {@link UnsupportedOperationException}
  * naming the op until they are written (docs/devices.md lists them). All work goes to one stream per device, in
  * order; host reads wait for it.
  */
@@ -306,6 +306,34 @@ final class CudaBackend implements Backend {
         CudaDriver.launch(k, Math.min(nout, 1L << 20), ReductionKernels.THREADS, stream, args);
     }
 
+    // ---------------------------------------------------------------- on the host
+
+    /**
+     * Runs a CPU kernel on host copies of {@code in} and uploads its contiguous outputs. For the ops that wait for
+     * the GPU anyway (nonzero must know its count; PyTorch synchronises there too) and until a device kernel exists
+     * (sort): correct, and as slow as two copies.
+     */
+    private void onHost(View in, java.util.function.BiConsumer<View, View[]> cpu, View... outs) {
+        View hostIn = download(in);
+        View[] hostOuts = new View[outs.length];
+        try {
+            for (int i = 0; i < outs.length; i++) hostOuts[i] = staging(outs[i]);
+            cpu.accept(hostIn, hostOuts);
+            for (int i = 0; i < outs.length; i++) upload(hostOuts[i], outs[i]);
+        } finally {
+            hostIn.buffer().free();
+            for (View h : hostOuts) if (h != null) h.buffer().free();
+        }
+    }
+
+    @Override public void sort(View in, boolean descending, View values, View indices) {
+        onHost(in, (h, o) -> Backends.cpu().sort(h, descending, o[0], o[1]), values, indices);
+    }
+
+    @Override public void nonzero(View in, View out) {
+        onHost(in, (h, o) -> Backends.cpu().nonzero(h, o[0]), out);
+    }
+
     // ---------------------------------------------------------------- products
 
     @Override public void matmul(View a, View b, View out) { gemm(a, b, out, false); }
@@ -474,9 +502,7 @@ final class CudaBackend implements Backend {
 
 
 
-    @Override public void sort(View in, boolean descending, View values, View indices) { throw staged("sort"); }
 
-    @Override public void nonzero(View in, View out) { throw staged("nonzero"); }
 
     @Override public void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices) { throw staged("max_pool2d"); }
 
