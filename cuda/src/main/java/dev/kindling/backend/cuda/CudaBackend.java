@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The kernels of one GPU. Staged: copies, fills, every elementwise op (unary, binary, where, clamp, the fused
  * ternaries), reductions, arg-max/min, gather/scatter/index_select/index_add and matrix products run on the GPU
- * (NVRTC-compiled kernels and cuBLAS); sort and nonzero run on host copies; the remaining kernels (pooling,
- * im2col) throw an {@link UnsupportedOperationException}
+ * (NVRTC-compiled kernels and cuBLAS), and so do pooling and im2col/col2im (convolution as im2col + gemm until
+ * cuDNN); sort and nonzero run on host copies; 16-bit scatter_add/index_add throw an {@link UnsupportedOperationException}
  * naming the op until they are written (docs/devices.md lists them). All work goes to one stream per device, in
  * order; host reads wait for it.
  */
@@ -504,17 +504,69 @@ final class CudaBackend implements Backend {
 
 
 
-    @Override public void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices) { throw staged("max_pool2d"); }
+    // ---------------------------------------------------------------- windows: pooling, im2col
 
-    @Override public void maxPool2dBackward(View gy, View indices, View gx) { throw staged("max_pool2d backward"); }
+    private void launchWindow(KernelSource source, long[] geometry, long n, View... operands) {
+        if (n == 0) return;
+        enter();
+        CudaKernel k = launched.computeIfAbsent(source.name(), x -> kernels.get(source));
+        KernelArgs args = KernelArgs.begin().struct(geometry).i64(n);
+        for (View v : operands) args.i64(v == null ? 0 : address(v));
+        long blocks = Math.min((n + THREADS - 1) / THREADS, (long) gpu.multiprocessors() * 64);
+        CudaDriver.launch(k, Math.max(1, blocks), THREADS, stream, args);
+    }
 
-    @Override public void avgPool2d(View x, int[] kernel, ConvParams p, boolean countIncludePad, View y) { throw staged("avg_pool2d"); }
+    private static long[] window(View plane, View out, int[] k, ConvParams p, boolean flag) {
+        return WindowKernels.pack(plane.shape()[1], plane.shape()[2], out.shape()[1], out.shape()[2], k[0], k[1], p.stride()[0],
+                p.stride()[1], p.padding()[0], p.padding()[1], p.dilation()[0], p.dilation()[1], flag);
+    }
 
-    @Override public void avgPool2dBackward(View gy, int[] kernel, ConvParams p, boolean countIncludePad, View gx) { throw staged("avg_pool2d backward"); }
+    @Override public void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices) {
+        launchWindow(WindowKernels.maxPool(x.dtype(), indices != null), window(x, values, kernel, p, false), values.numel(), x, values, indices);
+    }
 
-    @Override public void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols) { throw staged("im2col (conv2d)"); }
+    @Override public void maxPool2dBackward(View gy, View indices, View gx) {
+        long[] g = WindowKernels.pack(gx.shape()[1], gx.shape()[2], gy.shape()[1], gy.shape()[2], 1, 1, 1, 1, 0, 0, 1, 1, false);
+        KernelSource src = WindowKernels.maxPoolBackward(gx.dtype());
+        if (gx.dtype() == DType.FLOAT32 || gx.dtype() == DType.FLOAT64) {
+            fill(gx, 0);
+            launchWindow(src, g, gy.numel(), gy, indices, gx);
+            return;
+        }
+        Buffer acc = allocate(gx.numel() * 4); // 16-bit gradients accumulate in float, then round once
+        try {
+            View a = new View(acc, DType.FLOAT32, gx.shape(), View.contiguousStrides(gx.shape()), 0);
+            fill(a, 0);
+            launchWindow(src, g, gy.numel(), gy, indices, a);
+            copy(a, gx);
+        } finally {
+            acc.free();
+        }
+    }
 
-    @Override public void col2im(View cols, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View out) { throw staged("col2im (conv2d backward)"); }
+    @Override public void avgPool2d(View x, int[] kernel, ConvParams p, boolean countIncludePad, View y) {
+        launchWindow(WindowKernels.avgPool(x.dtype()), window(x, y, kernel, p, countIncludePad), y.numel(), x, y);
+    }
 
-    @Override public String convKernels() { return "none on CUDA yet (staged)"; }
+    @Override public void avgPool2dBackward(View gy, int[] kernel, ConvParams p, boolean countIncludePad, View gx) {
+        launchWindow(WindowKernels.avgPoolBackward(gx.dtype()), window(gx, gy, kernel, p, countIncludePad), gx.numel(), gy, gx);
+    }
+
+    private static int outSize(int in, int k, int s, int p, int d) {
+        return (int) Math.floorDiv((long) in + 2L * p - (long) d * (k - 1) - 1, s) + 1;
+    }
+
+    @Override public void im2col(View in, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View cols) {
+        int h = in.shape()[1], w = in.shape()[2];
+        long[] g = WindowKernels.pack(h, w, outSize(h, kh, sh, ph, dh), outSize(w, kw, sw, pw, dw), kh, kw, sh, sw, ph, pw, dh, dw, false);
+        launchWindow(WindowKernels.im2col(in.dtype()), g, cols.numel(), in, cols);
+    }
+
+    @Override public void col2im(View cols, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, View out) {
+        int h = out.shape()[1], w = out.shape()[2];
+        long[] g = WindowKernels.pack(h, w, outSize(h, kh, sh, ph, dh), outSize(w, kw, sw, pw, dw), kh, kw, sh, sw, ph, pw, dh, dw, false);
+        launchWindow(WindowKernels.col2im(out.dtype()), g, out.numel(), cols, out);
+    }
+
+    @Override public String convKernels() { return "im2col + cuBLAS gemm (cuDNN not used yet)"; }
 }

@@ -230,6 +230,26 @@ class CudaTensorTest {
     }
 
     @Test
+    void aSmallCnnMatchesTheCpuForwardAndBackward() {
+        Kindling.manualSeed(3);
+        var cpu = new Sequential(new dev.kindling.nn.Conv2d(3, 8, 3, 1, 1), new ReLU(), new dev.kindling.nn.MaxPool2d(2),
+                new dev.kindling.nn.Conv2d(8, 4, 3), new ReLU(), new dev.kindling.nn.AvgPool2d(2), new dev.kindling.nn.Flatten(),
+                new Linear(4, 5));
+        Kindling.manualSeed(3);
+        var gpu = new Sequential(new dev.kindling.nn.Conv2d(3, 8, 3, 1, 1), new ReLU(), new dev.kindling.nn.MaxPool2d(2),
+                new dev.kindling.nn.Conv2d(8, 4, 3), new ReLU(), new dev.kindling.nn.AvgPool2d(2), new dev.kindling.nn.Flatten(),
+                new Linear(4, 5));
+        gpu.to(GPU);
+        Tensor x = Tensor.randn(2, 3, 10, 10), y = Tensor.randint(0, 5, 2);
+        Tensor lc = F.crossEntropy(cpu.forward(x), y), lg = F.crossEntropy(gpu.forward(x.to(GPU)), y.to(GPU));
+        assertEquals(lc.item(), lg.item(), 1e-5, "loss");
+        lc.backward();
+        lg.backward();
+        List<Tensor> pc = cpu.parameters(), pg = gpu.parameters();
+        for (int i = 0; i < pc.size(); i++) assertClose(pc.get(i).grad(), pg.get(i).grad(), 1e-4, "gradient of parameter " + i);
+    }
+
+    @Test
     void gradientsFlowBackAcrossDevices() {
         Tensor w = Tensor.randn(4).requiresGrad(true);
         Tensor loss = w.to(GPU).mul(3).sum();
@@ -243,7 +263,8 @@ class CudaTensorTest {
         Tensor c = Tensor.randn(3), g = Tensor.randn(3).to(GPU);
         var e = assertThrows(IllegalArgumentException.class, () -> c.add(g));
         assertTrue(e.getMessage().contains("cpu") && e.getMessage().contains("cuda:0"), e.getMessage());
-        var s = assertThrows(UnsupportedOperationException.class, () -> F.maxPool2d(Tensor.randn(1, 1, 4, 4).to(GPU), 2));
+        Tensor h = Tensor.zeros(new int[]{4}, DType.FLOAT16, GPU), ix = Tensor.of(new long[]{0, 1}).to(GPU);
+        var s = assertThrows(UnsupportedOperationException.class, () -> h.indexAdd(0, ix, Tensor.ones(new int[]{2}, DType.FLOAT16).to(GPU)));
         assertTrue(s.getMessage().contains("not implemented on CUDA yet"), s.getMessage());
         var d = assertThrows(IllegalArgumentException.class, () -> Tensor.randn(2).to(Device.cuda(64)));
         assertTrue(d.getMessage().contains("CUDA GPU(s) are visible"), d.getMessage());

@@ -330,6 +330,81 @@ class HostEmulationTest {
         runAndCompare(hk, dir, false);
     }
 
+    /** Queues a window kernel over contiguous operands; {@code out}, one of them, is compared with {@code expected}. */
+    private void window(HostKernels hk, String key, KernelSource k, long[] geo, long n, View expected, View out, View... operands) {
+        hk.kernel(k);
+        StringBuilder call = new StringBuilder(k.name()).append('(').append(hk.struct("Win", geo)).append(", ").append(n).append("LL");
+        String outArray = null;
+        for (View v : operands) {
+            if (v == null) {
+                call.append(", nullptr");
+                continue;
+            }
+            String a = hk.array(bytes(v, (int) v.numel()));
+            if (v == out) outArray = a;
+            call.append(", ").append(ptr(a, v, false)); // non-const converts to const where the kernel reads
+        }
+        hk.statement(call.append(");").toString()).output(key, outArray, (int) out.numel() * out.dtype().byteSize());
+        cases.add(new Case(key, expected, out));
+    }
+
+    private View contiguous(DType t, int... shape) { return alloc(t, shape, View.contiguousStrides(shape), (int) java.util.Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b)); }
+
+    @Test
+    void poolingAndIm2colMatchTheCpu(@TempDir Path dir) throws Exception {
+        HostKernels hk = new HostKernels();
+        for (DType t : List.of(DType.FLOAT32, DType.FLOAT64)) {
+            // planes of 7x9 with a 3x2 window, stride (2,1), padding (1,1), dilation (1,2): overlapping windows
+            int[] k = {3, 2};
+            dev.kindling.backend.ConvParams p = new dev.kindling.backend.ConvParams(new int[]{2, 1}, new int[]{1, 1}, new int[]{1, 2}, 1);
+            int oh = (7 + 2 - 1 * 2 - 1) / 2 + 1, ow = (9 + 2 - 2 * 1 - 1) + 1;
+            View x = contiguous(t, 3, 7, 9);
+            fill(x, x.shape()[0] * 63, true, false);
+            View vals = contiguous(t, 3, oh, ow), idx = contiguous(DType.INT64, 3, oh, ow);
+            View ev = contiguous(t, 3, oh, ow), ei = contiguous(DType.INT64, 3, oh, ow);
+            CPU.maxPool2d(x, k, p, ev, ei);
+            long[] geo = WindowKernels.pack(7, 9, oh, ow, k[0], k[1], 2, 1, 1, 1, 1, 2, false);
+            window(hk, "maxpool_" + t, WindowKernels.maxPool(t, false), geo, vals.numel(), ev, vals, x, vals, null);
+            window(hk, "maxpool_idx_" + t, WindowKernels.maxPool(t, true), geo, vals.numel(), ei, idx, x, contiguous(t, 3, oh, ow), idx);
+            // backward from the CPU's indices (the same as the kernel's, checked above)
+            View gy = contiguous(t, 3, oh, ow);
+            fill(gy, (int) gy.numel(), false, false);
+            View gx = contiguous(t, 3, 7, 9), egx = contiguous(t, 3, 7, 9);
+            CPU.maxPool2dBackward(gy, ei, egx);
+            window(hk, "maxpool_bwd_" + t, WindowKernels.maxPoolBackward(t), geo, gy.numel(), egx, gx, gy, ei, gx);
+            // average pooling (dilation 1), both divisors, and its backward
+            dev.kindling.backend.ConvParams pa = new dev.kindling.backend.ConvParams(new int[]{2, 1}, new int[]{1, 1}, new int[]{1, 1}, 1);
+            int aoh = (7 + 2 - 3) / 2 + 1, aow = (9 + 2 - 2) + 1;
+            for (boolean include : new boolean[]{true, false}) {
+                long[] ag = WindowKernels.pack(7, 9, aoh, aow, 3, 2, 2, 1, 1, 1, 1, 1, include);
+                View y = contiguous(t, 3, aoh, aow), ey = contiguous(t, 3, aoh, aow);
+                View xs = contiguous(t, 3, 7, 9);
+                fill(xs, 189, false, false);
+                CPU.avgPool2d(xs, k, pa, include, ey);
+                window(hk, "avgpool_" + include + t, WindowKernels.avgPool(t), ag, y.numel(), ey, y, xs, y);
+                View g2 = contiguous(t, 3, aoh, aow);
+                fill(g2, (int) g2.numel(), false, false);
+                View gx2 = contiguous(t, 3, 7, 9), egx2 = contiguous(t, 3, 7, 9);
+                CPU.avgPool2dBackward(g2, k, pa, include, egx2);
+                window(hk, "avgpool_bwd_" + include + t, WindowKernels.avgPoolBackward(t), ag, gx2.numel(), egx2, gx2, g2, gx2);
+            }
+            // im2col and col2im of a [2,6,5] image, kernel 3x2, stride (2,1), padding (1,0), dilation (1,2)
+            int coh = (6 + 2 - 2 - 1) / 2 + 1, cow = (5 - 2 - 1) + 1;
+            long[] cg = WindowKernels.pack(6, 5, coh, cow, 3, 2, 2, 1, 1, 0, 1, 2, false);
+            View img = contiguous(t, 2, 6, 5);
+            fill(img, 60, false, false);
+            View cols = contiguous(t, 12, coh * cow), ecols = contiguous(t, 12, coh * cow);
+            CPU.im2col(img, 3, 2, 2, 1, 1, 0, 1, 2, ecols);
+            window(hk, "im2col_" + t, WindowKernels.im2col(t), cg, cols.numel(), ecols, cols, img, cols);
+            View src = contiguous(t, 12, coh * cow);
+            fill(src, (int) src.numel(), false, false);
+            View back = contiguous(t, 2, 6, 5), eback = contiguous(t, 2, 6, 5);
+            CPU.col2im(src, 3, 2, 2, 1, 1, 0, 1, 2, eback);
+            window(hk, "col2im_" + t, WindowKernels.col2im(t), cg, back.numel(), eback, back, src, back);
+        }
+        runAndCompare(hk, dir, false);
+    }
+
     @Test
     void reductionsMatchTheCpuOverAnyDimensions(@TempDir Path dir) throws Exception {
         HostKernels hk = new HostKernels();

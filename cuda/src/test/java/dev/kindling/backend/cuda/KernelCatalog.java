@@ -92,21 +92,33 @@ final class KernelCatalog {
             out.add(IndexKernels.arg(true, t));
             out.add(IndexKernels.arg(false, t));
         }
+        for (DType t : FLOATS) {
+            out.add(WindowKernels.maxPool(t, true));
+            out.add(WindowKernels.maxPool(t, false));
+            out.add(WindowKernels.maxPoolBackward(t));
+            out.add(WindowKernels.avgPool(t));
+            out.add(WindowKernels.avgPoolBackward(t));
+            out.add(WindowKernels.im2col(t));
+            out.add(WindowKernels.col2im(t));
+        }
         return out;
     }
 
     /** The text shared by all sources, so that many kernels fit in one translation unit. */
     static final String ELEMENTWISE_PREFIX = CudaTypes.PRELUDE + Expressions.HELPERS + Geometry.C_STRUCT;
     static final String REDUCTION_PREFIX = CudaTypes.PRELUDE + ReductionKernels.C_STRUCT;
+    static final String WINDOW_PREFIX = CudaTypes.PRELUDE + WindowKernels.C_STRUCT
+            + "__device__ __forceinline__ long long fdiv(long long a, long long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }\n";
 
     /** One translation unit holding every kernel of {@code sources} after a single prelude. */
     static String translationUnit(List<KernelSource> sources) {
         StringBuilder sb = new StringBuilder(CudaTypes.PRELUDE).append(Expressions.HELPERS).append(Geometry.C_STRUCT)
-                .append(ReductionKernels.C_STRUCT);
+                .append(ReductionKernels.C_STRUCT).append(WINDOW_PREFIX.substring(CudaTypes.PRELUDE.length()));
         for (KernelSource k : sources) {
             String c = k.code();
             if (c.startsWith(ELEMENTWISE_PREFIX)) sb.append(c.substring(ELEMENTWISE_PREFIX.length()));
             else if (c.startsWith(REDUCTION_PREFIX)) sb.append(c.substring(REDUCTION_PREFIX.length()));
+            else if (c.startsWith(WINDOW_PREFIX)) sb.append(c.substring(WINDOW_PREFIX.length()));
             else throw new IllegalStateException("unknown prefix for " + k.name());
         }
         return sb.toString();
