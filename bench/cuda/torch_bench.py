@@ -52,6 +52,30 @@ def mlp_step(batch, quick):
     return (time.perf_counter() - t0) * 1e3 / reps
 
 
+def cnn_step(batch, quick):
+    torch.manual_seed(0)
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(1, 32, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, 1, 1), nn.ReLU(),
+                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10)).cuda()
+    opt = torch.optim.Adam(model.parameters(), 1e-3, foreach=False)
+    x, y = torch.randn(batch, 1, 28, 28, device="cuda"), torch.randint(0, 10, (batch,), device="cuda")
+
+    def steps(count):
+        for _ in range(count):
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    steps(2 if quick else 10)
+    torch.cuda.synchronize()
+    reps = 3 if quick else 50
+    t0 = time.perf_counter()
+    steps(reps)
+    torch.cuda.synchronize()
+    return (time.perf_counter() - t0) * 1e3 / reps
+
+
 def adam_step(n, quick):
     p = torch.randn(n, device="cuda", requires_grad=True)
     (p * 2).sum().backward()
@@ -75,6 +99,7 @@ def main():
     emit(f"matmul_bf16_{n}", "TFLOP/s", lambda: matmul(n, torch.bfloat16, False, quick))
     emit("mlp_step_b64", "ms", lambda: mlp_step(64, quick))
     emit("mlp_step_b1024", "ms", lambda: mlp_step(1024, quick))
+    emit("cnn_step_b64", "ms", lambda: cnn_step(64, quick))
     emit("adam_step_10M", "ms", lambda: adam_step(1_000_000 if quick else 10_000_000, quick))
 
 

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * The GPU benchmark of bench/cuda/device-check.sh, next to {@code bench/cuda/torch_bench.py} (the same workloads
  * in PyTorch): matmul 8192 in float32, TF32 and bfloat16 (TFLOP/s), an MLP training step (784-512-512-10, Adam,
- * cross-entropy) at batch 64 and 1024 (ms), and an Adam step over 10M parameters (ms). One JSON line per workload on stdout; a workload that fails prints its error instead.
+ * cross-entropy) at batch 64 and 1024 (ms), the bench's CNN step (two 3x3 convolutions with max pooling on 28x28, Adam)
+ * at batch 64 (ms), and an Adam step over 10M parameters (ms). One JSON line per workload on stdout; a workload that fails prints its error instead.
  * Every timing ends with a host read, which waits for the GPU.
  */
 public final class CudaBench {
@@ -34,6 +35,7 @@ public final class CudaBench {
         run("matmul_bf16_" + n, "TFLOP/s", () -> matmul(n, DType.BFLOAT16, false, quick));
         run("mlp_step_b64", "ms", () -> mlpStep(64, quick));
         run("mlp_step_b1024", "ms", () -> mlpStep(1024, quick));
+        run("cnn_step_b64", "ms", () -> cnnStep(64, quick));
         run("adam_step_10M", "ms", () -> adamStep(quick ? 1_000_000 : 10_000_000, quick));
     }
 
@@ -79,6 +81,21 @@ public final class CudaBench {
         var opt = new Adam(model.parameters(), 1e-3);
         Tensor x = Tensor.randn(batch, 784).to(GPU), y = Tensor.randint(0, 10, batch).to(GPU);
         int warm = quick ? 3 : 20, reps = quick ? 5 : 100;
+        sync(steps(model, opt, x, y, warm));
+        long t0 = System.nanoTime();
+        sync(steps(model, opt, x, y, reps));
+        return (System.nanoTime() - t0) / 1e6 / reps;
+    }
+
+    private static double cnnStep(int batch, boolean quick) {
+        Kindling.manualSeed(0);
+        var model = new Sequential(new dev.kindling.nn.Conv2d(1, 32, 3, 1, 1), new ReLU(), new dev.kindling.nn.MaxPool2d(2),
+                new dev.kindling.nn.Conv2d(32, 64, 3, 1, 1), new ReLU(), new dev.kindling.nn.MaxPool2d(2),
+                new dev.kindling.nn.Flatten(), new Linear(3136, 128), new ReLU(), new Linear(128, 10));
+        model.to(GPU);
+        var opt = new Adam(model.parameters(), 1e-3);
+        Tensor x = Tensor.randn(batch, 1, 28, 28).to(GPU), y = Tensor.randint(0, 10, batch).to(GPU);
+        int warm = quick ? 2 : 10, reps = quick ? 3 : 50;
         sync(steps(model, opt, x, y, warm));
         long t0 = System.nanoTime();
         sync(steps(model, opt, x, y, reps));
