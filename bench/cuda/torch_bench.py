@@ -29,13 +29,8 @@ def matmul(n, dtype, tf32, quick):
     return 2.0 * n ** 3 / ((time.perf_counter() - t0) / reps) / 1e12
 
 
-def mlp_step(batch, quick):
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(),
-                                torch.nn.Linear(512, 10)).cuda()
-    opt = torch.optim.Adam(model.parameters(), 1e-3, foreach=False)  # single-tensor Adam, as Kindling's composite step
-    x, y = torch.randn(batch, 784, device="cuda"), torch.randint(0, 10, (batch,), device="cuda")
-
+def train_step_ms(model, opt, x, y, warmup, reps):
+    """Milliseconds per cross-entropy training step on fixed data, after `warmup` steps, synchronised at both ends."""
     def steps(count):
         for _ in range(count):
             loss = torch.nn.functional.cross_entropy(model(x), y)
@@ -43,13 +38,21 @@ def mlp_step(batch, quick):
             loss.backward()
             opt.step()
 
-    steps(3 if quick else 20)
+    steps(warmup)
     torch.cuda.synchronize()
-    reps = 5 if quick else 100
     t0 = time.perf_counter()
     steps(reps)
     torch.cuda.synchronize()
     return (time.perf_counter() - t0) * 1e3 / reps
+
+
+def mlp_step(batch, quick):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(),
+                                torch.nn.Linear(512, 10)).cuda()
+    opt = torch.optim.Adam(model.parameters(), 1e-3, foreach=False)  # single-tensor Adam, as Kindling's composite step
+    x, y = torch.randn(batch, 784, device="cuda"), torch.randint(0, 10, (batch,), device="cuda")
+    return train_step_ms(model, opt, x, y, 3 if quick else 20, 5 if quick else 100)
 
 
 def cnn_step(batch, quick):
@@ -59,21 +62,7 @@ def cnn_step(batch, quick):
                           nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10)).cuda()
     opt = torch.optim.Adam(model.parameters(), 1e-3, foreach=False)
     x, y = torch.randn(batch, 1, 28, 28, device="cuda"), torch.randint(0, 10, (batch,), device="cuda")
-
-    def steps(count):
-        for _ in range(count):
-            loss = torch.nn.functional.cross_entropy(model(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-
-    steps(2 if quick else 10)
-    torch.cuda.synchronize()
-    reps = 3 if quick else 50
-    t0 = time.perf_counter()
-    steps(reps)
-    torch.cuda.synchronize()
-    return (time.perf_counter() - t0) * 1e3 / reps
+    return train_step_ms(model, opt, x, y, 2 if quick else 10, 3 if quick else 50)
 
 
 def adam_step(n, quick):

@@ -91,12 +91,14 @@ public final class Autocast implements AutoCloseable {
 
     /** True when autocast is on for {@code device}'s type on this thread ({@code torch.is_autocast_enabled}). */
     public static boolean isEnabled(Device device) {
+        Args.notNull("isAutocastEnabled", "device", device);
         State s = STATE.get();
         return device.type() == Device.Type.CPU ? s.cpu : s.cuda;
     }
 
     /** The dtype autocast lowers to on {@code device}'s type ({@code torch.get_autocast_gpu_dtype} and the CPU one). */
     public static DType dtype(Device device) {
+        Args.notNull("autocast dtype", "device", device);
         State s = STATE.get();
         return device.type() == Device.Type.CPU ? s.cpuType : s.cudaType;
     }

@@ -15,19 +15,8 @@ final class FastExp {
 
     static float expf(float x) {
         if (!(x >= LO && x <= HI)) return (float) Math.exp(x);
-        float t = Math.fma(x, 1.44269504088896341f, 12582912f); // k + 1.5 * 2^23: k rounded to nearest
-        float k = t - 12582912f;
-        float r = Math.fma(k, -0.693359375f, x);
-        r = Math.fma(k, 2.12194440e-4f, r);
-        float p = 1.9875691500E-4f;
-        p = Math.fma(p, r, 1.3981999507E-3f);
-        p = Math.fma(p, r, 8.3334519073E-3f);
-        p = Math.fma(p, r, 4.1665795894E-2f);
-        p = Math.fma(p, r, 1.6666665459E-1f);
-        p = Math.fma(p, r, 5.0000001201E-1f);
-        p = Math.fma(p, r * r, r) + 1f;
-        // the low bits of t hold k: 2^k built from them directly
-        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - 0x4B400000 + 127) << 23);
+        float tk = carrier(x);
+        return poly(x, tk) * scale(tk);
     }
 
     /**
@@ -55,12 +44,26 @@ final class FastExp {
         }
     }
 
-    /** The polynomial of {@link #expf} for {@code x} clamped to the range, into {@code p[i]}, and {@code k}'s carrier into {@code t[i]}. */
+    /** The polynomial for {@code x} clamped to the range, into {@code p[i]}, and {@code k}'s carrier into {@code t[i]}. */
     private static void core(float x, float[] p, float[] t, int i) {
         float v = Math.min(Math.max(x, LO), HI);
-        float tk = Math.fma(v, 1.44269504088896341f, 12582912f);
+        float tk = carrier(v);
+        p[i] = poly(v, tk);
+        t[i] = tk;
+    }
+
+    /** {@code k + 1.5 * 2^23} for {@code k = round(x / ln 2)}: k rounded to nearest, held in the low bits. */
+    private static float carrier(float x) {
+        return Math.fma(x, 1.44269504088896341f, 12582912f);
+    }
+
+    /**
+     * {@code exp(r)} for {@code r = x - k ln 2} (Cody-Waite, ln 2 in two parts) by Cephes' degree-6 polynomial: a branch-
+     * and cast-free body that C2 vectorises in {@link #core}'s loop.
+     */
+    private static float poly(float x, float tk) {
         float k = tk - 12582912f;
-        float r = Math.fma(k, -0.693359375f, v);
+        float r = Math.fma(k, -0.693359375f, x);
         r = Math.fma(k, 2.12194440e-4f, r);
         float q = 1.9875691500E-4f;
         q = Math.fma(q, r, 1.3981999507E-3f);
@@ -68,10 +71,10 @@ final class FastExp {
         q = Math.fma(q, r, 4.1665795894E-2f);
         q = Math.fma(q, r, 1.6666665459E-1f);
         q = Math.fma(q, r, 5.0000001201E-1f);
-        p[i] = Math.fma(q, r * r, r) + 1f;
-        t[i] = tk;
+        return Math.fma(q, r * r, r) + 1f;
     }
 
+    /** {@code 2^k} built from the carrier's low bits (k in [-126, 127] inside the range: a normal float). */
     private static float scale(float tk) {
         return Float.intBitsToFloat((Float.floatToRawIntBits(tk) - 0x4B400000 + 127) << 23);
     }

@@ -188,6 +188,13 @@ final class OneDnn {
         }
 
         boolean has(int flag) { return (flags & flag) != 0; }
+
+        /** The input and the statistics, which both directions read: x in v[0], mean in v[1], variance in v[2]. */
+        void addInputs(Calls calls, View[] v, List<int[]> ids, List<dnnl_memory> ms) {
+            add(ids, ms, DNNL_ARG_SRC, calls.in(v[0], in, user));
+            add(ids, ms, DNNL_ARG_MEAN, calls.wrap(v[1], channel));
+            add(ids, ms, DNNL_ARG_VARIANCE, calls.wrap(v[2], channel));
+        }
     }
 
     private static final class BnForwardPlan extends BnPlan {
@@ -207,9 +214,7 @@ final class OneDnn {
             try (Calls calls = new Calls(stream, alloc)) {
                 List<int[]> ids = new ArrayList<>();
                 List<dnnl_memory> ms = new ArrayList<>();
-                add(ids, ms, DNNL_ARG_SRC, calls.in(v[0], in, user));
-                add(ids, ms, DNNL_ARG_MEAN, calls.wrap(v[1], channel));
-                add(ids, ms, DNNL_ARG_VARIANCE, calls.wrap(v[2], channel));
+                addInputs(calls, v, ids, ms);
                 if (has(dnnl_use_scale)) add(ids, ms, DNNL_ARG_SCALE, calls.wrap(v[3], channel));
                 if (has(dnnl_use_shift)) add(ids, ms, DNNL_ARG_SHIFT, calls.wrap(v[4], channel));
                 add(ids, ms, DNNL_ARG_DST, calls.outStart(v[5], out, user));
@@ -239,9 +244,7 @@ final class OneDnn {
             try (Calls calls = new Calls(stream, alloc)) {
                 List<int[]> ids = new ArrayList<>();
                 List<dnnl_memory> ms = new ArrayList<>();
-                add(ids, ms, DNNL_ARG_SRC, calls.in(v[0], in, user));
-                add(ids, ms, DNNL_ARG_MEAN, calls.wrap(v[1], channel));
-                add(ids, ms, DNNL_ARG_VARIANCE, calls.wrap(v[2], channel));
+                addInputs(calls, v, ids, ms);
                 add(ids, ms, DNNL_ARG_DIFF_DST, calls.in(v[4], in, user));
                 add(ids, ms, DNNL_ARG_DIFF_SRC, calls.outStart(v[5], out, user));
                 if (has(dnnl_use_scale)) {

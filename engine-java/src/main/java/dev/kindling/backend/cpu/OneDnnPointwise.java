@@ -84,7 +84,11 @@ final class OneDnnPointwise {
         CpuBuffer b = CpuBackend.buf(in);
         java.util.concurrent.atomic.AtomicBoolean ok = new java.util.concurrent.atomic.AtomicBoolean(true);
         Parallel.range(in.numel(), CpuBackend.GRAIN * 4, (s, e) -> {
-            if (ok.get() && !(OpenBlas.maxAbs(b.f, in.offset() + (int) s, (int) (e - s), limit == Float.MAX_VALUE) <= limit)) ok.set(false);
+            if (!ok.get()) return;   // another piece already found a value oneDNN would get wrong
+            int off = in.offset() + (int) s, n = (int) (e - s);
+            // no range to check: one pass for "all finite"; else a second for the largest magnitude
+            float seen = limit == Float.MAX_VALUE ? OpenBlas.sasum(b.f, off, n) : OpenBlas.maxAbs(b.f, off, n);
+            if (!(Float.isFinite(seen) && (limit == Float.MAX_VALUE || seen <= limit))) ok.set(false);
         });
         return ok.get();
     }

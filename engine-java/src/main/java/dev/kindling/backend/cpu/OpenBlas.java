@@ -47,18 +47,19 @@ final class OpenBlas {
     }
 
     /**
-     * The largest {@code |x|} over {@code n} floats from {@code off}: NaN when one is NaN, infinity when one is
-     * infinite (or their sum overflows). With {@code finiteOnly}, any finite value stands for "all finite" and the
-     * second pass is skipped. Vectorised BLAS passes ({@code sasum}, whose sum carries NaN and infinity, then
-     * {@code isamax}), for guarding kernels whose special values differ from PyTorch's.
+     * The sum of {@code |x|} over {@code n} floats from {@code off}, by OpenBLAS's vector kernel: NaN when one is NaN,
+     * infinity when one is infinite (or the sum overflows), so a finite result means every value is finite.
      */
-    static float maxAbs(FloatBuffer x, int off, int n, boolean finiteOnly) {
-        checkRange("maxAbs", x, off, n);
-        if (n == 0) return 0f;
-        FloatBuffer at = at(x, off);
-        float sum = openblas_nolapack.cblas_sasum(n, at, 1);
-        if (!Float.isFinite(sum) || finiteOnly) return sum;
-        return Math.abs(x.get(off + (int) openblas_nolapack.cblas_isamax(n, at, 1)));
+    static float sasum(FloatBuffer x, int off, int n) {
+        checkRange("sasum", x, off, n);
+        return n == 0 ? 0f : openblas_nolapack.cblas_sasum(n, at(x, off), 1);
+    }
+
+    /** The largest {@code |x|} over {@code n} floats from {@code off}: NaN or infinity as {@link #sasum} gives them. */
+    static float maxAbs(FloatBuffer x, int off, int n) {
+        float sum = sasum(x, off, n);
+        if (n == 0 || !Float.isFinite(sum)) return sum;
+        return Math.abs(x.get(off + (int) openblas_nolapack.cblas_isamax(n, at(x, off), 1)));
     }
 
     /** {@code x . y} over {@code n} floats from the offsets (contiguous), accumulated by OpenBLAS's vector kernel. */
