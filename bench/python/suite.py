@@ -174,8 +174,8 @@ def optim():
 
 
 def measure(body):
-    """Median milliseconds of one call, over about 0.2 s of calls after about 0.1 s of warm-up."""
-    warm_s, run_s = (0.02, 0.04) if QUICK else (0.1, 0.2)
+    """Median milliseconds of one call, over about 0.2 s of calls after about 0.5 s of warm-up (as OpWorkloads.java)."""
+    warm_s, run_s = (0.02, 0.04) if QUICK else (0.5, 0.2)
     start = time.perf_counter()
     warm = 0
     while warm < 5 or time.perf_counter() - start < warm_s:

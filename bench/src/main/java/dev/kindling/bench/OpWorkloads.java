@@ -10,7 +10,7 @@ import java.nio.FloatBuffer;
 /**
  * Workload group ops: single tensor ops without autograd, each call allocating its result as a user's
  * {@code a.add(b)} does (closed right after). Each figure is the median time of one call, over as many calls
- * as fit in about 0.2 s after 0.1 s of warm-up. For the matmul shapes, {@code cblas_sgemm} is also called
+ * as fit in about 0.2 s after 0.5 s of warm-up. For the matmul shapes, {@code cblas_sgemm} is also called
  * directly on native buffers holding the same values (as in {@link TensorBench}; the faster of OpenBLAS with the
  * same thread count and with one thread) and the line {@code <shape>_vs_cblas} gives cblas time /
  * Tensor.matmul time in percent (100% = as fast as the BLAS).
@@ -82,9 +82,12 @@ final class OpWorkloads {
         return ms;
     }
 
-    /** Median milliseconds of one call, over about 0.2 s of calls after about 0.1 s of warm-up. */
+    /**
+     * Median milliseconds of one call, over about 0.2 s of calls after about 0.5 s of warm-up (the same on the PyTorch
+     * side): with 0.1 s, C2 had not yet compiled the small ops' paths and a 640-float relu was timed at 11 us, not 0.7.
+     */
     static double measure(Runnable body) {
-        double warmSeconds = Suite.quick ? 0.02 : 0.1, runSeconds = Suite.quick ? 0.04 : 0.2;
+        double warmSeconds = Suite.quick ? 0.02 : 0.5, runSeconds = Suite.quick ? 0.04 : 0.2;
         long start = System.nanoTime();
         int warm = 0;
         while (warm < 5 || System.nanoTime() - start < warmSeconds * 1e9) {
