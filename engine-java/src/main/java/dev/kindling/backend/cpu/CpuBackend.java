@@ -461,9 +461,6 @@ public final class CpuBackend implements Backend {
     /** Why oneDNN is off, or null. */
     public static String oneDnnFailure() { return OneDnn.failure(); }
 
-    /** Whether the Vector API kernels run, and why not when they do not: one line for {@code Kindling.doctor()}. */
-    public static String vectorKernels() { return Simd.describe(); }
-
     @Override public void conv2d(View x, View w, View bias, View y, ConvParams p) {
         OneDnn.conv2dForward(allocator, x, w, bias, y, p);
     }
