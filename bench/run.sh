@@ -4,7 +4,10 @@
 # markdown table of medians with the Kindling/PyTorch ratio (> 1 means Kindling is better).
 # See bench/README.md.
 #
-#   bash bench/run.sh [--threads N] [--reps R] [--only g1,g2] [--quick] [--no-torch]
+#   bash bench/run.sh [--threads N] [--reps R] [--only g1,g2] [--quick] [--no-torch] [--vector]
+#
+# --vector starts Kindling's JVM with --add-modules jdk.incubator.vector (its Vector API kernels for exp,
+# sigmoid and softmax) and writes bench/results/latest-vector*.jsonl instead.
 #
 # Groups: mlp_train, tiny, inference, optim, ops, cnn, cnn_epoch, memory (default: all; memory is covered by
 # mlp_train; cnn_epoch and memory run once per side).
@@ -18,7 +21,7 @@ PY=/usr/bin/python3
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 ALL_GROUPS=(mlp_train tiny inference optim ops cnn cnn_epoch memory)
 
-threads=2 reps=5 only="" quick=0 torch=1
+threads=2 reps=5 only="" quick=0 torch=1 tag="" java_opts=()
 usage() {
     awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"
     exit "${1:-0}"
@@ -30,6 +33,7 @@ while [[ $# -gt 0 ]]; do
         --only) only=${2:?--only needs a comma list}; shift 2 ;;
         --quick) quick=1; shift ;;
         --no-torch) torch=0; shift ;;
+        --vector) tag=-vector; java_opts+=(--add-modules jdk.incubator.vector); shift ;;
         -h|--help) usage 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
     esac
@@ -113,7 +117,7 @@ CP=$(IFS=:; echo "${cp_entries[*]}")
 # ---- run, interleaved
 results="$ROOT/bench/results"
 mkdir -p "$results"
-raw="$results/latest-raw.jsonl" log="$results/latest.log"
+raw="$results/latest$tag-raw.jsonl" log="$results/latest$tag.log"
 : > "$raw"
 : > "$log"
 extra=()
@@ -121,6 +125,7 @@ extra=()
 meta() { printf '{"impl":"run","meta":"%s","value":"%s"}\n' "$1" "${2//\"/\'}" >> "$raw"; }
 meta cpu "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//')"
 meta load_average_at_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta kindling_jvm_flags "-Xss4m ${java_opts[*]} ${KINDLING_JAVA_OPTS:-}"
 [[ $torch == 1 ]] && meta pytorch_matmul_512 "$gflops GFLOP/s"
 failed=()
 run_one() {   # impl group rep nrep
@@ -130,7 +135,7 @@ run_one() {   # impl group rep nrep
         OMP_WAIT_POLICY=PASSIVE "$PY" "$ROOT/bench/python/suite.py" "$g" --threads "$threads" "${extra[@]}" >> "$raw" 2>> "$log" || rc=$?
     else
         # shellcheck disable=SC2086 # KINDLING_JAVA_OPTS is a list of flags, split on purpose
-        "$JAVA" -Xss4m ${KINDLING_JAVA_OPTS:-} -cp "$CP" dev.kindling.bench.Suite "$g" --threads "$threads" "${extra[@]}" >> "$raw" 2>> "$log" || rc=$?
+        "$JAVA" -Xss4m "${java_opts[@]}" ${KINDLING_JAVA_OPTS:-} -cp "$CP" dev.kindling.bench.Suite "$g" --threads "$threads" "${extra[@]}" >> "$raw" 2>> "$log" || rc=$?
     fi
     printf 'run.sh: [%s %d/%d] %-8s %6.1f s%s\n' "$g" "$3" "$4" "$impl" "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" \
         "$([[ $rc == 0 ]] || echo "  FAILED (exit $rc, see $log)")" >&2
@@ -148,7 +153,7 @@ done
 meta load_average_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
-agg=(--threads "$threads" --reps "$reps" --out "$results/latest.jsonl")
+agg=(--threads "$threads" --reps "$reps" --out "$results/latest$tag.jsonl")
 [[ $quick == 1 ]] && agg+=(--quick)
 "$PY" "$ROOT/bench/python/aggregate.py" "$raw" "${agg[@]}"
 [[ $torch == 1 ]] || echo "(PyTorch not run: Kindling figures only.)"

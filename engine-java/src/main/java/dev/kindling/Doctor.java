@@ -30,6 +30,7 @@ public final class Doctor {
         line(sb, "BLAS", (Kindling.nativeBlas() ? "OpenBLAS " + openblas : blas) + "; CPU kernels and products use "
                 + Kindling.getNumThreads() + " thread(s) (Kindling.setNumThreads), OpenBLAS itself runs single-threaded");
         line(sb, "oneDNN", Kindling.convKernels());
+        line(sb, "Vector API", dev.kindling.backend.cpu.CpuBackend.vectorKernels());
         sb.append("CUDA:\n");
         for (String l : Backends.describe(Device.Type.CUDA).split("\n")) sb.append("  ").append(l).append('\n');
         String why = Backends.unavailableReason(Device.Type.CUDA);

@@ -32,6 +32,8 @@ public final class CpuBackend implements Backend {
     /** A CPU backend with its own allocator; the engine creates one, reached through {@code Backends.cpu()}. */
     public CpuBackend() {
         OpenBlas.setThreads(Parallel.threads());
+        // starts the Vector API kernels' warm-up (when the JVM has the module) while the program does its first steps
+        Simd.start();
     }
 
     @Override public Device device() { return Device.CPU; }
@@ -460,6 +462,9 @@ public final class CpuBackend implements Backend {
 
     /** Why oneDNN is off, or null. */
     public static String oneDnnFailure() { return OneDnn.failure(); }
+
+    /** Whether the Vector API kernels run, and why not when they do not: one line for {@code Kindling.doctor()}. */
+    public static String vectorKernels() { return Simd.describe(); }
 
     @Override public void conv2d(View x, View w, View bias, View y, ConvParams p) {
         OneDnn.conv2dForward(allocator, x, w, bias, y, p);

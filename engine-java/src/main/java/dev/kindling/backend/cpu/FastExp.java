@@ -11,7 +11,15 @@ final class FastExp {
     private FastExp() {}
 
     // 2^k stays a normal float: k in [-126, 127] (127.5 ln 2 = 88.376 would round k up to 128)
-    private static final float HI = 88.37f, LO = -87.3365447504f;
+    static final float HI = 88.37f, LO = -87.3365447504f;
+    /** 1 / ln 2, and 1.5 * 2^23: added to x / ln 2 it rounds k to an integer held in the low bits (see {@link #carrier}). */
+    static final float LOG2E = 1.44269504088896341f, CARRIER = 12582912f;
+    static final int CARRIER_BITS = 0x4B400000;
+    /** ln 2 in two parts (Cody-Waite): the high part exact in few bits, so {@code k * LN2_HI} is exact. */
+    static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** Cephes' expf polynomial, highest degree first. */
+    static final float P0 = 1.9875691500E-4f, P1 = 1.3981999507E-3f, P2 = 8.3334519073E-3f, P3 = 4.1665795894E-2f,
+            P4 = 1.6666665459E-1f, P5 = 5.0000001201E-1f;
 
     static float expf(float x) {
         if (!(x >= LO && x <= HI)) return (float) Math.exp(x);
@@ -27,6 +35,12 @@ final class FastExp {
      * {@code o} (the second pass reads the inputs again).
      */
     static void exp(float[] a, float[] o, float[] t, int n) {
+        if (Simd.on()) VectorMath.exp(a, o, n);
+        else scalarExp(a, o, t, n);
+    }
+
+    /** {@link #exp} without the Vector API. */
+    static void scalarExp(float[] a, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) core(a[i], o, t, i);
         for (int i = 0; i < n; i++) {
             float x = a[i];
@@ -36,6 +50,12 @@ final class FastExp {
 
     /** {@code o[i] = 1 / (1 + expf(-a[i]))}, the sigmoid, bit for bit as one pass of {@link #expf} gives it. */
     static void sigmoid(float[] a, float[] o, float[] t, int n) {
+        if (Simd.on()) VectorMath.sigmoid(a, o, n);
+        else scalarSigmoid(a, o, t, n);
+    }
+
+    /** {@link #sigmoid} without the Vector API. */
+    static void scalarSigmoid(float[] a, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) core(-a[i], o, t, i);
         for (int i = 0; i < n; i++) {
             float x = -a[i];
@@ -54,7 +74,7 @@ final class FastExp {
 
     /** {@code k + 1.5 * 2^23} for {@code k = round(x / ln 2)}: k rounded to nearest, held in the low bits. */
     private static float carrier(float x) {
-        return Math.fma(x, 1.44269504088896341f, 12582912f);
+        return Math.fma(x, LOG2E, CARRIER);
     }
 
     /**
@@ -62,20 +82,19 @@ final class FastExp {
      * and cast-free body that C2 vectorises in {@link #core}'s loop.
      */
     private static float poly(float x, float tk) {
-        float k = tk - 12582912f;
-        float r = Math.fma(k, -0.693359375f, x);
-        r = Math.fma(k, 2.12194440e-4f, r);
-        float q = 1.9875691500E-4f;
-        q = Math.fma(q, r, 1.3981999507E-3f);
-        q = Math.fma(q, r, 8.3334519073E-3f);
-        q = Math.fma(q, r, 4.1665795894E-2f);
-        q = Math.fma(q, r, 1.6666665459E-1f);
-        q = Math.fma(q, r, 5.0000001201E-1f);
+        float k = tk - CARRIER;
+        float r = Math.fma(k, -LN2_HI, x);
+        r = Math.fma(k, -LN2_LO, r);
+        float q = Math.fma(P0, r, P1);
+        q = Math.fma(q, r, P2);
+        q = Math.fma(q, r, P3);
+        q = Math.fma(q, r, P4);
+        q = Math.fma(q, r, P5);
         return Math.fma(q, r * r, r) + 1f;
     }
 
     /** {@code 2^k} built from the carrier's low bits (k in [-126, 127] inside the range: a normal float). */
     private static float scale(float tk) {
-        return Float.intBitsToFloat((Float.floatToRawIntBits(tk) - 0x4B400000 + 127) << 23);
+        return Float.intBitsToFloat((Float.floatToRawIntBits(tk) - CARRIER_BITS + 127) << 23);
     }
 }

@@ -27,7 +27,8 @@ final class SoftmaxKernel {
             float[] x = new float[len], y = new float[len], sh = new float[len], t = new float[len];
             for (long r = s; r < e; r++) {
                 ib.get((int) (inOff + r * len), x, 0, len);
-                row(x, y, sh, t, len, log);
+                if (Simd.on()) VectorMath.softmaxRow(x, y, sh, len, log);
+                else row(x, y, sh, t, len, log);
                 ob.put((int) (outOff + r * len), y, 0, len);
             }
         });
@@ -35,14 +36,14 @@ final class SoftmaxKernel {
     }
 
     /** {@code sh} and {@code t} are scratch: the shifted inputs and the exponents of the two-pass exp. */
-    private static void row(float[] x, float[] y, float[] sh, float[] t, int n, boolean log) {
+    static void row(float[] x, float[] y, float[] sh, float[] t, int n, boolean log) {
         // amax with NaN winning: Math.max propagates NaN, and C2 turns the loop into vector max instructions
         float m = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) m = Math.max(m, x[i]);
         // log_softmax shifts by 0 when the max is infinite (where(isinf(m), 0, m)); softmax by the max itself
         float shift = log && Float.isInfinite(m) ? 0f : m;
         for (int i = 0; i < n; i++) sh[i] = x[i] - shift;
-        FastExp.exp(sh, y, t, n);
+        FastExp.scalarExp(sh, y, t, n);
         // four double accumulators instead of one: a sum of floats in double is exact to 2^-53, so only a sum
         // within that of a float rounding boundary could round differently from the one-accumulator order
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
