@@ -85,7 +85,7 @@ final class Simd {
             for (int k = 0; k < 20; k++) {
                 VectorMath.exp(x, y, n);
                 VectorMath.sigmoid(x, y, n);
-                VectorMath.softmaxRow(x, y, sh, n, (k & 1) == 0);
+                VectorMath.softmaxRow(x, y, n, (k & 1) == 0);
             }
             long t1 = System.nanoTime();
             for (int k = 0; k < 20; k++) {

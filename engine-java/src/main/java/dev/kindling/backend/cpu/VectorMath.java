@@ -28,17 +28,18 @@ final class VectorMath {
     private static FloatVector c(float v) { return FloatVector.broadcast(F, v); }
 
     /**
-     * {@code o[i] = expf(a[i])} (of {@code -a[i]} when {@code negate}) for the first {@code n} elements; {@code a} must
-     * not be {@code o} (the rare lanes outside the range are patched from {@code a}). The whole computation sits in
-     * this one loop on purpose: a vector passed to or returned from a method that C2 does not inline is boxed, and
+     * {@code o[i] = expf(sign * a[i] - shift)} for the first {@code n} elements, {@code sign} being 1 or -1; {@code a}
+     * must not be {@code o} (the rare lanes outside the range are patched from {@code a}). The whole computation sits
+     * in this one loop on purpose: a vector passed to or returned from a method that C2 does not inline is boxed, and
      * the fallback is a hundred times slower (measured: 4M floats, 23 ms against 1 ms).
      */
-    private static void expLoop(float[] a, float[] o, int n, boolean negate) {
+    private static void expLoop(float[] a, float[] o, int n, float sign, float shift) {
         int i = 0, up = F.loopBound(n), len = F.length();
-        // a multiplication by -1 is an exact negation; no branch, so no vector merges across one (C2 would box it)
-        FloatVector sign = c(negate ? -1f : 1f);
+        // multiplying by 1 or -1 and subtracting 0 are exact: one loop for exp, the sigmoid's exp(-x) and softmax's
+        // exp(x - max), with no branch that vectors would have to cross (C2 would box them)
+        FloatVector sg = c(sign), sh = c(shift);
         for (; i < up; i += len) {
-            FloatVector x = FloatVector.fromArray(F, a, i).mul(sign);
+            FloatVector x = FloatVector.fromArray(F, a, i).mul(sg).sub(sh);
             FloatVector v = x.max(LO).min(HI);
             FloatVector tk = v.fma(c(FastExp.LOG2E), c(FastExp.CARRIER));
             FloatVector k = tk.sub(FastExp.CARRIER);
@@ -54,25 +55,25 @@ final class VectorMath {
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             p.mul(scale).intoArray(o, i);
             // rare: subnormal or infinite results, NaN; Math.exp as FastExp does
-            if (!x.compare(VectorOperators.GE, LO).and(x.compare(VectorOperators.LE, HI)).allTrue()) patch(a, o, i, negate);
+            if (!x.compare(VectorOperators.GE, LO).and(x.compare(VectorOperators.LE, HI)).allTrue()) patch(a, o, i, sign, shift);
         }
-        for (; i < n; i++) o[i] = FastExp.expf(negate ? -a[i] : a[i]);
+        for (; i < n; i++) o[i] = FastExp.expf(sign * a[i] - shift);
     }
 
-    /** Rewrites the lanes of {@code o[i..]} whose argument ({@code a[j]}, negated when asked) is outside the range with {@code Math.exp}. */
-    private static void patch(float[] a, float[] o, int i, boolean negate) {
+    /** Rewrites the lanes of {@code o[i..]} whose argument {@code sign * a[j] - shift} is outside the range with {@code Math.exp}. */
+    private static void patch(float[] a, float[] o, int i, float sign, float shift) {
         for (int j = i; j < i + F.length(); j++) {
-            float v = negate ? -a[j] : a[j];
+            float v = sign * a[j] - shift;
             if (!(v >= LO && v <= HI)) o[j] = (float) Math.exp(v);
         }
     }
 
     /** {@code o[i] = expf(a[i])} for the first {@code n} elements; {@code a} must not be {@code o}. */
-    static void exp(float[] a, float[] o, int n) { expLoop(a, o, n, false); }
+    static void exp(float[] a, float[] o, int n) { expLoop(a, o, n, 1f, 0f); }
 
     /** {@code o[i] = 1 / (1 + expf(-a[i]))}; {@code a} must not be {@code o}. */
     static void sigmoid(float[] a, float[] o, int n) {
-        expLoop(a, o, n, true);
+        expLoop(a, o, n, -1f, 0f);
         int i = 0, up = F.loopBound(n), len = F.length();
         FloatVector one = c(1f);
         for (; i < up; i += len) one.div(FloatVector.fromArray(F, o, i).add(1f)).intoArray(o, i);
@@ -81,10 +82,9 @@ final class VectorMath {
 
     /**
      * One row of softmax or log-softmax, as {@code SoftmaxKernel}'s scalar row computes it: the max with NaN
-     * winning, the shifted row, its exp and their sum in double, then a divide or the log subtracted. {@code sh}
-     * is scratch for the shifted row.
+     * winning, the shifted row, its exp and their sum in double, then a divide or the log subtracted.
      */
-    static void softmaxRow(float[] x, float[] y, float[] sh, int n, boolean log) {
+    static void softmaxRow(float[] x, float[] y, int n, boolean log) {
         int up = F.loopBound(n), len = F.length();
         // amax: lanewise max keeps NaN (Math.max's rules), so the reduction does too
         FloatVector mv = c(Float.NEGATIVE_INFINITY);
@@ -94,9 +94,7 @@ final class VectorMath {
         for (; i < n; i++) m = Math.max(m, x[i]);
         float shift = log && Float.isInfinite(m) ? 0f : m;
 
-        for (i = 0; i < up; i += len) FloatVector.fromArray(F, x, i).sub(shift).intoArray(sh, i);
-        for (; i < n; i++) sh[i] = x[i] - shift;
-        expLoop(sh, y, n, false);
+        expLoop(x, y, n, 1f, shift);
         DoubleVector s0 = DoubleVector.zero(D), s1 = DoubleVector.zero(D);
         for (i = 0; i < up; i += len) {
             FloatVector e = FloatVector.fromArray(F, y, i);
@@ -108,8 +106,9 @@ final class VectorMath {
         float sum = (float) total;
         if (log) {
             float lg = (float) Math.log(sum);
-            for (i = 0; i < up; i += len) FloatVector.fromArray(F, sh, i).sub(lg).intoArray(y, i);
-            for (; i < n; i++) y[i] = sh[i] - lg;
+            // (x - shift) - lg, as the scalar row's shifted values minus the log
+            for (i = 0; i < up; i += len) FloatVector.fromArray(F, x, i).sub(shift).sub(lg).intoArray(y, i);
+            for (; i < n; i++) y[i] = (x[i] - shift) - lg;
         } else {
             for (i = 0; i < up; i += len) FloatVector.fromArray(F, y, i).div(sum).intoArray(y, i);
             for (; i < n; i++) y[i] = y[i] / sum;
