@@ -35,7 +35,7 @@ final class FastExp {
      * {@code o} (the second pass reads the inputs again).
      */
     static void exp(float[] a, float[] o, float[] t, int n) {
-        if (Simd.on()) VectorMath.exp(a, o, n);
+        if (Simd.on(n)) VectorMath.exp(a, o, n);
         else scalarExp(a, o, t, n);
     }
 
@@ -50,7 +50,7 @@ final class FastExp {
 
     /** {@code o[i] = 1 / (1 + expf(-a[i]))}, the sigmoid, bit for bit as one pass of {@link #expf} gives it. */
     static void sigmoid(float[] a, float[] o, float[] t, int n) {
-        if (Simd.on()) VectorMath.sigmoid(a, o, n);
+        if (Simd.on(n)) VectorMath.sigmoid(a, o, n);
         else scalarSigmoid(a, o, t, n);
     }
 

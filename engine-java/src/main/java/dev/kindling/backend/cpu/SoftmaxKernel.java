@@ -27,7 +27,7 @@ final class SoftmaxKernel {
             float[] x = new float[len], y = new float[len], sh = new float[len], t = new float[len];
             for (long r = s; r < e; r++) {
                 ib.get((int) (inOff + r * len), x, 0, len);
-                if (Simd.on()) VectorMath.softmaxRow(x, y, len, log);
+                if (Simd.on(len)) VectorMath.softmaxRow(x, y, len, log);
                 else row(x, y, sh, t, len, log);
                 ob.put((int) (outOff + r * len), y, 0, len);
             }
