@@ -83,6 +83,20 @@ final class OptimKernels {
         float wd = (float) s.weightDecay(), mom = (float) s.momentum(), keep = (float) (1 - s.dampening());
         float lr = (float) -s.lr();
         boolean l2 = s.weightDecay() != 0, maximize = s.maximize(), nesterov = s.nesterov(), first = s.firstStep();
+        // the usual settings in loops without branches, which C2 vectorises (the general loop below stays scalar);
+        // the same operations as the general loop, hence the same bits
+        if (!l2 && !maximize && !nesterov && !first) {
+            if (buf == null) {
+                for (int i = 0; i < n; i++) p[i] = Math.fma(g[i], lr, p[i]);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    float b = Math.fma(g[i], keep, buf[i] * mom);
+                    buf[i] = b;
+                    p[i] = Math.fma(b, lr, p[i]);
+                }
+            }
+            return;
+        }
         for (int i = 0; i < n; i++) {
             float pi = p[i], d = maximize ? -g[i] : g[i];   // grad.neg()
             if (l2) d = Math.fma(pi, wd, d);                 // d_p.add(p, wd)
