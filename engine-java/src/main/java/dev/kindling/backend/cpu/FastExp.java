@@ -48,6 +48,30 @@ final class FastExp {
         }
     }
 
+    /**
+     * {@link #scalarExp} that also returns the sum of the results, accumulated in double over four accumulators (element
+     * {@code i} into accumulator {@code i % 4}, the last {@code n % 4} into the first, then {@code (s0 + s1) + (s2 + s3)})
+     * in the same pass that scales by {@code 2^k}: softmax's sum without a pass of its own.
+     */
+    static double expSum(float[] a, float[] o, float[] t, int n) {
+        for (int i = 0; i < n; i++) core(a[i], o, t, i);
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += o[i] = finish(a[i], o[i], t[i]);
+            s1 += o[i + 1] = finish(a[i + 1], o[i + 1], t[i + 1]);
+            s2 += o[i + 2] = finish(a[i + 2], o[i + 2], t[i + 2]);
+            s3 += o[i + 3] = finish(a[i + 3], o[i + 3], t[i + 3]);
+        }
+        for (; i < n; i++) s0 += o[i] = finish(a[i], o[i], t[i]);
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** The second pass's step: the polynomial {@code p} scaled by {@code 2^k}, or {@code Math.exp} at the edges. */
+    private static float finish(float x, float p, float tk) {
+        return x >= LO && x <= HI ? p * scale(tk) : (float) Math.exp(x);
+    }
+
     /** {@code o[i] = 1 / (1 + expf(-a[i]))}, the sigmoid, bit for bit as one pass of {@link #expf} gives it. */
     static void sigmoid(float[] a, float[] o, float[] t, int n) {
         if (Simd.on(n)) VectorMath.sigmoid(a, o, n);
