@@ -37,6 +37,13 @@ class ReduceLayoutTest {
         v[3000 + 7] = Float.NaN;                          // row 2: a NaN
         v[4500 + 9] = Float.POSITIVE_INFINITY;            // row 3: +inf
         v[6000 + 1] = 1e30f;                              // row 4: huge
+        // rows 5-8: a maximum of zero, of either sign or both
+        for (int i = 7500; i < 13500; i++) v[i] = -Math.abs(v[i]);
+        for (int i = 7500; i < 9000; i++) v[i] = -0f;    // row 5: all -0
+        v[9000 + 700] = -0f;                              // row 6: negatives and one -0
+        v[10500 + 11] = 0f;                               // row 7: negatives and one +0
+        v[12000 + 5] = -0f;                               // row 8: negatives, a -0 and a later +0
+        v[12000 + 1400] = 0f;
         Tensor t = Tensor.fromArray(v, 37, 1500);
         Tensor strided = sameValuesStrided(t);
         for (boolean log : new boolean[]{false, true}) {
