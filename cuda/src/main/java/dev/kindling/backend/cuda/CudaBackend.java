@@ -457,38 +457,34 @@ final class CudaBackend implements Backend {
         }
     }
 
-    @Override public void write(View dst, Object array) {
-        View host = staging(dst);
-        try {
-            Backends.cpu().write(host, array);
-            upload(host, dst);
-        } finally {
-            host.buffer().free();
-        }
-    }
+    @Override public void write(View dst, Object array) { throughHost(dst, host -> Backends.cpu().write(host, array)); }
 
-    @Override public Object read(View src) {
-        View host = download(src);
-        try {
-            return Backends.cpu().read(host);
-        } finally {
-            host.buffer().free();
-        }
-    }
+    @Override public Object read(View src) { return withHostCopy(src, host -> Backends.cpu().read(host)); }
 
     @Override public void readBytes(View src, ByteBuffer dst) {
+        withHostCopy(src, host -> {
+            Backends.cpu().readBytes(host, dst);
+            return null;
+        });
+    }
+
+    @Override public void writeBytes(View dst, ByteBuffer src) { throughHost(dst, host -> Backends.cpu().writeBytes(host, src)); }
+
+    /** Runs {@code body} on a CPU copy of {@code src}, then frees the copy. */
+    private <T> T withHostCopy(View src, java.util.function.Function<View, T> body) {
         View host = download(src);
         try {
-            Backends.cpu().readBytes(host, dst);
+            return body.apply(host);
         } finally {
             host.buffer().free();
         }
     }
 
-    @Override public void writeBytes(View dst, ByteBuffer src) {
+    /** Lets {@code fill} write a CPU staging view shaped as {@code dst}, then uploads it into {@code dst}. */
+    private void throughHost(View dst, java.util.function.Consumer<View> fill) {
         View host = staging(dst);
         try {
-            Backends.cpu().writeBytes(host, src);
+            fill.accept(host);
             upload(host, dst);
         } finally {
             host.buffer().free();

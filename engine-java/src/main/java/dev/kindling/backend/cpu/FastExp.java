@@ -42,10 +42,7 @@ final class FastExp {
     /** {@link #exp} without the Vector API. */
     static void scalarExp(float[] a, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) core(a[i], o, t, i);
-        for (int i = 0; i < n; i++) {
-            float x = a[i];
-            o[i] = x >= LO && x <= HI ? o[i] * scale(t[i]) : (float) Math.exp(x);
-        }
+        for (int i = 0; i < n; i++) o[i] = finish(a[i], o[i], t[i]);
     }
 
     /**
@@ -81,11 +78,7 @@ final class FastExp {
     /** {@link #sigmoid} without the Vector API. */
     static void scalarSigmoid(float[] a, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) core(-a[i], o, t, i);
-        for (int i = 0; i < n; i++) {
-            float x = -a[i];
-            float e = x >= LO && x <= HI ? o[i] * scale(t[i]) : (float) Math.exp(x);
-            o[i] = 1f / (1f + e);
-        }
+        for (int i = 0; i < n; i++) o[i] = 1f / (1f + finish(-a[i], o[i], t[i]));
     }
 
     /** The polynomial for {@code x} clamped to the range, into {@code p[i]}, and {@code k}'s carrier into {@code t[i]}. */

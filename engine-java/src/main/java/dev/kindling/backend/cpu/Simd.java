@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * the incubator module is touched. The decision is made once, when the CPU backend starts ({@link #start}).
  *
  * <p>Even then they switch on only once C2 has compiled them, which a background thread started with the backend
- * brings about in about two seconds: until then the API runs through its Java fallback, 100x slower than the scalar
+ * brings about in about a second: until then the API runs through its Java fallback, 100x slower than the scalar
  * kernels (measured: exp of 640 floats 290 us instead of 1 us; a kernel called once per op took seconds of a
  * program to reach C2, and in the op benchmark softmax took 21 ms instead of 0.2).
  */
@@ -25,10 +25,12 @@ final class Simd {
     static final boolean AVAILABLE = WHY_NOT == null;
     private static final int LANES = AVAILABLE ? VectorMath.lanes() : Integer.MAX_VALUE;
     private static volatile boolean warm;
+    /** Why the warm-up gave up, or null while it runs or once it succeeded. */
+    private static volatile String gaveUp;
 
     static {
         if (AVAILABLE) {
-            Thread t = new Thread(Simd::warmUp, "kindling-vector-warmup");
+            Thread t = new Thread(Simd::warmUpOrGiveUp, "kindling-vector-warmup");
             t.setDaemon(true);
             t.start();
         }
@@ -46,6 +48,8 @@ final class Simd {
     /** One line for {@code Kindling.doctor()}. */
     static String describe() {
         if (!AVAILABLE) return "Vector API kernels off: " + WHY_NOT;
+        String failed = gaveUp;
+        if (failed != null) return "Vector API kernels off: " + failed;
         return "Vector API kernels on (" + VectorMath.lanes() + " floats per vector): exp, sigmoid, softmax"
                 + (warm ? "" : "; still compiling, the scalar kernels run meanwhile");
     }
@@ -78,7 +82,18 @@ final class Simd {
      * garbage and grew the heap by 100 MB; at 16 floats, 0.8-1.1 s, half the garbage, and the heap keeps its initial
      * size. Gives up after 10 s.
      */
-    private static void warmUp() {
+    private static void warmUpOrGiveUp() {
+        try {
+            if (warmUp()) warm = true;
+            else gaveUp = "they did not get faster than the scalar ones within 10 s of warm-up";
+        } catch (LinkageError | RuntimeException e) {
+            gaveUp = "the warm-up failed (" + e + ")";
+        }
+        if (gaveUp != null) LOG.info("Vector API kernels off, the scalar ones stay: " + gaveUp);
+    }
+
+    /** True once the kernels beat the scalar ones (see {@link #warmUpOrGiveUp}); false after 10 s without. */
+    private static boolean warmUp() {
         int lanes = VectorMath.lanes(), n = 1024;
         float[] small = new float[lanes], out = new float[lanes];
         float[] x = new float[n], y = new float[n], sh = new float[n], t = new float[n];
@@ -103,12 +118,9 @@ final class Simd {
             FastExp.scalarExp(x, y, t, n);
             FastExp.scalarSigmoid(x, y, t, n);
             SoftmaxKernel.row(x, y, sh, t, n, true);
-            if (t1 - t0 < System.nanoTime() - t1) {
-                warm = true;
-                return;
-            }
+            if (t1 - t0 < System.nanoTime() - t1) return true;
         }
-        LOG.info("Vector API kernels did not get faster than the scalar ones within 10 s; the scalar ones stay");
+        return false;
     }
 
     /** Compares {@link VectorMath#exp} and {@link VectorMath#sigmoid} with the scalar kernels on edges and ordinary values. */
