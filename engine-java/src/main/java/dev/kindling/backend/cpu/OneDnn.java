@@ -11,8 +11,10 @@ import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -285,10 +287,23 @@ final class OneDnn {
             OmpThreads.matchKindling();
             plan.execute(STREAMS.get(), alloc, views);
         } finally {
-            synchronized (PLANS) {
-                plan.users--;
-                if (plan.retired && plan.users == 0) plan.destroy();
-            }
+            release(plan);
+        }
+    }
+
+    /** Ends a use that {@link #plan} began without {@link #run}ning it. */
+    static void release(Plan plan) {
+        synchronized (PLANS) {
+            plan.users--;
+            if (plan.retired && plan.users == 0) plan.destroy();
+        }
+    }
+
+    /** The name of the kernel oneDNN picked for {@code pd}, such as "jit:uni" or "ref:any". */
+    static String implementation(dnnl_primitive_desc pd) {
+        try (PointerPointer<BytePointer> name = new PointerPointer<>(1)) {
+            check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name), "dnnl_primitive_desc_query");
+            return name.getString(0);
         }
     }
 
@@ -560,7 +575,7 @@ final class OneDnn {
             return memory(md, new Pointer(t.data));
         }
 
-        private dnnl_memory memory(dnnl_memory_desc md, Pointer at) {
+        dnnl_memory memory(dnnl_memory_desc md, Pointer at) {
             dnnl_memory m = new dnnl_memory();
             check(dnnl_memory_create(m, md, engine, at), "dnnl_memory_create");
             memories.add(m);

@@ -3,6 +3,8 @@ package dev.kindling.backend.cpu;
 import dev.kindling.Tensor;
 import org.junit.jupiter.api.Test;
 
+import dev.kindling.backend.View;
+
 import java.util.Random;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -63,15 +65,15 @@ class OneDnnPointwiseTest {
     private static final CachingAllocator ALLOC = new CachingAllocator();
 
     /** A contiguous FLOAT32 view holding {@code x}. */
-    private static dev.kindling.backend.View view(float[] x) {
+    private static View view(float[] x) {
         CpuBuffer b = ALLOC.allocate(4L * x.length);
         b.f.put(0, x);
-        return new dev.kindling.backend.View(b, dev.kindling.DType.FLOAT32, new int[]{x.length}, new int[]{1}, 0);
+        return new View(b, dev.kindling.DType.FLOAT32, new int[]{x.length}, new int[]{1}, 0);
     }
 
     /**
-     * exp, sigmoid and relu run on oneDNN only where a BLAS pass vouches for the input (oneDNN's exp(NaN) is inf,
-     * its relu(NaN) 0, its sigmoid 0 below -87): on such inputs within a few ulp, else the Java loops (above).
+     * exp and sigmoid run on oneDNN only where a BLAS pass vouches for the input (oneDNN's exp(NaN) is inf, its
+     * sigmoid 0 below -87): on such inputs within a few ulp, else the Java loops (above).
      */
     @Test
     void guardedOpsRunOnOneDnnOnlyOnInputsWhereItAgreesWithPyTorch() {
@@ -83,26 +85,48 @@ class OneDnnPointwiseTest {
         x[7] = -0f;
         Tensor t = Tensor.fromArray(x, N);
         for (dev.kindling.backend.UnaryOp op : new dev.kindling.backend.UnaryOp[]{
-                dev.kindling.backend.UnaryOp.EXP, dev.kindling.backend.UnaryOp.SIGMOID, dev.kindling.backend.UnaryOp.RELU}) {
+                dev.kindling.backend.UnaryOp.EXP, dev.kindling.backend.UnaryOp.SIGMOID}) {
             assertTrue(OneDnnPointwise.vouched(op, view(x)), op + " on tame input");
         }
         check("exp", x, null, t.exp().toFloatArray(), (a, b) -> Math.exp(a), 5);
         check("sigmoid", x, null, t.sigmoid().toFloatArray(), (a, b) -> 1 / (1 + Math.exp(-a)), 4);
-        float[] relu = t.relu().toFloatArray();
-        for (int i = 0; i < N; i++) {
-            assertTrue(Float.floatToIntBits(relu[i]) == Float.floatToIntBits(Math.max(x[i], 0f)), "relu(" + x[i] + ") = " + relu[i]);
-        }
         for (float bad : new float[]{Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
             float[] y = x.clone();
             y[N - 3] = bad;
-                        assertTrue(!OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.EXP, view(y)), "exp with " + bad);
-            assertTrue(!OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.RELU, view(y)), "relu with " + bad);
+            assertTrue(!OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.EXP, view(y)), "exp with " + bad);
         }
         float[] low = x.clone();
         low[N - 2] = -90f;
         assertTrue(!OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.SIGMOID, view(low)), "sigmoid below -80");
         assertTrue(!OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.EXP, view(low)), "exp below -80");
-        assertTrue(OneDnnPointwise.vouched(dev.kindling.backend.UnaryOp.RELU, view(low)), "relu needs no range");
+    }
+
+    /**
+     * Large ReLUs run on oneDNN with no check of the input, so they must keep NaN (payload included) as the Java loop
+     * does, and give its bits everywhere else: +0 for -0 and for every negative, infinities as they are.
+     */
+    @Test
+    void largeReluKeepsNaNAndGivesTheJavaLoopsBits() {
+        float[] x = values(11, false);
+        x[3] = Float.intBitsToFloat(0xffc00000);   // the NaN x86 arithmetic produces: sign bit set
+        x[4] = Float.intBitsToFloat(0x7fc01234);   // a NaN with a payload
+        Tensor t = Tensor.fromArray(x, N);
+        View in = view(x), out = view(new float[N]);
+        assertTrue(OneDnnPointwise.unary(ALLOC, dev.kindling.backend.UnaryOp.RELU, in, out), "a large relu runs on oneDNN");
+        float[] got = new float[N];
+        ((CpuBuffer) out.buffer()).f.get(0, got);
+        for (int i = 0; i < N; i++) {
+            assertTrue(Float.floatToRawIntBits(got[i]) == Float.floatToRawIntBits(Math.max(x[i], 0f)),
+                    "relu(" + x[i] + ") = " + got[i] + " (bits " + Integer.toHexString(Float.floatToRawIntBits(got[i])) + ")");
+        }
+        float[] viaTensor = t.relu().toFloatArray();
+        t.relu_();
+        float[] inPlace = t.toFloatArray();
+        for (int i = 0; i < N; i++) {
+            int want = Float.floatToRawIntBits(got[i]);
+            assertTrue(Float.floatToRawIntBits(viaTensor[i]) == want && Float.floatToRawIntBits(inPlace[i]) == want,
+                    "relu and relu_ of " + x[i] + ": " + viaTensor[i] + ", " + inPlace[i]);
+        }
     }
 
     @Test
