@@ -3,11 +3,15 @@ package dev.kindling.nn;
 import dev.kindling.DType;
 import dev.kindling.Autocast;
 import dev.kindling.Kindling;
+import dev.kindling.NllOps;
 import dev.kindling.Tensor;
 
 import java.util.Arrays;
 
-/** The loss formulas behind {@link F} and the loss modules; all composed from differentiable tensor ops. */
+/**
+ * The loss formulas behind {@link F} and the loss modules, composed from differentiable tensor ops; nll_loss (and so
+ * cross_entropy) on small CPU batches is one op, {@link NllOps}.
+ */
 final class Losses {
     private Losses() {}
 
@@ -104,6 +108,14 @@ final class Losses {
 
     /** Checks class targets and returns them with ignored entries replaced by 0 (safe to gather). */
     private static Tensor checkTargets(String op, Tensor input, Tensor target, int ignoreIndex) {
+        checkTargetShape(op, input, target);
+        checkedValues(op, input, target, ignoreIndex);
+        Tensor t = target.to(DType.INT64);
+        return Tensor.where(t.eq(ignoreIndex), 0.0, t).to(DType.INT64);
+    }
+
+    /** Class-index targets of the input's shape without its class dimension. */
+    private static void checkTargetShape(String op, Tensor input, Tensor target) {
         int[] is = input.shape(), ts = target.shape();
         if (target.dtype() != DType.INT64 && target.dtype() != DType.INT32) {
             throw new IllegalArgumentException(op + ": expected class index targets of dtype INT64, got " + target.dtype()
@@ -115,14 +127,18 @@ final class Losses {
             throw new IllegalArgumentException(op + ": input of shape " + str(is) + " needs a target of shape "
                     + (input.dim() <= 1 ? "[]" : str(removeDim1(is))) + ", got " + str(ts));
         }
-        int c = input.dim() == 1 ? is[0] : is[1];
-        for (long v : target.toLongArray()) {
+    }
+
+    /** The target's class indices, each checked to be a class of the input or the ignored index. */
+    private static long[] checkedValues(String op, Tensor input, Tensor target, int ignoreIndex) {
+        int c = input.dim() == 1 ? input.size(0) : input.size(1);
+        long[] values = target.toLongArray();
+        for (long v : values) {
             if (v != ignoreIndex && (v < 0 || v >= c)) {
                 throw new IllegalArgumentException(op + ": target " + v + " is out of bounds for " + c + " classes (valid: 0 to " + (c - 1) + ")");
             }
         }
-        Tensor t = target.to(DType.INT64);
-        return Tensor.where(t.eq(ignoreIndex), 0.0, t).to(DType.INT64);
+        return values;
     }
 
     private static int[] removeDim1(int[] s) {
@@ -135,6 +151,15 @@ final class Losses {
     static Tensor nll(Tensor logp, Tensor target, Tensor weight, int ignoreIndex, Reduction r) {
         if (Autocast.on()) return Autocast.call("nll_loss", c -> nll(c[0], c[1], c[2], ignoreIndex, r), logp, target, weight);
         String op = "nll_loss";
+        if (weight == null && NllOps.supports(logp, target)) {
+            checkTargetShape(op, logp, target);
+            return NllOps.nllLoss(logp, checkedValues(op, logp, target, ignoreIndex), ignoreIndex, switch (r) {
+                case MEAN -> NllOps.Mode.MEAN;
+                case SUM -> NllOps.Mode.SUM;
+                case NONE -> NllOps.Mode.NONE;
+                case BATCHMEAN -> throw new IllegalArgumentException(op + ": reduction BATCHMEAN is only for kl_div");
+            });
+        }
         Tensor safe = checkTargets(op, logp, target, ignoreIndex);
         boolean single = logp.dim() == 1;
         Tensor x = single ? logp.unsqueeze(0) : logp;

@@ -1,0 +1,96 @@
+package dev.kindling;
+
+/**
+ * {@code nll_loss} over a small {@code [N, C]} CPU batch of log-probabilities as one op with its gradient beside it
+ * ({@code NllLossBackward0}, PyTorch's node), where the composite of gather, mask, multiply, negate, two sums and a
+ * divide made ten tensors and six autograd nodes per call: a third of a small model's step. The arithmetic is the
+ * composite's, in its order and precision, so the loss and the gradient have the same bits: each term
+ * {@code -(logp[i, t_i] * w_i)} with {@code w_i} 1, or 0 for an ignored target; their sum accumulated in double
+ * from the first element on (the CPU reduction's order below 65,536 elements), rounded, divided by the count of
+ * kept targets; the gradient {@code 0 + (-(g / count)) * w_i} at {@code [i, t_i]} and 0 elsewhere.
+ * {@code nn.F.nllLoss} validates the targets and calls this where {@link #supports} says so; users call
+ * {@code F.nllLoss}, {@code NLLLoss} or {@code CrossEntropyLoss}, not this class.
+ */
+public final class NllOps {
+    private NllOps() {}
+
+    /** Larger batches go to the composite, which runs on the backend without copying the input to the heap. */
+    static final int MAX_ELEMENTS = 1 << 16;
+
+    /** How the per-sample losses combine: PyTorch's {@code reduction} 'mean', 'sum' or 'none'. */
+    public enum Mode { MEAN, SUM, NONE }
+
+    /** True for a float32 or float64 {@code [N, C]} CPU input of at most {@link #MAX_ELEMENTS} elements, targets on the CPU. */
+    public static boolean supports(Tensor logp, Tensor target) {
+        return logp.dim() == 2 && logp.device() == Device.CPU && target.device() == Device.CPU
+                && logp.numel() > 0 && logp.numel() <= MAX_ELEMENTS
+                && (logp.dtype() == DType.FLOAT32 || logp.dtype() == DType.FLOAT64);
+    }
+
+    /** The loss of {@code logp} ({@code [N, C]}) for the validated class indices {@code targets} ({@code N} of them). */
+    public static Tensor nllLoss(Tensor logp, long[] targets, long ignoreIndex, Mode mode) {
+        int n = logp.size(0), c = logp.size(1);
+        int[] pick = new int[n];   // the flat index of each sample's picked log-probability
+        boolean[] kept = new boolean[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            kept[i] = targets[i] != ignoreIndex;
+            if (kept[i]) count++;
+            pick[i] = i * c + (kept[i] ? (int) targets[i] : 0);   // ignored rows read class 0, weighted by 0
+        }
+        boolean single = logp.dtype() == DType.FLOAT32;
+        Tensor out;
+        if (single) {
+            float[] x = logp.toFloatArray(), loss = new float[n];
+            for (int i = 0; i < n; i++) loss[i] = -(x[pick[i]] * (kept[i] ? 1f : 0f));
+            out = mode == Mode.NONE ? Factory.fromArray(loss, new int[]{n}) : Tensor.scalar(reduce(loss, count, mode), DType.FLOAT32);
+        } else {
+            double[] x = logp.toDoubleArray(), loss = new double[n];
+            for (int i = 0; i < n; i++) loss[i] = -(x[pick[i]] * (kept[i] ? 1d : 0d));
+            double s = 0;
+            for (double v : loss) s += v;
+            out = mode == Mode.NONE ? Factory.fromArray(loss, new int[]{n}) : Tensor.scalar(mode == Mode.MEAN ? s / count : s, DType.FLOAT64);
+        }
+        int kept1 = count;
+        int[] shape = logp.shapeInternal().clone();
+        DType dt = logp.dtype();
+        return Autograd.record("NllLossBackward0", out, logp, (g, need) -> new Tensor[]{GradMode.isEnabled()
+                ? compositeBackward(g, shape, dt, pick, kept, kept1, mode) : directBackward(g, shape, dt, pick, kept, kept1, mode)});
+    }
+
+    /** The float32 sum, double-accumulated in element order and rounded, divided by the count for MEAN. */
+    private static float reduce(float[] loss, int count, Mode mode) {
+        double s = 0;
+        for (float v : loss) s += v;
+        return mode == Mode.MEAN ? (float) s / (float) count : (float) s;
+    }
+
+    private static Tensor directBackward(Tensor g, int[] shape, DType dt, int[] pick, boolean[] kept, int count, Mode mode) {
+        int n = pick.length, size = shape[0] * shape[1];
+        if (dt == DType.FLOAT32) {
+            float[] gs = g.toFloatArray(), gx = new float[size];
+            float scale = mode == Mode.MEAN ? gs[0] / (float) count : mode == Mode.SUM ? gs[0] : 0f;
+            for (int i = 0; i < n; i++) gx[pick[i]] = 0f + (-(mode == Mode.NONE ? gs[i] : scale)) * (kept[i] ? 1f : 0f);
+            return Factory.fromArray(gx, shape);
+        }
+        double[] gs = g.toDoubleArray(), gx = new double[size];
+        double scale = mode == Mode.MEAN ? gs[0] / count : mode == Mode.SUM ? gs[0] : 0;
+        for (int i = 0; i < n; i++) gx[pick[i]] = 0d + (-(mode == Mode.NONE ? gs[i] : scale)) * (kept[i] ? 1d : 0d);
+        return Factory.fromArray(gx, shape);
+    }
+
+    /** The same gradient in tensor ops, for a backward pass that records its own graph ({@code createGraph}). */
+    private static Tensor compositeBackward(Tensor g, int[] shape, DType dt, int[] pick, boolean[] kept, int count, Mode mode) {
+        int n = pick.length, c = shape[1];
+        double[] w = new double[n];
+        long[] cls = new long[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = kept[i] ? 1 : 0;
+            cls[i] = pick[i] - (long) i * c;
+        }
+        Tensor gl = mode == Mode.MEAN ? g.div(Tensor.scalar(count, dt)) : g;
+        Tensor v = gl.neg().mul(Factory.fromArray(w, new int[]{n}).to(dt));
+        return Factory.full(shape, 0, dt, Device.CPU)
+                .scatterAdd(1, Factory.fromArray(cls, new int[]{n, 1}), v.reshape(n, 1));
+    }
+}
