@@ -27,6 +27,8 @@ public final class Scope implements AutoCloseable {
      */
     private static final class ThreadScopes {
         Scope current;
+        /** How many tensors the last scope closed here held: a loop's next step makes as many (no list regrowth). */
+        int lastSize = 16;
         final Orphans orphans = new Orphans();
     }
 
@@ -48,11 +50,12 @@ public final class Scope implements AutoCloseable {
 
     private final Scope parent;
     private final Thread owner = Thread.currentThread();
-    private List<Tensor> tensors = new ArrayList<>();
+    private List<Tensor> tensors;
     private boolean closed;
 
     Scope() {
         ThreadScopes ts = THREAD.get();
+        this.tensors = new ArrayList<>(ts.lastSize);
         this.parent = ts.current;
         ts.current = this;
         ts.orphans.open.add(tensors);
@@ -143,6 +146,7 @@ public final class Scope implements AutoCloseable {
             }
         }
         tensors = null;
+        ts.lastSize = Math.min(Math.max(16, list.size()), 1 << 16);
         for (Tensor t : list) {
             if (t != null) {
                 t.scope = null;

@@ -12,6 +12,21 @@ public final class ScalarMath {
         if (exponent != Math.rint(exponent) || Math.abs(exponent) > (1L << 40) || !Double.isFinite(base) || base == 0) {
             return Math.pow(base, exponent);
         }
+        // an optimizer asks for the same two powers (beta1 and beta2 at this step) once per parameter
+        int slot = (Double.hashCode(base) * 31 + Double.hashCode(exponent)) & (RECENT.length - 1);
+        Power p = RECENT[slot];
+        if (p != null && p.base == base && p.exponent == exponent) return p.value;
+        double v = exactPow(base, exponent);
+        RECENT[slot] = new Power(base, exponent, v);
+        return v;
+    }
+
+    private record Power(double base, double exponent, double value) {}
+
+    /** Recent results; each slot holds an immutable entry, so threads may race on the slots without harm. */
+    private static final Power[] RECENT = new Power[16];
+
+    private static double exactPow(double base, double exponent) {
         long e = (long) Math.abs(exponent);
         double rh = 1, rl = 0, bh = base, bl = 0;
         while (e > 0) {
