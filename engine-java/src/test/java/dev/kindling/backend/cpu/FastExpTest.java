@@ -42,4 +42,42 @@ class FastExpTest {
             assertEquals(Float.floatToIntBits(1f / (1f + FastExp.expf(-x[i]))), Float.floatToIntBits(o[i]), "sigmoid(" + x[i] + ")");
         }
     }
+
+    /**
+     * The scalar array paths (the default without the Vector API) on random bit patterns of every kind, NaN payloads,
+     * infinities and subnormals included, over lengths across the 1024-float blocks they work in: expf's bits, and
+     * expSum's total is the four-accumulator sum of those bits.
+     */
+    @Test
+    void scalarArrayPathsGiveExpfBitsOnEveryKindOfInput() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int n : new int[]{1, 3, 1023, 1024, 1025, 3000}) {
+            for (int round = 0; round < 100; round++) {
+                float[] x = new float[n], o = new float[n], s = new float[n], t = new float[n];
+                for (int i = 0; i < n; i++) {
+                    // half the rows: any bit pattern; the rest: the range softmax and sigmoid see, with its edges
+                    x[i] = round % 2 == 0 ? Float.intBitsToFloat(r.nextInt())
+                            : (float) r.nextDouble(-110, 100) * (r.nextInt(50) == 0 ? 1e-20f : 1f);
+                }
+                FastExp.scalarExp(x, o, t, n);
+                FastExp.scalarSigmoid(x, s, t, n);
+                double total = FastExp.expSum(x, t.clone(), t, n);
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int i = 0;
+                for (; i + 3 < n; i += 4) {
+                    s0 += FastExp.expf(x[i]);
+                    s1 += FastExp.expf(x[i + 1]);
+                    s2 += FastExp.expf(x[i + 2]);
+                    s3 += FastExp.expf(x[i + 3]);
+                }
+                for (; i < n; i++) s0 += FastExp.expf(x[i]);
+                double want = (s0 + s1) + (s2 + s3);
+                assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(total), "expSum over " + n);
+                for (int j = 0; j < n; j++) {
+                    assertEquals(Float.floatToIntBits(FastExp.expf(x[j])), Float.floatToIntBits(o[j]), "exp(" + x[j] + ")");
+                    assertEquals(Float.floatToIntBits(1f / (1f + FastExp.expf(-x[j]))), Float.floatToIntBits(s[j]), "sigmoid(" + x[j] + ")");
+                }
+            }
+        }
+    }
 }
