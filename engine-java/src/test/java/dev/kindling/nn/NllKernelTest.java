@@ -88,7 +88,10 @@ class NllKernelTest {
         assertEquals("NllLossBackward0", loss.gradFn().name());
         Tensor all = F.nllLoss(logp, Tensor.of(-100L, -100L, -100L, -100L));
         assertTrue(Double.isNaN(all.item()), "the mean over no kept targets is 0/0, as in PyTorch");
+        Tensor int32 = F.nllLoss(logp, Tensor.of(1L, 0L, 2L, 2L).to(DType.INT32));
+        assertEquals(loss.item(), int32.item(), "INT32 targets give the same loss");
         assertThrows(IllegalArgumentException.class, () -> F.nllLoss(logp, Tensor.of(1L, 3L, 0L, 0L)));
+        assertThrows(IllegalArgumentException.class, () -> F.nllLoss(logp, Tensor.of(1.0, 0.0, 2.0, 2.0)));
         assertThrows(IllegalArgumentException.class, () -> F.nllLoss(logp, Tensor.of(1L, 2L, 0L)));
     }
 
