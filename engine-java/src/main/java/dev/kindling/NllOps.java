@@ -38,9 +38,8 @@ public final class NllOps {
             if (kept[i]) count++;
             pick[i] = i * c + (kept[i] ? (int) targets[i] : 0);   // ignored rows read class 0, weighted by 0
         }
-        boolean single = logp.dtype() == DType.FLOAT32;
         Tensor out;
-        if (single) {
+        if (logp.dtype() == DType.FLOAT32) {
             float[] x = logp.toFloatArray(), loss = new float[n];
             for (int i = 0; i < n; i++) loss[i] = -(x[pick[i]] * (kept[i] ? 1f : 0f));
             out = mode == Mode.NONE ? Factory.fromArray(loss, new int[]{n}) : Tensor.scalar(reduce(loss, count, mode), DType.FLOAT32);
@@ -51,11 +50,11 @@ public final class NllOps {
             for (double v : loss) s += v;
             out = mode == Mode.NONE ? Factory.fromArray(loss, new int[]{n}) : Tensor.scalar(mode == Mode.MEAN ? s / count : s, DType.FLOAT64);
         }
-        int kept1 = count;
-        int[] shape = logp.shapeInternal().clone();
+        int keptCount = count;
+        int[] shape = logp.shapeInternal().clone();   // the backward keeps the shape, not the input's memory
         DType dt = logp.dtype();
         return Autograd.record("NllLossBackward0", out, logp, (g, need) -> new Tensor[]{GradMode.isEnabled()
-                ? compositeBackward(g, shape, dt, pick, kept, kept1, mode) : directBackward(g, shape, dt, pick, kept, kept1, mode)});
+                ? compositeBackward(g, shape, dt, pick, kept, keptCount, mode) : directBackward(g, shape, dt, pick, kept, keptCount, mode)});
     }
 
     /** The float32 sum, double-accumulated in element order and rounded, divided by the count for MEAN. */
