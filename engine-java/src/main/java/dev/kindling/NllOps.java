@@ -27,13 +27,31 @@ public final class NllOps {
                 && (logp.dtype() == DType.FLOAT32 || logp.dtype() == DType.FLOAT64);
     }
 
-    /** The loss of {@code logp} ({@code [N, C]}) for the validated class indices {@code targets} ({@code N} of them). */
+    /**
+     * Checks one class index against {@code classes}: an {@link IllegalArgumentException} naming {@code op} unless it
+     * is a class of the input or the ignored index. Shared with the composite path so both say the same.
+     */
+    public static void checkTarget(String op, long target, long ignoreIndex, int classes) {
+        if (target != ignoreIndex && (target < 0 || target >= classes)) {
+            throw new IllegalArgumentException(op + ": target " + target + " is out of bounds for " + classes
+                    + " classes (valid: 0 to " + (classes - 1) + ")");
+        }
+    }
+
+    /**
+     * The loss of {@code logp} ({@code [N, C]}, where {@link #supports} holds) for the class indices {@code targets},
+     * one per row: each a class or {@code ignoreIndex}, else an {@link IllegalArgumentException}.
+     */
     public static Tensor nllLoss(Tensor logp, long[] targets, long ignoreIndex, Mode mode) {
         int n = logp.size(0), c = logp.size(1);
+        if (targets.length != n) {
+            throw new IllegalArgumentException("nll_loss: " + n + " rows of log-probabilities need " + n + " targets, got " + targets.length);
+        }
         int[] pick = new int[n];   // the flat index of each sample's picked log-probability
         boolean[] kept = new boolean[n];
         int count = 0;
         for (int i = 0; i < n; i++) {
+            checkTarget("nll_loss", targets[i], ignoreIndex, c);
             kept[i] = targets[i] != ignoreIndex;
             if (kept[i]) count++;
             pick[i] = i * c + (kept[i] ? (int) targets[i] : 0);   // ignored rows read class 0, weighted by 0

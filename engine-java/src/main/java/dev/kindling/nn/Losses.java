@@ -109,7 +109,7 @@ final class Losses {
     /** Checks class targets and returns them with ignored entries replaced by 0 (safe to gather). */
     private static Tensor checkTargets(String op, Tensor input, Tensor target, int ignoreIndex) {
         checkTargetShape(op, input, target);
-        checkedValues(op, input, target, ignoreIndex);
+        checkValues(op, input, target, ignoreIndex);
         Tensor t = target.to(DType.INT64);
         return Tensor.where(t.eq(ignoreIndex), 0.0, t).to(DType.INT64);
     }
@@ -129,16 +129,10 @@ final class Losses {
         }
     }
 
-    /** The target's class indices, each checked to be a class of the input or the ignored index. */
-    private static long[] checkedValues(String op, Tensor input, Tensor target, int ignoreIndex) {
+    /** Each of the target's class indices must be a class of the input or the ignored index. */
+    private static void checkValues(String op, Tensor input, Tensor target, int ignoreIndex) {
         int c = input.dim() == 1 ? input.size(0) : input.size(1);
-        long[] values = target.toLongArray();
-        for (long v : values) {
-            if (v != ignoreIndex && (v < 0 || v >= c)) {
-                throw new IllegalArgumentException(op + ": target " + v + " is out of bounds for " + c + " classes (valid: 0 to " + (c - 1) + ")");
-            }
-        }
-        return values;
+        for (long v : target.toLongArray()) NllOps.checkTarget(op, v, ignoreIndex, c);
     }
 
     private static int[] removeDim1(int[] s) {
@@ -153,7 +147,8 @@ final class Losses {
         String op = "nll_loss";
         if (weight == null && NllOps.supports(logp, target)) {
             checkTargetShape(op, logp, target);
-            return NllOps.nllLoss(logp, checkedValues(op, logp, target, ignoreIndex), ignoreIndex, switch (r) {
+            // NllOps checks each value as it picks
+            return NllOps.nllLoss(logp, target.toLongArray(), ignoreIndex, switch (r) {
                 case MEAN -> NllOps.Mode.MEAN;
                 case SUM -> NllOps.Mode.SUM;
                 case NONE -> NllOps.Mode.NONE;

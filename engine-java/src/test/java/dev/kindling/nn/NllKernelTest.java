@@ -92,6 +92,9 @@ class NllKernelTest {
         assertEquals(loss.item(), int32.item(), "INT32 targets give the same loss");
         assertThrows(IllegalArgumentException.class, () -> F.nllLoss(logp, Tensor.of(1L, 3L, 0L, 0L)));
         assertThrows(IllegalArgumentException.class, () -> F.nllLoss(logp, Tensor.of(1.0, 0.0, 2.0, 2.0)));
+        // the op checks what it is given when called directly, rather than reading another row's value
+        assertThrows(IllegalArgumentException.class, () -> dev.kindling.NllOps.nllLoss(logp, new long[]{0, 1, 2}, -100, dev.kindling.NllOps.Mode.MEAN));
+        assertThrows(IllegalArgumentException.class, () -> dev.kindling.NllOps.nllLoss(logp, new long[]{0, 1, 3, 0}, -100, dev.kindling.NllOps.Mode.SUM));
         assertThrows(IllegalArgumentException.class, () -> F.nllLoss(logp, Tensor.of(1L, 2L, 0L)));
     }
 
