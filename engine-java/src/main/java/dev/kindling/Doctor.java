@@ -31,6 +31,7 @@ public final class Doctor {
                 + Kindling.getNumThreads() + " thread(s) (Kindling.setNumThreads), OpenBLAS itself runs single-threaded");
         line(sb, "oneDNN", Kindling.convKernels());
         line(sb, "Vector API", dev.kindling.backend.cpu.CpuBackend.vectorKernels());
+        line(sb, "Scalar kernels", dev.kindling.backend.cpu.CpuBackend.scalarKernels());
         sb.append("CUDA:\n");
         for (String l : Backends.describe(Device.Type.CUDA).split("\n")) sb.append("  ").append(l).append('\n');
         String why = Backends.unavailableReason(Device.Type.CUDA);

@@ -466,6 +466,9 @@ public final class CpuBackend implements Backend {
     /** Whether the Vector API kernels run, and why not when they do not: one line for {@code Kindling.doctor()}. */
     public static String vectorKernels() { return Simd.describe(); }
 
+    /** How the kernels without the Vector API (exp, sigmoid, softmax) move float bits: one line for {@code Kindling.doctor()}. */
+    public static String scalarKernels() { return FloatBits.describe(); }
+
     @Override public void conv2d(View x, View w, View bias, View y, ConvParams p) {
         OneDnn.conv2dForward(allocator, x, w, bias, y, p);
     }

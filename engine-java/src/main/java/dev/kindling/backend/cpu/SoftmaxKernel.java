@@ -40,8 +40,7 @@ final class SoftmaxKernel {
         float m = amax(x, n);
         // log_softmax shifts by 0 when the max is infinite (where(isinf(m), 0, m)); softmax by the max itself
         float shift = log && Float.isInfinite(m) ? 0f : m;
-        for (int i = 0; i < n; i++) sh[i] = x[i] - shift;
-        float total = (float) FastExp.expSum(sh, y, t, n);
+        float total = (float) FastExp.shiftedExpSum(x, shift, sh, y, t, n);
         if (log) {
             float lg = (float) Math.log(total);
             for (int k = 0; k < n; k++) y[k] = sh[k] - lg;

@@ -46,7 +46,8 @@ class FastExpTest {
     /**
      * The scalar array paths (the default without the Vector API) on random bit patterns of every kind, NaN payloads,
      * infinities and subnormals included, over lengths across the 1024-float blocks they work in: expf's bits, and
-     * expSum's total is the four-accumulator sum of those bits.
+     * softmax's pass ({@code shiftedExpSum}) gives those of the shifted inputs and their four-accumulator sum. With
+     * {@code FloatBits} on here; the {@code vector} test execution runs it again with it off.
      */
     @Test
     void scalarArrayPathsGiveExpfBitsOnEveryKindOfInput() {
@@ -61,18 +62,25 @@ class FastExpTest {
                 }
                 FastExp.scalarExp(x, o, t, n);
                 FastExp.scalarSigmoid(x, s, t, n);
-                double total = FastExp.expSum(x, t.clone(), t, n);
+                // softmax's pass: shifted by 0, by a value or by NaN
+                float shift = round % 3 == 0 ? 0f : round % 3 == 1 ? (float) r.nextDouble(-50, 50) : Float.NaN;
+                float[] sh = new float[n], e = new float[n];
+                double total = FastExp.shiftedExpSum(x, shift, sh, e, t, n);
                 double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
                 int i = 0;
                 for (; i + 3 < n; i += 4) {
-                    s0 += FastExp.expf(x[i]);
-                    s1 += FastExp.expf(x[i + 1]);
-                    s2 += FastExp.expf(x[i + 2]);
-                    s3 += FastExp.expf(x[i + 3]);
+                    s0 += FastExp.expf(x[i] - shift);
+                    s1 += FastExp.expf(x[i + 1] - shift);
+                    s2 += FastExp.expf(x[i + 2] - shift);
+                    s3 += FastExp.expf(x[i + 3] - shift);
                 }
-                for (; i < n; i++) s0 += FastExp.expf(x[i]);
+                for (; i < n; i++) s0 += FastExp.expf(x[i] - shift);
                 double want = (s0 + s1) + (s2 + s3);
-                assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(total), "expSum over " + n);
+                assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(total), "shiftedExpSum over " + n);
+                for (int j = 0; j < n; j++) {
+                    assertEquals(Float.floatToIntBits(x[j] - shift), Float.floatToIntBits(sh[j]), "shifted " + x[j]);
+                    assertEquals(Float.floatToIntBits(FastExp.expf(x[j] - shift)), Float.floatToIntBits(e[j]), "exp(" + x[j] + " - " + shift + ")");
+                }
                 for (int j = 0; j < n; j++) {
                     assertEquals(Float.floatToIntBits(FastExp.expf(x[j])), Float.floatToIntBits(o[j]), "exp(" + x[j] + ")");
                     assertEquals(Float.floatToIntBits(1f / (1f + FastExp.expf(-x[j]))), Float.floatToIntBits(s[j]), "sigmoid(" + x[j] + ")");
