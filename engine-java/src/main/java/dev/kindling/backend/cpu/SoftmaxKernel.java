@@ -8,8 +8,9 @@ import java.nio.FloatBuffer;
 /**
  * FLOAT32 softmax and log-softmax over the last dimension of a contiguous tensor, one row at a time in
  * cache: the operations of the composite in {@code Reduce} (max, shift, exp, a sum accumulated in double,
- * divide or subtract the log) in the same order and precision, so the same bits, in one pass per row
- * instead of six whole-tensor passes and their temporaries.
+ * divide or subtract the log) in the same precision, so the same bits, in one pass per row instead of six
+ * whole-tensor passes and their temporaries. The one liberty is the order of the double sum's additions
+ * ({@link FastExp#shiftedExpSum}), which could change the float total only within 2^-53 of a rounding boundary.
  */
 final class SoftmaxKernel {
     private SoftmaxKernel() {}
