@@ -6,8 +6,9 @@
 #
 #   bash bench/run.sh [--threads N] [--reps R] [--only g1,g2] [--quick] [--no-torch] [--vector]
 #
-# --vector starts Kindling's JVM with --add-modules jdk.incubator.vector (its Vector API kernels for exp,
-# sigmoid and softmax) and writes bench/results/latest-vector*.jsonl instead.
+# --vector starts Kindling's JVM with --add-modules jdk.incubator.vector -Dkindling.unsafe=false (its Vector API
+# kernels for exp, sigmoid and softmax, which JDK 17-23 only use without sun.misc.Unsafe) and writes
+# bench/results/latest-vector*.jsonl instead.
 #
 # Groups: mlp_train, tiny, inference, optim, ops, cnn, cnn_epoch, memory (default: all; memory is covered by
 # mlp_train; cnn_epoch and memory run once per side).
@@ -33,7 +34,7 @@ while [[ $# -gt 0 ]]; do
         --only) only=${2:?--only needs a comma list}; shift 2 ;;
         --quick) quick=1; shift ;;
         --no-torch) torch=0; shift ;;
-        --vector) tag=-vector; java_opts+=(--add-modules jdk.incubator.vector); shift ;;
+        --vector) tag=-vector; java_opts+=(--add-modules jdk.incubator.vector -Dkindling.unsafe=false); shift ;;
         -h|--help) usage 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
     esac

@@ -5,9 +5,10 @@ import java.util.logging.Logger;
 
 /**
  * Whether the Vector API kernels ({@link VectorMath}) run: only when the JVM was started with
- * {@code --add-modules jdk.incubator.vector}, vectors hold at least 8 floats (AVX2 or wider, where the API
- * compiles to vector instructions rather than a slow fallback), {@code -Dkindling.vector=false} is not set, and
- * the kernels give the scalar kernels' bits on a self-test. Otherwise the scalar kernels run and nothing of
+ * {@code --add-modules jdk.incubator.vector}, the scalar kernels cannot vectorise their float bit moves
+ * ({@link FloatBits} off: JDK 24 and later, or {@code -Dkindling.unsafe=false}), vectors hold at least 8 floats
+ * (AVX2 or wider, where the API compiles to vector instructions rather than a slow fallback),
+ * {@code -Dkindling.vector=false} is not set, and the kernels give the scalar kernels' bits on a self-test. Otherwise the scalar kernels run and nothing of
  * the incubator module is touched. The decision is made once, when the CPU backend starts ({@link #start}).
  *
  * <p>Even then they switch on only once C2 has compiled them, which a background thread started with the backend
@@ -58,6 +59,13 @@ final class Simd {
         if (!Boolean.parseBoolean(System.getProperty("kindling.vector", "true"))) return "-Dkindling.vector=false";
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return "start the JVM with --add-modules jdk.incubator.vector to use them";
+        }
+        if (FloatBits.ON) {
+            // measured on JDK 17: softmax 64x1000 67 against 79 us, exp of 640 floats 0.9 against 0.8 us; but the API's
+            // kernels, once deoptimised, run through its Java fallback for seconds (sigmoid of 640 floats 100-430 us,
+            // softmax 7-24 ms in one benchmark process out of three), which the scalar kernels never do
+            return "not used on JDK " + Runtime.version().feature() + ", where the scalar kernels vectorise their float bit moves"
+                    + " and are as fast";
         }
         try {
             if (VectorMath.lanes() < 8) return "vectors of " + VectorMath.lanes() + " floats only (no AVX2)";
