@@ -44,14 +44,19 @@ class ReduceLayoutTest {
         v[10500 + 11] = 0f;                               // row 7: negatives and one +0
         v[12000 + 5] = -0f;                               // row 8: negatives, a -0 and a later +0
         v[12000 + 1400] = 0f;
-        Tensor t = Tensor.fromArray(v, 37, 1500);
+        assertFusedIsComposite(Tensor.fromArray(v, 37, 1500), "rows with special values");
+    }
+
+    /** softmax and log_softmax of contiguous {@code t} (the fused rows) against the same values strided (the composite). */
+    private static void assertFusedIsComposite(Tensor t, String what) {
         Tensor strided = sameValuesStrided(t);
         for (boolean log : new boolean[]{false, true}) {
             float[] fused = (log ? t.logSoftmax(1) : t.softmax(1)).toFloatArray();
             float[] composite = (log ? strided.logSoftmax(1) : strided.softmax(1)).toFloatArray();
             for (int i = 0; i < fused.length; i++) {
                 if (Float.floatToIntBits(fused[i]) != Float.floatToIntBits(composite[i])) {
-                    throw new AssertionError((log ? "log_softmax" : "softmax") + " element " + i + ": " + fused[i] + " vs " + composite[i]);
+                    throw new AssertionError((log ? "log_softmax" : "softmax") + " of " + what + ", element " + i + ": "
+                            + fused[i] + " vs " + composite[i]);
                 }
             }
         }
@@ -67,18 +72,7 @@ class ReduceLayoutTest {
             // below 65,536 elements, where the composite's exp is Kindling's own, not oneDNN's
             int rows = 60_000 / len;
             for (double spread : new double[]{0.3, 3, 30, 0.3, 3, 30, 0.3, 3, 30}) {
-                Tensor t = Tensor.randn(rows, len).mul(spread);
-                Tensor strided = sameValuesStrided(t);
-                for (boolean log : new boolean[]{false, true}) {
-                    float[] fused = (log ? t.logSoftmax(1) : t.softmax(1)).toFloatArray();
-                    float[] composite = (log ? strided.logSoftmax(1) : strided.softmax(1)).toFloatArray();
-                    for (int i = 0; i < fused.length; i++) {
-                        if (Float.floatToIntBits(fused[i]) != Float.floatToIntBits(composite[i])) {
-                            throw new AssertionError((log ? "log_softmax" : "softmax") + " of rows of " + len + " (spread " + spread
-                                    + "), element " + i + ": " + fused[i] + " vs " + composite[i]);
-                        }
-                    }
-                }
+                assertFusedIsComposite(Tensor.randn(rows, len).mul(spread), "rows of " + len + " (spread " + spread + ")");
             }
         }
     }
