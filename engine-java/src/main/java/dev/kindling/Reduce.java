@@ -284,12 +284,21 @@ final class Reduce {
         }, xf, out);
     }
 
-    /** The backend's one-pass kernel over the last dimension of a contiguous tensor, or null to compose. */
+    /**
+     * The backend's kernel over {@code dim} (a contiguous copy of a strided {@code x} first: one pass, where the
+     * composite makes six over the strided layout), or null to compose.
+     */
     private static Tensor fused(Tensor x, int dim, boolean log) {
-        if (dim != x.dim() - 1 || !x.isContiguous()) return null;
         Tensor y = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
-        boolean done = y.backend().softmaxLastDim(x.view(), log, y.view());
-        Reference.reachabilityFence(x);
+        boolean done;
+        if (x.isContiguous()) {
+            done = y.backend().softmax(x.view(), dim, log, y.view());
+            Reference.reachabilityFence(x);
+        } else {
+            try (var off = GradMode.set(false); Tensor c = x.contiguous()) {
+                done = y.backend().softmax(c.view(), dim, log, y.view());
+            }
+        }
         if (done) return y;
         y.close();
         return null;

@@ -44,19 +44,31 @@ class ReduceLayoutTest {
         v[10500 + 11] = 0f;                               // row 7: negatives and one +0
         v[12000 + 5] = -0f;                               // row 8: negatives, a -0 and a later +0
         v[12000 + 1400] = 0f;
-        assertFusedIsComposite(Tensor.fromArray(v, 37, 1500), "rows with special values");
+        Tensor t = Tensor.fromArray(v, 37, 1500);
+        assertFusedIsComposite(t, 1, "rows with special values");
+        // the same values as columns: the kernel over a dimension that is not the last
+        assertFusedIsComposite(t.t().contiguous(), 0, "columns with special values");
     }
 
-    /** softmax and log_softmax of contiguous {@code t} (the fused rows) against the same values strided (the composite). */
-    private static void assertFusedIsComposite(Tensor t, String what) {
-        Tensor strided = sameValuesStrided(t);
-        for (boolean log : new boolean[]{false, true}) {
-            float[] fused = (log ? t.logSoftmax(1) : t.softmax(1)).toFloatArray();
-            float[] composite = (log ? strided.logSoftmax(1) : strided.softmax(1)).toFloatArray();
-            for (int i = 0; i < fused.length; i++) {
-                if (Float.floatToIntBits(fused[i]) != Float.floatToIntBits(composite[i])) {
-                    throw new AssertionError((log ? "log_softmax" : "softmax") + " of " + what + ", element " + i + ": "
-                            + fused[i] + " vs " + composite[i]);
+    /**
+     * softmax and log_softmax of {@code t} over {@code dim}, and of the same values strided (a contiguous copy first),
+     * against the op chain they replace, run op by op (the chain of {@code Reduce}: max, shift, exp, sum, divide or log).
+     */
+    private static void assertFusedIsComposite(Tensor t, int dim, String what) {
+        Tensor m = t.amax(new int[]{dim}, true);
+        Tensor e = t.sub(m).exp();
+        Tensor softmax = e.div(e.sum(dim, true));
+        Tensor shifted = t.sub(Tensor.where(m.isinf(), 0.0, m));
+        Tensor logSoftmax = shifted.sub(shifted.exp().sum(dim, true).log());
+        for (Tensor in : new Tensor[]{t, sameValuesStrided(t)}) {
+            for (boolean log : new boolean[]{false, true}) {
+                float[] fused = (log ? in.logSoftmax(dim) : in.softmax(dim)).toFloatArray();
+                float[] composite = (log ? logSoftmax : softmax).toFloatArray();
+                for (int i = 0; i < fused.length; i++) {
+                    if (Float.floatToIntBits(fused[i]) != Float.floatToIntBits(composite[i])) {
+                        throw new AssertionError((log ? "log_softmax" : "softmax") + " over dim " + dim + " of " + what
+                                + (in == t ? "" : ", strided") + ", element " + i + ": " + fused[i] + " vs " + composite[i]);
+                    }
                 }
             }
         }
@@ -72,8 +84,26 @@ class ReduceLayoutTest {
             // below 65,536 elements, where the composite's exp is Kindling's own, not oneDNN's
             int rows = 60_000 / len;
             for (double spread : new double[]{0.3, 3, 30, 0.3, 3, 30, 0.3, 3, 30}) {
-                assertFusedIsComposite(Tensor.randn(rows, len).mul(spread), "rows of " + len + " (spread " + spread + ")");
+                assertFusedIsComposite(Tensor.randn(rows, len).mul(spread), 1, "rows of " + len + " (spread " + spread + ")");
             }
         }
+    }
+
+    /** Over every dimension of 3-d and 4-d tensors: rows, columns of every width, and dimensions of size 1. */
+    @Test void softmaxOverEveryDimensionIsTheOpChain() {
+        Kindling.manualSeed(6);
+        for (int[] shape : new int[][]{{5, 7, 9}, {3, 1000, 17}, {2, 21, 32, 32}, {600, 3, 1}, {1, 40, 700}, {4, 1, 6}}) {
+            Tensor t = Tensor.randn(shape).mul(5);
+            for (int dim = 0; dim < shape.length; dim++) {
+                assertFusedIsComposite(t, dim, java.util.Arrays.toString(shape));
+            }
+        }
+        // a NaN, an infinity and a column of -inf in a column-wise softmax
+        Tensor t = Tensor.randn(6, 50, 40);
+        float[] v = t.toFloatArray();
+        v[3] = Float.NaN;
+        v[40 * 7 + 5] = Float.POSITIVE_INFINITY;
+        for (int c = 0; c < 50; c++) v[c * 40 + 9] = Float.NEGATIVE_INFINITY;
+        assertFusedIsComposite(Tensor.fromArray(v, 6, 50, 40), 1, "columns with special values");
     }
 }

@@ -83,11 +83,11 @@ public interface Backend {
     default boolean optimStep(OptimStep step, View... tensors) { return false; }
 
     /**
-     * Softmax (or log-softmax) over the last dimension of a contiguous {@code in} into {@code out} of the
-     * same shape, computing exactly what the composite of max, exp, sum and divide computes; returns false
-     * when this backend has no such kernel for the dtype, and the caller composes.
+     * Softmax (or log-softmax) over dimension {@code dim} of a contiguous {@code in} into the contiguous {@code out}
+     * of the same shape, computing what the composite of max, exp, sum and divide computes; returns false when this
+     * backend has no such kernel for the dtype, and the caller composes.
      */
-    default boolean softmaxLastDim(View in, boolean log, View out) { return false; }
+    default boolean softmax(View in, int dim, boolean log, View out) { return false; }
 
     /** {@code out = cond ? a : b}. */
     void where(View cond, View a, View b, View out);

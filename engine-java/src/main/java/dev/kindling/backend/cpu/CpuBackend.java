@@ -386,7 +386,7 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    @Override public boolean softmaxLastDim(View in, boolean log, View out) { return SoftmaxKernel.run(in, log, out); }
+    @Override public boolean softmax(View in, int dim, boolean log, View out) { return SoftmaxKernel.run(in, dim, log, out); }
 
     @Override public boolean optimStep(OptimStep step, View... tensors) { return OptimKernels.run(step, tensors); }
 
