@@ -137,6 +137,7 @@ public final class CpuBackend implements Backend {
     @Override public void copy(View src, View dst) {
         DType s = src.dtype(), d = dst.dtype();
         CpuBuffer sb = buf(src), db = buf(dst);
+        if (sb != db && Transpose.copy(src, sb, dst, db)) return;
         Mode mode = s == DType.FLOAT32 && d == DType.FLOAT32 ? Mode.F
                 : s.isIntegral() && d.isIntegral() ? Mode.L : Mode.D;
         int size = s.byteSize();
