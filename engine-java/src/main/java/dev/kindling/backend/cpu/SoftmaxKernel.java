@@ -6,11 +6,13 @@ import dev.kindling.backend.View;
 import java.nio.FloatBuffer;
 
 /**
- * FLOAT32 softmax and log-softmax over the last dimension of a contiguous tensor, one row at a time in
- * cache: the operations of the composite in {@code Reduce} (max, shift, exp, a sum accumulated in double,
- * divide or subtract the log) in the same precision, so the same bits, in one pass per row instead of six
- * whole-tensor passes and their temporaries. The one liberty is the order of the double sum's additions
- * ({@link FastExp#shiftedExpSum}), which could change the float total only within 2^-53 of a rounding boundary.
+ * FLOAT32 softmax and log-softmax over any dimension of a contiguous tensor: over the last one row by row in cache
+ * ({@link #row}), over the others by blocks of columns ({@link #columns}), or, when few elements follow the
+ * dimension, by slabs transposed into rows ({@link #slabs}). The operations of the composite in {@code Reduce} (max,
+ * shift, exp, a sum accumulated in double, divide or subtract the log) in the same precision, so the same bits, in
+ * one pass instead of six whole-tensor passes and their temporaries. The one liberty is the order of the rows'
+ * double sums ({@link FastExp#shiftedExpSum}), which could change a float total only within 2^-53 of a rounding
+ * boundary.
  */
 final class SoftmaxKernel {
     private SoftmaxKernel() {}
@@ -47,23 +49,27 @@ final class SoftmaxKernel {
         long outer = in.numel() / ((long) len * inner);
         int size = len * inner;
         FloatBuffer ib = CpuBackend.buf(in).f, ob = CpuBackend.buf(out).f;
-        float[] slab = new float[size], rowsOf = new float[size];
-        for (long o = 0; o < outer; o++) {
-            int at = (int) (o * size);
-            ib.get(in.offset() + at, slab, 0, size);
-            transpose(slab, len, inner, rowsOf);
-            Parallel.range(inner, Math.max(1, CpuBackend.GRAIN / Math.max(1, len)), (s, e) -> {
-                float[] x = new float[len], y = new float[len], sh = new float[len], t = new float[len];
-                for (long r = s; r < e; r++) {
-                    System.arraycopy(rowsOf, (int) r * len, x, 0, len);
-                    if (Simd.on(len)) VectorMath.softmaxRow(x, y, len, log);
-                    else row(x, y, sh, t, len, log);
-                    System.arraycopy(y, 0, rowsOf, (int) r * len, len);
-                }
-            });
-            transpose(rowsOf, inner, len, slab);
-            ob.put(out.offset() + at, slab, 0, size);
-        }
+        // many slabs: one thread per run of slabs; fewer slabs than threads: the rows of each slab split instead
+        boolean splitRows = outer < Parallel.threads();
+        Parallel.range(outer, splitRows ? outer : Math.max(1, CpuBackend.GRAIN / size), (s, e) -> {
+            float[] slab = new float[size], rowsOf = new float[size];
+            for (long o = s; o < e; o++) {
+                int at = (int) (o * size);
+                ib.get(in.offset() + at, slab, 0, size);
+                transpose(slab, len, inner, rowsOf);
+                Parallel.range(inner, splitRows ? Math.max(1, CpuBackend.GRAIN / len) : inner, (rs, re) -> {
+                    float[] x = new float[len], y = new float[len], sh = new float[len], t = new float[len];
+                    for (long r = rs; r < re; r++) {
+                        System.arraycopy(rowsOf, (int) r * len, x, 0, len);
+                        if (Simd.on(len)) VectorMath.softmaxRow(x, y, len, log);
+                        else row(x, y, sh, t, len, log);
+                        System.arraycopy(y, 0, rowsOf, (int) r * len, len);
+                    }
+                });
+                transpose(rowsOf, inner, len, slab);
+                ob.put(out.offset() + at, slab, 0, size);
+            }
+        });
     }
 
     /** {@code to} (cols x rows) = the transpose of {@code from} (rows x cols), in 64 x 64 tiles. */
