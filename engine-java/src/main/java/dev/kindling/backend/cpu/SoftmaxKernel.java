@@ -29,21 +29,24 @@ final class SoftmaxKernel {
         for (int d = dim + 1; d < shape.length; d++) inner *= shape[d];
         int len = shape[dim];
         if (inner == 1) rows(in, len, log, out);
-        else if (inner < NARROW && (long) len * inner <= MAX_SLAB) slabs(in, len, (int) inner, log, out);
+        else if (inner < NARROW && len >= MIN_ROW && (long) len * inner <= MAX_SLAB) slabs(in, len, (int) inner, log, out);
         else columns(in, len, inner, log, out);
         return true;
     }
 
     /** Fewer columns than this go through {@link #slabs}: the column kernel's loops are too short to pay off. */
     private static final int NARROW = 128;
+    /** Shorter than this, rows cost the row kernel more than the column kernel (dim 1 of [10000, 3, 4]: 10%). */
+    private static final int MIN_ROW = 32;
     /** The largest {@code [len, inner]} slab {@link #slabs} transposes on the heap (1 MB, twice per call). */
     private static final long MAX_SLAB = 1 << 18;
 
     /**
-     * Over a dimension followed by few elements ({@code inner < 128}): each {@code [len, inner]} slab is transposed on
+     * Over a dimension of at least 32 followed by few elements ({@code inner < 128}): each {@code [len, inner]} slab is transposed on
      * the heap into {@code inner} rows of {@code len}, which go through the row kernel (in parallel), and transposed
      * back. The rows' sums then take the row kernel's order (see {@link FastExp#shiftedExpSum}). Softmax over dim 0 of
-     * [1000, 64]: 0.3-0.4 ms, where the column kernel took 0.4-0.67 (one block, one thread; PyTorch 0.12-0.14).
+     * [1000, 64]: 0.49-0.53 ms against the column kernel's 0.70-0.91 in alternating processes (there one block on one
+     * thread; PyTorch 0.12-0.14).
      */
     private static void slabs(View in, int len, int inner, boolean log, View out) {
         long outer = in.numel() / ((long) len * inner);
