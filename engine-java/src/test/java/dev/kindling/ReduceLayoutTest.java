@@ -89,7 +89,7 @@ class ReduceLayoutTest {
         }
     }
 
-    /** Over every dimension of 3-d and 4-d tensors: rows, columns of every width, and dimensions of size 1. */
+    /** Over every dimension of 3-d and 4-d tensors: rows, columns long and short, slabs, and dimensions of size 1. */
     @Test void softmaxOverEveryDimensionIsTheOpChain() {
         Kindling.manualSeed(6);
         for (int[] shape : new int[][]{{5, 7, 9}, {3, 1000, 17}, {2, 21, 32, 32}, {600, 3, 1}, {1, 40, 700}, {4, 1, 6}}) {
@@ -105,5 +105,12 @@ class ReduceLayoutTest {
         v[40 * 7 + 5] = Float.POSITIVE_INFINITY;
         for (int c = 0; c < 50; c++) v[c * 40 + 9] = Float.NEGATIVE_INFINITY;
         assertFusedIsComposite(Tensor.fromArray(v, 6, 50, 40), 1, "columns with special values");
+        // the same in short columns (fewer than 32 along the dimension)
+        Tensor u = Tensor.randn(30, 5, 7);
+        float[] w = u.toFloatArray();
+        w[2] = Float.NaN;
+        w[35 * 3 + 7 + 4] = Float.POSITIVE_INFINITY;
+        for (int c = 0; c < 5; c++) w[35 * 9 + c * 7 + 6] = Float.NEGATIVE_INFINITY;
+        assertFusedIsComposite(Tensor.fromArray(w, 30, 5, 7), 1, "short columns with special values");
     }
 }

@@ -30,13 +30,14 @@ final class SoftmaxKernel {
         int len = shape[dim];
         if (inner == 1) rows(in, len, log, out);
         else if (inner < NARROW && len >= MIN_ROW && (long) len * inner <= MAX_SLAB) slabs(in, len, (int) inner, log, out);
+        else if (inner < NARROW && len < MIN_ROW) shortColumns(in, len, (int) inner, log, out);
         else columns(in, len, inner, log, out);
         return true;
     }
 
     /** Fewer columns than this go through {@link #slabs}: the column kernel's loops are too short to pay off. */
     private static final int NARROW = 128;
-    /** Shorter than this, rows cost the row kernel more than the column kernel (dim 1 of [10000, 3, 4]: 10%). */
+    /** Shorter than this, a column is not worth a row of the row kernel ({@link #shortColumns} instead). */
     private static final int MIN_ROW = 32;
     /** The largest {@code [len, inner]} slab {@link #slabs} transposes on the heap (1 MB, twice per call). */
     private static final long MAX_SLAB = 1 << 18;
@@ -71,6 +72,42 @@ final class SoftmaxKernel {
                 });
                 transpose(rowsOf, inner, len, slab);
                 ob.put(out.offset() + at, slab, 0, size);
+            }
+        });
+    }
+
+    /**
+     * Short columns of few ({@code len < 32}, {@code inner < 128}: dim 1 of [10000, 3, 4]): whole runs of slabs read at
+     * once, each column computed element by element ({@link FastExp#expf} is the array kernels' exp, bit for bit), where
+     * the column kernel's loops would run over a handful of columns per call.
+     */
+    private static void shortColumns(View in, int len, int inner, boolean log, View out) {
+        int size = len * inner;
+        long outer = in.numel() / size;
+        FloatBuffer ib = CpuBackend.buf(in).f, ob = CpuBackend.buf(out).f;
+        int perTask = Math.max(1, 4096 / size);
+        Parallel.range(outer, Math.max(perTask, CpuBackend.GRAIN / (4L * size)), (s, e) -> {
+            float[] x = new float[perTask * size], y = new float[perTask * size];
+            for (long o0 = s; o0 < e; o0 += perTask) {
+                int n = (int) Math.min(perTask, e - o0), at = (int) (o0 * size);
+                ib.get(in.offset() + at, x, 0, n * size);
+                for (int k = 0; k < n; k++) {
+                    for (int j = 0; j < inner; j++) {
+                        int first = k * size + j;
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int c = 0, i = first; c < len; c++, i += inner) m = Math.max(m, x[i]);
+                        float shift = log && Float.isInfinite(m) ? 0f : m;
+                        double sum = 0;
+                        for (int c = 0, i = first; c < len; c++, i += inner) {
+                            float sh = x[i] - shift, ex = FastExp.expf(sh);
+                            sum += ex;
+                            y[i] = log ? sh : ex;
+                        }
+                        float total = log ? (float) Math.log((float) sum) : (float) sum;
+                        for (int c = 0, i = first; c < len; c++, i += inner) y[i] = log ? y[i] - total : y[i] / total;
+                    }
+                }
+                ob.put(out.offset() + at, y, 0, n * size);
             }
         });
     }
