@@ -284,21 +284,11 @@ final class Reduce {
         }, xf, out);
     }
 
-    /**
-     * The backend's kernel over {@code dim} (a contiguous copy of a strided {@code x} first: one pass, where the
-     * composite makes six over the strided layout), or null to compose.
-     */
+    /** The backend's kernel over {@code dim} (of any layout), or null to compose. */
     private static Tensor fused(Tensor x, int dim, boolean log) {
         Tensor y = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
-        boolean done;
-        if (x.isContiguous()) {
-            done = y.backend().softmax(x.view(), dim, log, y.view());
-            Reference.reachabilityFence(x);
-        } else {
-            try (var off = GradMode.set(false); Tensor c = x.contiguous()) {
-                done = y.backend().softmax(c.view(), dim, log, y.view());
-            }
-        }
+        boolean done = y.backend().softmax(x.view(), dim, log, y.view());
+        Reference.reachabilityFence(x);
         if (done) return y;
         y.close();
         return null;

@@ -83,9 +83,9 @@ public interface Backend {
     default boolean optimStep(OptimStep step, View... tensors) { return false; }
 
     /**
-     * Softmax (or log-softmax) over dimension {@code dim} of a contiguous {@code in} into the contiguous {@code out}
-     * of the same shape, computing what the composite of max, exp, sum and divide computes; returns false when this
-     * backend has no such kernel for the dtype, and the caller composes.
+     * Softmax (or log-softmax) over dimension {@code dim} (in {@code [0, in.dim())}) of {@code in}, of any layout, into
+     * the contiguous {@code out} of the same shape, computing what the composite of max, exp, sum and divide computes;
+     * returns false when this backend has no such kernel for the dtype or layout, and the caller composes.
      */
     default boolean softmax(View in, int dim, boolean log, View out) { return false; }
 

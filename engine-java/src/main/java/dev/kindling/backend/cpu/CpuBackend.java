@@ -387,7 +387,18 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    @Override public boolean softmax(View in, int dim, boolean log, View out) { return SoftmaxKernel.run(in, dim, log, out); }
+    @Override public boolean softmax(View in, int dim, boolean log, View out) {
+        if (in.isContiguous() || !SoftmaxKernel.supports(in, out)) return SoftmaxKernel.run(in, dim, log, out);
+        // a strided input: one contiguous copy, where the op chain would make six passes over the strided layout
+        CpuBuffer temp = allocator.allocate(Math.multiplyExact(Math.max(1, in.numel()), 4L));
+        try {
+            View dense = new View(temp, in.dtype(), in.shape(), View.contiguousStrides(in.shape()), 0);
+            copy(in, dense);
+            return SoftmaxKernel.run(dense, dim, log, out);
+        } finally {
+            temp.free();
+        }
+    }
 
     @Override public boolean optimStep(OptimStep step, View... tensors) { return OptimKernels.run(step, tensors); }
 

@@ -17,12 +17,10 @@ import java.nio.FloatBuffer;
 final class SoftmaxKernel {
     private SoftmaxKernel() {}
 
-    /** Softmax (or log-softmax) over dimension {@code dim} of a contiguous float32 {@code in}; false leaves it to the composite. */
+    /** Softmax (or log-softmax) over dimension {@code dim} of a contiguous float32 {@code in}; false leaves it to the op chain. */
     static boolean run(View in, int dim, boolean log, View out) {
-        if (in.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32 || !in.isContiguous() || !out.isContiguous()
-                || in.dim() == 0) {
-            return false;
-        }
+        if (!supports(in, out) || !in.isContiguous()) return false;
+        java.util.Objects.checkIndex(dim, in.dim());
         if (in.numel() == 0) return true;
         int[] shape = in.shape();
         long inner = 1;
@@ -33,6 +31,12 @@ final class SoftmaxKernel {
         else if (inner < NARROW && len < MIN_ROW) shortColumns(in, len, (int) inner, log, out);
         else columns(in, len, inner, log, out);
         return true;
+    }
+
+    /** True when {@link #run} computes this pair once {@code in} is contiguous: float32, at least one dimension, same shape. */
+    static boolean supports(View in, View out) {
+        return in.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32 && out.isContiguous() && in.dim() > 0
+                && java.util.Arrays.equals(in.shape(), out.shape());
     }
 
     /** Fewer columns than this go through {@link #slabs}: the column kernel's loops are too short to pay off. */
@@ -60,7 +64,7 @@ final class SoftmaxKernel {
             for (long o = s; o < e; o++) {
                 int at = (int) (o * size);
                 ib.get(in.offset() + at, slab, 0, size);
-                transpose(slab, len, inner, rowsOf);
+                Transpose.of(slab, len, inner, rowsOf);
                 Parallel.range(inner, splitRows ? Math.max(1, CpuBackend.GRAIN / len) : inner, (rs, re) -> {
                     float[] x = new float[len], y = new float[len], sh = new float[len], t = new float[len];
                     for (long r = rs; r < re; r++) {
@@ -70,7 +74,7 @@ final class SoftmaxKernel {
                         System.arraycopy(y, 0, rowsOf, (int) r * len, len);
                     }
                 });
-                transpose(rowsOf, inner, len, slab);
+                Transpose.of(rowsOf, inner, len, slab);
                 ob.put(out.offset() + at, slab, 0, size);
             }
         });
@@ -110,19 +114,6 @@ final class SoftmaxKernel {
                 ob.put(out.offset() + at, y, 0, n * size);
             }
         });
-    }
-
-    /** {@code to} (cols x rows) = the transpose of {@code from} (rows x cols), in 64 x 64 tiles. */
-    private static void transpose(float[] from, int rows, int cols, float[] to) {
-        for (int i0 = 0; i0 < rows; i0 += 64) {
-            int i1 = Math.min(rows, i0 + 64);
-            for (int j0 = 0; j0 < cols; j0 += 64) {
-                int j1 = Math.min(cols, j0 + 64);
-                for (int i = i0; i < i1; i++) {
-                    for (int j = j0; j < j1; j++) to[j * rows + i] = from[i * cols + j];
-                }
-            }
-        }
     }
 
     /** Over the last dimension (or one followed only by dimensions of size 1): contiguous rows of {@code len}. */
