@@ -33,11 +33,10 @@ final class FastExp {
     }
 
     /**
-     * {@code o[i] = expf(a[i])} for the first {@code n} elements, bit for bit, in passes C2 vectorises: the clamped
-     * reduction and polynomial ({@link #core}); the scaling by {@code 2^k}, whose float-int bit moves JDK 17 leaves
-     * scalar inside a loop, done by copying the carriers through memory seen as ints; and a count of
-     * the elements near or past the range, which only then get the one-element formula ({@link #scaleByPow2}).
-     * {@code a} must not be {@code o}.
+     * {@code o[i] = expf(a[i])} for the first {@code n} elements, bit for bit, in passes C2 vectorises: the reduction
+     * and polynomial ({@link #core}); the scaling by {@code 2^k}, whose float-int bit moves go through {@link FloatBits}
+     * or a direct buffer; and a count of the elements near or past the range, which only then get the one-element
+     * formula ({@link #scaleByPow2}). {@code a} must not be {@code o}.
      */
     static void exp(float[] a, float[] o, float[] t, int n) {
         if (Simd.on(n)) VectorMath.exp(a, o, n);

@@ -9,7 +9,8 @@ import java.util.logging.Logger;
  * ({@link FloatBits} off: JDK 24 and later, or {@code -Dkindling.unsafe=false}), vectors hold at least 8 floats
  * (AVX2 or wider, where the API compiles to vector instructions rather than a slow fallback),
  * {@code -Dkindling.vector=false} is not set, and the kernels give the scalar kernels' bits on a self-test.
- * Otherwise the scalar kernels run and nothing of the incubator module is touched. The decision is made once, when the CPU backend starts ({@link #start}).
+ * Otherwise the scalar kernels run and nothing of the incubator module is touched. The decision is made once, when
+ * the CPU backend starts ({@link #start}).
  *
  * <p>Even then they switch on only once C2 has compiled them, which a background thread started with the backend
  * brings about in about a second: until then the API runs through its Java fallback, 100x slower than the scalar
