@@ -3,11 +3,17 @@ package dev.kindling;
 import dev.kindling.memory.MemoryStats;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Native memory: bounded without any close() (the Cleaner and the allocator's soft budget), freed
@@ -64,6 +70,33 @@ class MemoryTest {
         }
         Kindling.emptyCache();
         assertEquals(0, Kindling.memoryStats().pooledBytes());
+    }
+
+    @Test
+    void emptyCacheLowersTheResidentSize() throws Exception {
+        assumeTrue(Kindling.nativeBlas() && Files.isReadable(Path.of("/proc/self/status")), "needs glibc's malloc_trim and /proc");
+        System.gc();
+        Thread.sleep(200);
+        Kindling.emptyCache();
+        // 200 MiB of 16 KiB blocks, every sixteenth kept alive so the freed ones lie between blocks in use,
+        // where malloc keeps their pages unless it is asked to give them back
+        List<Tensor> kept = new ArrayList<>(), dropped = new ArrayList<>();
+        for (int i = 0; i < 12_800; i++) (i % 16 == 0 ? kept : dropped).add(Tensor.ones(64, 64));
+        dropped.forEach(Tensor::close);
+        long before = residentBytes();
+        Kindling.emptyCache();
+        long after = residentBytes();
+        assertEquals(0, Kindling.memoryStats().pooledBytes());
+        assertTrue(after <= before - 100 * MB, "resident size " + before / MB + " -> " + after / MB
+                + " MiB after emptyCache released 187 MiB of blocks");
+        kept.forEach(Tensor::close);
+    }
+
+    private static long residentBytes() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+        }
+        throw new IllegalStateException("no VmRSS line in /proc/self/status");
     }
 
     @Test

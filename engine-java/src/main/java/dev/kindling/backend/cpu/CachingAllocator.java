@@ -183,6 +183,21 @@ final class CachingAllocator {
                 UNSAFE.invokeCleaner(b.data);
             }
         }
+        returnFreedPages();
+    }
+
+    /**
+     * Small blocks come from malloc's arenas, which keep freed memory between blocks still in use: without
+     * {@code malloc_trim} the resident size did not move at all after 190 MiB of 16 KiB blocks were released
+     * (measured: 280 MiB before and after; 96 MiB with it).
+     */
+    private static void returnFreedPages() {
+        if (!OpenBlas.available()) return; // JavaCPP's native library comes with OpenBLAS's
+        try {
+            org.bytedeco.javacpp.Pointer.trimMemory();
+        } catch (LinkageError e) {
+            // no native helper on this platform: the blocks are freed, only their pages stay mapped
+        }
     }
 
     /**
