@@ -14,6 +14,8 @@ import java.nio.ShortBuffer;
  * views that kernels use through absolute (position-free, hence thread-safe) accessors.
  */
 public final class CpuBuffer implements Buffer {
+    /** The allocation itself, released when the block leaves the pool; {@link #data} is its cache-line-aligned part. */
+    final ByteBuffer base;
     final ByteBuffer data;
     final FloatBuffer f;
     final DoubleBuffer d;
@@ -24,7 +26,8 @@ public final class CpuBuffer implements Buffer {
     private final int sizeClass;
     private final CachingAllocator allocator;
 
-    CpuBuffer(ByteBuffer data, int sizeClass, CachingAllocator allocator) {
+    CpuBuffer(ByteBuffer base, ByteBuffer data, int sizeClass, CachingAllocator allocator) {
+        this.base = base;
         this.data = data;
         this.f = data.asFloatBuffer();
         this.d = data.asDoubleBuffer();
