@@ -20,8 +20,14 @@ final class Chunks {
         final float[] f0 = new float[SIZE], f1 = new float[SIZE], f2 = new float[SIZE];
         final double[] d0 = new double[SIZE], d1 = new double[SIZE], d2 = new double[SIZE];
         final long[] l0 = new long[SIZE], l1 = new long[SIZE], l2 = new long[SIZE];
-        /** Used by {@link #readD} alone, to widen a contiguous float run after one bulk copy. */
+        /** BOOL results of a kernel (comparisons), written by {@link #writeBool}. */
+        final byte[] b0 = new byte[SIZE];
+        /**
+         * Used inside one read or write call alone, around its bulk copy of a contiguous run: to widen or narrow
+         * floats, and to hold BOOL bytes.
+         */
         final float[] widen = new float[SIZE];
+        final byte[] bytes = new byte[SIZE];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -47,6 +53,10 @@ final class Chunks {
     }
 
     static void readD(CpuBuffer b, DType t, int off, int stride, int n, double[] dst) {
+        if (stride == 0 && n > 1) { // a broadcast element: read once
+            java.util.Arrays.fill(dst, 0, n, getD(b, t, off));
+            return;
+        }
         switch (t) {
             case FLOAT64 -> {
                 if (stride == 1) b.d.get(off, dst, 0, n);
@@ -71,7 +81,16 @@ final class Chunks {
                 for (int i = 0; i < n; i++) dst[i] = b.i.get(off + i * stride);
             }
             case BOOL -> {
-                for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
+                if (stride == 1) {
+                    byte[] w = SCRATCH.get().bytes;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        b.data.get(off + c, w, 0, len);
+                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
+                }
             }
             case FLOAT16 -> {
                 for (int i = 0; i < n; i++) dst[i] = HalfFloats.f16ToFloat(b.s.get(off + i * stride));
@@ -89,7 +108,16 @@ final class Chunks {
                 else for (int i = 0; i < n; i++) b.d.put(off + i * stride, src[i]);
             }
             case FLOAT32 -> {
-                for (int i = 0; i < n; i++) b.f.put(off + i * stride, (float) src[i]);
+                if (stride == 1) {
+                    float[] w = SCRATCH.get().widen;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        for (int i = 0; i < len; i++) w[i] = (float) src[c + i];
+                        b.f.put(off + c, w, 0, len);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) b.f.put(off + i * stride, (float) src[i]);
+                }
             }
             case INT64 -> {
                 for (int i = 0; i < n; i++) b.l.put(off + i * stride, (long) src[i]);
@@ -98,7 +126,16 @@ final class Chunks {
                 for (int i = 0; i < n; i++) b.i.put(off + i * stride, (int) (long) src[i]);
             }
             case BOOL -> {
-                for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i] != 0 ? (byte) 1 : (byte) 0);
+                if (stride == 1) {
+                    byte[] w = SCRATCH.get().bytes;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        for (int i = 0; i < len; i++) w[i] = src[c + i] != 0 ? (byte) 1 : (byte) 0;
+                        b.data.put(off + c, w, 0, len);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i] != 0 ? (byte) 1 : (byte) 0);
+                }
             }
             // through float, as PyTorch's conversion of a double to Half or BFloat16 goes
             case FLOAT16 -> {
@@ -110,7 +147,32 @@ final class Chunks {
         }
     }
 
+    /** Reads {@code n} BOOL elements (0 or 1 each) into {@code dst}. */
+    static void readBool(CpuBuffer b, int off, int stride, int n, byte[] dst) {
+        if (stride == 1) {
+            b.data.get(off, dst, 0, n);
+        } else if (stride == 0) {
+            java.util.Arrays.fill(dst, 0, n, b.data.get(off));
+        } else {
+            for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
+        }
+    }
+
+    /** Writes {@code n} BOOL elements (0 or 1 each) from {@code src}. */
+    static void writeBool(CpuBuffer b, int off, int stride, int n, byte[] src) {
+        if (stride == 1) {
+            b.data.put(off, src, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i]);
+        }
+    }
+
     static void readL(CpuBuffer b, DType t, int off, int stride, int n, long[] dst) {
+        if (stride == 0 && n > 1) { // a broadcast element: read once
+            readL(b, t, off, 1, 1, dst);
+            java.util.Arrays.fill(dst, 1, n, dst[0]);
+            return;
+        }
         switch (t) {
             case INT64 -> {
                 if (stride == 1) b.l.get(off, dst, 0, n);
@@ -120,7 +182,16 @@ final class Chunks {
                 for (int i = 0; i < n; i++) dst[i] = b.i.get(off + i * stride);
             }
             case BOOL -> {
-                for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
+                if (stride == 1) {
+                    byte[] w = SCRATCH.get().bytes;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        b.data.get(off + c, w, 0, len);
+                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
+                }
             }
             case FLOAT32 -> {
                 for (int i = 0; i < n; i++) dst[i] = (long) b.f.get(off + i * stride);
@@ -147,7 +218,16 @@ final class Chunks {
                 for (int i = 0; i < n; i++) b.i.put(off + i * stride, (int) src[i]);
             }
             case BOOL -> {
-                for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i] != 0 ? (byte) 1 : (byte) 0);
+                if (stride == 1) {
+                    byte[] w = SCRATCH.get().bytes;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        for (int i = 0; i < len; i++) w[i] = src[c + i] != 0 ? (byte) 1 : (byte) 0;
+                        b.data.put(off + c, w, 0, len);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i] != 0 ? (byte) 1 : (byte) 0);
+                }
             }
             case FLOAT32 -> {
                 for (int i = 0; i < n; i++) b.f.put(off + i * stride, (float) src[i]);

@@ -60,7 +60,8 @@ public final class CpuBackend implements Backend {
 
     static CpuBuffer buf(View v) { return (CpuBuffer) v.buffer(); }
 
-    private enum Mode { F, D, L }
+    /** How a kernel moves its operands: as floats, doubles or longs; CF and CL compare floats or longs into BOOL bytes. */
+    private enum Mode { F, D, L, CF, CL }
 
     /** Runs {@code body} over the elements of equally shaped views, chunk by chunk, on all threads. */
     private static void forChunks(int[] shape, View[] views, ChunkBody body) { forChunks(shape, views, null, body); }
@@ -333,7 +334,10 @@ public final class CpuBackend implements Backend {
         DType ct = a.dtype();
         DType ot = out.dtype();
         CpuBuffer ab = buf(a), bb = buf(b), ob = buf(out);
+        boolean compare = ot == DType.BOOL && PointwiseMath.isComparison(op);
         Mode mode = ct == DType.FLOAT32 && ot == DType.FLOAT32 && PointwiseMath.hasFloatLoop(op) ? Mode.F
+                : compare && ct == DType.FLOAT32 ? Mode.CF
+                : compare && ct.isIntegral() ? Mode.CL
                 : ct.isIntegral() ? Mode.L : Mode.D;
         RunBody direct = mode != Mode.F ? null
                 : (off, st, n) -> FloatLoops.binary(op, ab.f, off[1], st[1], bb.f, off[2], st[2], ob.f, off[0], st[0], n);
@@ -356,6 +360,18 @@ public final class CpuBackend implements Backend {
                     Chunks.readD(bb, ct, off[2], st[2], n, sc.d1);
                     PointwiseMath.binaryD(op, sc.d0, sc.d1, sc.d2, n);
                     Chunks.writeD(ob, ot, off[0], st[0], n, sc.d2);
+                }
+                case CF -> {
+                    Chunks.readF(ab, off[1], st[1], n, sc.f0);
+                    Chunks.readF(bb, off[2], st[2], n, sc.f1);
+                    PointwiseMath.compareF(op, sc.f0, sc.f1, sc.b0, n);
+                    Chunks.writeBool(ob, off[0], st[0], n, sc.b0);
+                }
+                case CL -> {
+                    Chunks.readL(ab, ct, off[1], st[1], n, sc.l0);
+                    Chunks.readL(bb, ct, off[2], st[2], n, sc.l1);
+                    PointwiseMath.compareL(op, sc.l0, sc.l1, sc.b0, n);
+                    Chunks.writeBool(ob, off[0], st[0], n, sc.b0);
                 }
             }
         });
@@ -407,6 +423,19 @@ public final class CpuBackend implements Backend {
         DType ot = out.dtype(), kt = cond.dtype();
         CpuBuffer cb = buf(cond), ab = buf(a), bb = buf(b), ob = buf(out);
         boolean integral = ct.isIntegral();
+        if (ct == DType.FLOAT32 && ot == DType.FLOAT32 && kt == DType.BOOL) {
+            // the usual case (a mask over floats) without the widening to long and double
+            forChunks(out.shape(), new View[]{out, cond, a, b}, (sc, off, st, n) -> {
+                Chunks.readBool(cb, off[1], st[1], n, sc.b0);
+                Chunks.readF(ab, off[2], st[2], n, sc.f0);
+                Chunks.readF(bb, off[3], st[3], n, sc.f1);
+                byte[] c = sc.b0;
+                float[] x = sc.f0, y = sc.f1, o = sc.f2;
+                for (int i = 0; i < n; i++) o[i] = c[i] != 0 ? x[i] : y[i];
+                Chunks.writeF(ob, off[0], st[0], n, o);
+            });
+            return;
+        }
         forChunks(out.shape(), new View[]{out, cond, a, b}, (sc, off, st, n) -> {
             Chunks.readL(cb, kt, off[1], st[1], n, sc.l2);
             long[] c = sc.l2;

@@ -138,6 +138,43 @@ final class PointwiseMath {
         }
     }
 
+    /** Whether {@link #compareF} and {@link #compareL} have {@code op}: the six comparisons. */
+    static boolean isComparison(BinaryOp op) {
+        return switch (op) {
+            case EQ, NE, LT, LE, GT, GE -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * A comparison of floats straight into BOOL bytes: the same answers as {@link #binaryD} on the widened values
+     * (widening is exact), without the two passes through double.
+     */
+    static void compareF(BinaryOp op, float[] a, float[] b, byte[] o, int n) {
+        switch (op) {
+            case EQ -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] == b[i] ? 1 : 0); }
+            case NE -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] != b[i] ? 1 : 0); }
+            case LT -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] < b[i] ? 1 : 0); }
+            case LE -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] <= b[i] ? 1 : 0); }
+            case GT -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] > b[i] ? 1 : 0); }
+            case GE -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] >= b[i] ? 1 : 0); }
+            default -> throw new IllegalStateException("not a comparison: " + op);
+        }
+    }
+
+    /** {@link #compareF} for integers (and BOOL), as {@link #binaryL} compares them. */
+    static void compareL(BinaryOp op, long[] a, long[] b, byte[] o, int n) {
+        switch (op) {
+            case EQ -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] == b[i] ? 1 : 0); }
+            case NE -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] != b[i] ? 1 : 0); }
+            case LT -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] < b[i] ? 1 : 0); }
+            case LE -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] <= b[i] ? 1 : 0); }
+            case GT -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] > b[i] ? 1 : 0); }
+            case GE -> { for (int i = 0; i < n; i++) o[i] = (byte) (a[i] >= b[i] ? 1 : 0); }
+            default -> throw new IllegalStateException("not a comparison: " + op);
+        }
+    }
+
     static void binaryL(BinaryOp op, long[] a, long[] b, long[] o, int n) {
         switch (op) {
             case ADD -> { for (int i = 0; i < n; i++) o[i] = a[i] + b[i]; }

@@ -1,0 +1,152 @@
+package dev.kindling;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+import java.util.function.BiFunction;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The CPU kernels that compare floats and longs straight into BOOL, select with a BOOL mask, and move BOOL and
+ * float runs in bulk: every layout they take (contiguous, a broadcast scalar, a broadcast row, a transposed view,
+ * runs longer than one chunk and split over threads) against the comparisons of Java itself, with the values
+ * where comparisons differ from arithmetic (NaN, both zeros, infinities, subnormals).
+ */
+class ComparisonKernelTest {
+    private static final float[] SPECIAL = {Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, 1f, -1f, 0.5f};
+
+    private interface FloatCmp { boolean test(float a, float b); }
+
+    private static final String[] OPS = {"eq", "ne", "lt", "le", "gt", "ge"};
+    private static final FloatCmp[] REF = {(a, b) -> a == b, (a, b) -> a != b, (a, b) -> a < b, (a, b) -> a <= b,
+            (a, b) -> a > b, (a, b) -> a >= b};
+
+    private static Tensor apply(String op, Tensor a, Tensor b) {
+        return switch (op) {
+            case "eq" -> a.eq(b);
+            case "ne" -> a.ne(b);
+            case "lt" -> a.lt(b);
+            case "le" -> a.le(b);
+            case "gt" -> a.gt(b);
+            default -> a.ge(b);
+        };
+    }
+
+    /** Random floats, a third of them drawn from {@link #SPECIAL}, with many equal pairs. */
+    private static float[] values(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            int kind = r.nextInt(3);
+            x[i] = kind == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : kind == 1 ? r.nextInt(5) - 2 : (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    private static void check(Tensor got, int n, java.util.function.IntPredicate want, String what) {
+        assertEquals(DType.BOOL, got.dtype(), what);
+        boolean[] g = got.contiguous().toBooleanArray();
+        assertEquals(n, g.length, what);
+        for (int i = 0; i < n; i++) {
+            if (g[i] != want.test(i)) throw new AssertionError(what + " at " + i + ": got " + g[i]);
+        }
+    }
+
+    @Test
+    void float32ComparisonsOverEveryLayout() {
+        Random r = new Random(3);
+        int n = 70_001; // more than a chunk and than one thread's share
+        float[] x = values(r, n), y = values(r, n);
+        Tensor a = Tensor.fromArray(x, n), b = Tensor.fromArray(y, n);
+        int rows = 300, cols = 257;
+        float[] m = values(r, rows * cols), row = values(r, cols);
+        Tensor mat = Tensor.fromArray(m, cols, rows).t(); // [rows, cols], strided
+        Tensor rowT = Tensor.fromArray(row, 1, cols);
+        for (int k = 0; k < OPS.length; k++) {
+            String op = OPS[k];
+            FloatCmp ref = REF[k];
+            check(apply(op, a, b), n, i -> ref.test(x[i], y[i]), op + " contiguous");
+            for (float s : SPECIAL) {
+                check(apply(op, a, Tensor.scalar(s)), n, i -> ref.test(x[i], s), op + " against the scalar " + s);
+                check(apply(op, Tensor.scalar(s), a), n, i -> ref.test(s, x[i]), op + " of the scalar " + s);
+            }
+            // mat[i][j] = m[j * rows + i] (the transpose of a [cols, rows] tensor)
+            check(apply(op, mat, rowT), rows * cols, i -> ref.test(m[(i % cols) * rows + i / cols], row[i % cols]),
+                    op + " transposed against a broadcast row");
+        }
+    }
+
+    @Test
+    void integerAndBoolComparisonsKeepEveryBit() {
+        long big = 1L << 53; // big + 1 is not a double: compared through double it would equal big
+        long[] x = {big + 1, big, -big - 1, Long.MAX_VALUE, Long.MIN_VALUE, 0, 7};
+        long[] y = {big, big + 1, -big, Long.MAX_VALUE - 1, Long.MIN_VALUE, 0, -7};
+        Tensor a = Tensor.fromArray(x, x.length), b = Tensor.fromArray(y, y.length);
+        check(a.gt(b), x.length, i -> x[i] > y[i], "int64 gt");
+        check(a.eq(b), x.length, i -> x[i] == y[i], "int64 eq");
+        check(a.le(b), x.length, i -> x[i] <= y[i], "int64 le");
+        check(a.ne(Tensor.scalar(big, DType.INT64)), x.length, i -> x[i] != big, "int64 ne against a scalar");
+        boolean[] p = {true, false, true, false}, q = {true, true, false, false};
+        Tensor bp = Tensor.fromArray(p, 4), bq = Tensor.fromArray(q, 4);
+        check(bp.eq(bq), 4, i -> p[i] == q[i], "bool eq");
+        check(bp.gt(bq), 4, i -> p[i] && !q[i], "bool gt");
+    }
+
+    @Test
+    void castsToAndFromBoolInBulk() {
+        Random r = new Random(5);
+        int n = 5_000;
+        float[] x = values(r, n);
+        Tensor a = Tensor.fromArray(x, n);
+        // nonzero (NaN included) is true, both zeros false
+        check(a.to(DType.BOOL), n, i -> x[i] != 0 || Float.isNaN(x[i]), "float32 -> bool");
+        Tensor mask = a.gt(0);
+        float[] back = mask.to(DType.FLOAT32).toFloatArray();
+        for (int i = 0; i < n; i++) assertEquals(x[i] > 0 ? 1f : 0f, back[i], "bool -> float32 at " + i);
+        long[] asLong = mask.to(DType.INT64).toLongArray();
+        for (int i = 0; i < n; i++) assertEquals(x[i] > 0 ? 1L : 0L, asLong[i], "bool -> int64 at " + i);
+        // a transposed mask (strided bool reads) and a broadcast one (one element for a whole run)
+        Tensor tm = Tensor.fromArray(x, 50, 100).gt(0).t();
+        float[] tf = tm.to(DType.FLOAT32).toFloatArray();
+        for (int i = 0; i < 100; i++) {
+            for (int j = 0; j < 50; j++) assertEquals(x[j * 100 + i] > 0 ? 1f : 0f, tf[i * 50 + j], "transposed at " + i + "," + j);
+        }
+        assertArrayEquals(new float[]{1f, 1f, 1f}, Tensor.scalar(1, DType.BOOL).expand(3).to(DType.FLOAT32).toFloatArray());
+        assertArrayEquals(new double[]{2.5, 2.5}, Tensor.scalar(2.5f).expand(2).to(DType.FLOAT64).toDoubleArray());
+        // float64 -> float32 rounds each element once
+        double[] d = {0.1, 1e-46, 3.4028235677973366e38, -0.0, Double.NaN, 1 + 0x1p-30};
+        float[] f = Tensor.fromArray(d, d.length).to(DType.FLOAT32).toFloatArray();
+        for (int i = 0; i < d.length; i++) {
+            assertEquals(Float.floatToIntBits((float) d[i]), Float.floatToIntBits(f[i]), "float64 -> float32 of " + d[i]);
+        }
+    }
+
+    @Test
+    void whereSelectsFloatsUnderEveryMaskLayout() {
+        Random r = new Random(7);
+        int rows = 40, cols = 70;
+        float[] x = values(r, rows * cols), y = values(r, rows * cols);
+        Tensor a = Tensor.fromArray(x, rows, cols), b = Tensor.fromArray(y, rows, cols);
+        Tensor mask = a.gt(b);
+        BiFunction<Integer, Boolean, Float> pick = (i, c) -> c ? x[i] : y[i];
+        float[] got = Tensor.where(mask, a, b).toFloatArray();
+        for (int i = 0; i < rows * cols; i++) {
+            assertEquals(Float.floatToRawIntBits(pick.apply(i, x[i] > y[i])), Float.floatToRawIntBits(got[i]), "where at " + i);
+        }
+        boolean[] rowMask = new boolean[rows];
+        for (int i = 0; i < rows; i++) rowMask[i] = r.nextBoolean();
+        float[] byRow = Tensor.where(Tensor.fromArray(rowMask, rows, 1), a, b).toFloatArray();
+        for (int i = 0; i < rows * cols; i++) {
+            assertEquals(Float.floatToRawIntBits(pick.apply(i, rowMask[i / cols])), Float.floatToRawIntBits(byRow[i]), "row mask at " + i);
+        }
+        float[] scalarA = Tensor.where(mask.t(), 9f, b.t()).toFloatArray();
+        for (int i = 0; i < cols; i++) {
+            for (int j = 0; j < rows; j++) {
+                int k = j * cols + i;
+                assertEquals(x[k] > y[k] ? 9f : y[k], scalarA[i * rows + j], "transposed mask at " + i + "," + j);
+            }
+        }
+    }
+}
