@@ -53,11 +53,10 @@ final class FastExp {
      * Softmax's exponentials: {@code sh[i] = x[i] - shift} and {@code o[i] = expf(sh[i])} (as {@link #scalarExp} of
      * {@code sh}), returning their sum accumulated in double over eight accumulators (element {@code i} into
      * accumulator {@code i % 8}, the last {@code n % 8} into the first, then {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5)
-     * + (s6 + s7))}). Eight rather than the four of the composite's {@code sum}, because the additions then overlap
-     * enough that the sum costs 0.5 us per 1000 floats instead of 0.8 (the float-to-double conversions C2 leaves scalar
-     * are the rest). A sum of floats in double is exact to 2^-53 per addition, so the two orders' totals can round to
-     * different floats only within that of a float rounding boundary: measured, no row out of 27 million random
-     * softmax rows of 10 to 5000 elements gave a different float total.
+     * + (s6 + s7))}): the order of the composite's {@code sum} over a contiguous float32 row ({@code Reductions.sumRow}),
+     * so the fused row and the op chain give the same total. Eight, because the additions then overlap enough that
+     * the sum costs 0.5 us per 1000 floats instead of 0.8 (the float-to-double conversions C2 leaves scalar are the
+     * rest).
      */
     static double shiftedExpSum(float[] x, float shift, float[] sh, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) {
