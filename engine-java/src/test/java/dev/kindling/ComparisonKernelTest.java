@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The CPU kernels that compare floats and longs straight into BOOL, select with a BOOL mask, and move BOOL and
- * float runs in bulk: every layout they take (contiguous, a broadcast scalar, a broadcast row, a transposed view,
+ * The CPU kernels that compare floats and longs straight into BOOL, select with a BOOL mask, move BOOL and float
+ * runs in bulk, clamp floats and sort float rows as primitives: every layout they take (contiguous, a broadcast scalar, a broadcast row, a transposed view,
  * runs longer than one chunk and split over threads) against the comparisons of Java itself, with the values
  * where comparisons differ from arithmetic (NaN, both zeros, infinities, subnormals).
  */
@@ -147,6 +147,78 @@ class ComparisonKernelTest {
                 int k = j * cols + i;
                 assertEquals(x[k] > y[k] ? 9f : y[k], scalarA[i * rows + j], "transposed mask at " + i + "," + j);
             }
+        }
+    }
+
+    /** clamp as the double loop did it: compare with the double bounds, round what comes out to float. */
+    private static float clampRef(float v, double min, double max) {
+        if (!Double.isNaN(min) && !Double.isNaN(max) && min > max) min = max;
+        double d = v;
+        if (!Double.isNaN(min) && d < min) d = min;
+        if (!Double.isNaN(max) && d > max) d = max;
+        return (float) d;
+    }
+
+    @Test
+    void float32ClampMatchesTheDoubleLoopBitForBit() {
+        Random r = new Random(9);
+        float[] x = values(r, 3000);
+        Tensor a = Tensor.fromArray(x, 3000);
+        double[][] bounds = {{-0.5, 0.5}, {0, 1}, {-0.0, 1}, {-1, 0}, {-1, -0.0}, {0.1, 0.3}, {-1e39, 1e39}, {2, 1},
+                {0, 0}, {-0.0, 0.0}, {Double.NaN, 0.5}, {0, Double.NaN}, {-0.0, Double.NaN}, {Double.NaN, Double.NaN},
+                {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY}, {Float.MIN_VALUE, Float.MAX_VALUE}};
+        for (double[] b : bounds) {
+            float[] got = a.clamp(b[0], b[1]).toFloatArray();
+            float[] strided = Tensor.fromArray(x, 60, 50).t().clamp(b[0], b[1]).toFloatArray();
+            for (int i = 0; i < x.length; i++) {
+                float want = clampRef(x[i], b[0], b[1]);
+                assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[i]),
+                        "clamp(" + x[i] + ", " + b[0] + ", " + b[1] + ")");
+                int row = i / 60, col = i % 60; // strided[i] is x[col * 50 + row] of the [60, 50] view transposed
+                assertEquals(Float.floatToIntBits(clampRef(x[col * 50 + row], b[0], b[1])), Float.floatToIntBits(strided[i]),
+                        "transposed clamp at " + i + " with " + b[0] + ", " + b[1]);
+            }
+        }
+        float[] min0 = a.clampMin(0).toFloatArray();
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToIntBits(clampRef(x[i], 0, Double.NaN)), Float.floatToIntBits(min0[i]), "clampMin(0) of " + x[i]);
+        }
+    }
+
+    @Test
+    void float32SortKeepsEqualValuesInOrderWithNaNLastAndZerosEqual() {
+        Random r = new Random(13);
+        int rows = 7, len = 1200;
+        float[] x = values(r, rows * len);
+        for (boolean descending : new boolean[]{false, true}) {
+            for (boolean transposed : new boolean[]{false, true}) {
+                // a transposed input: rows strided in memory
+                Tensor t = transposed ? Tensor.fromArray(x, len, rows).t() : Tensor.fromArray(x, rows, len);
+                float[] v = t.contiguous().toFloatArray();
+                ValuesIndices s = t.sort(1, descending);
+                float[] got = s.values().toFloatArray();
+                long[] idx = s.indices().toLongArray();
+                for (int row = 0; row < rows; row++) {
+                    Integer[] order = new Integer[len];
+                    for (int j = 0; j < len; j++) order[j] = j;
+                    int base = row * len;
+                    // the general path's comparator: NaN above every number, -0 equal to +0, stable
+                    java.util.Comparator<Integer> cmp = (p, q) -> Double.compare(v[base + p] == 0 ? 0.0 : v[base + p],
+                            v[base + q] == 0 ? 0.0 : v[base + q]);
+                    java.util.Arrays.sort(order, descending ? cmp.reversed() : cmp);
+                    for (int j = 0; j < len; j++) {
+                        assertEquals((long) order[j], idx[base + j], "index " + j + " of row " + row + (descending ? " descending" : ""));
+                        assertEquals(Float.floatToRawIntBits(v[base + order[j]]), Float.floatToRawIntBits(got[base + j]));
+                    }
+                }
+            }
+        }
+        // topk takes the first k of that order
+        Tensor m = Tensor.fromArray(x, rows, len);
+        long[] top = m.topk(5, 1).indices().toLongArray();
+        long[] sorted = m.sort(1, true).indices().toLongArray();
+        for (int row = 0; row < rows; row++) {
+            for (int j = 0; j < 5; j++) assertEquals(sorted[row * len + j], top[row * 5 + j], "topk " + j + " of row " + row);
         }
     }
 }

@@ -314,6 +314,31 @@ public final class CpuBackend implements Backend {
         DType it = in.dtype(), ot = out.dtype();
         CpuBuffer ib = buf(in), ob = buf(out);
         boolean hasMin = !Double.isNaN(min), hasMax = !Double.isNaN(max);
+        if (it == DType.FLOAT32 && ot == DType.FLOAT32) {
+            // in float: comparing a float with a double bound or with the bound rounded to float picks the same
+            // elements (no float lies between the two), and the bound is written rounded either way. Math.max and
+            // Math.min (which C2 vectorises; the comparisons below it compiles into branches that random data
+            // mispredicts, 5 ns an element) agree with "v < lo ? lo : v" except for a zero against a zero bound of
+            // the other sign, where the element keeps its own sign
+            float lo = hasMin ? (float) min : Float.NEGATIVE_INFINITY, hi = hasMax ? (float) max : Float.POSITIVE_INFINITY;
+            boolean zeroBound = lo == 0 || hi == 0;
+            forChunks(out.shape(), new View[]{out, in}, (sc, off, st, n) -> {
+                float[] a = sc.f0;
+                Chunks.readF(ib, off[1], st[1], n, a);
+                if (!zeroBound) {
+                    for (int i = 0; i < n; i++) a[i] = Math.min(Math.max(a[i], lo), hi);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        float v = a[i], m = Math.max(v, lo);
+                        if (v == lo) m = v;
+                        float r = Math.min(m, hi);
+                        a[i] = m == hi ? m : r;
+                    }
+                }
+                Chunks.writeF(ob, off[0], st[0], n, a);
+            });
+            return;
+        }
         forChunks(out.shape(), new View[]{out, in}, (sc, off, st, n) -> {
             double[] a = sc.d0;
             Chunks.readD(ib, it, off[1], st[1], n, a);

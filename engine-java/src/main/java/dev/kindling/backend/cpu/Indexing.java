@@ -123,6 +123,10 @@ final class Indexing {
         int rows = in.shape()[0], len = in.shape()[1];
         CpuBuffer ib = buf(in), vb = buf(values), xb = buf(indices);
         DType t = in.dtype();
+        if (t == DType.FLOAT32) {
+            sortFloats(in, descending, values, indices);
+            return;
+        }
         Parallel.range(rows, Math.max(1, CpuBackend.GRAIN / Math.max(1, len)), (s, e) -> {
             double[] key = new double[len];
             long[] keyL = new long[len];
@@ -146,6 +150,39 @@ final class Indexing {
                     if (t.isIntegral()) Chunks.putL(vb, t, vo + j * values.strides()[1], keyL[src]);
                     else Chunks.putD(vb, t, vo + j * values.strides()[1], key[src]);
                     xb.l.put(xo + j * indices.strides()[1], src);
+                }
+            }
+        });
+    }
+
+    /**
+     * {@link #sort} for float32 rows: each element becomes one long, its value's order in the high half and its index in
+     * the low half, and the longs are sorted as primitives (the general path sorts boxed indices through a comparator:
+     * 64 rows of 1000 took 20 ms, PyTorch 2.3). The same order: NaN above every number, -0 equal to +0, equal values in
+     * their original order (ascending and descending alike), since the index decides between equal halves.
+     */
+    private static void sortFloats(View in, boolean descending, View values, View indices) {
+        int rows = in.shape()[0], len = in.shape()[1];
+        CpuBuffer ib = buf(in), vb = buf(values), xb = buf(indices);
+        Parallel.range(rows, Math.max(1, CpuBackend.GRAIN / Math.max(1, len)), (s, e) -> {
+            float[] row = new float[len];
+            long[] packed = new long[len];
+            for (int r = (int) s; r < e; r++) {
+                Chunks.readF(ib, in.offset() + r * in.strides()[0], in.strides()[1], len, row);
+                for (int j = 0; j < len; j++) {
+                    float v = row[j];
+                    int bits = v == 0 ? 0 : Float.floatToIntBits(v); // one zero, one NaN
+                    int key = bits ^ ((bits >> 31) & 0x7FFFFFFF);    // ordered as ints as the floats are
+                    if (descending) key = ~key;
+                    packed[j] = ((long) key << 32) | j;
+                }
+                java.util.Arrays.sort(packed);
+                int vo = values.offset() + r * values.strides()[0], xo = indices.offset() + r * indices.strides()[0];
+                int vs = values.strides()[1], xs = indices.strides()[1];
+                for (int j = 0; j < len; j++) {
+                    int src = (int) packed[j];
+                    vb.f.put(vo + j * vs, row[src]);
+                    xb.l.put(xo + j * xs, src);
                 }
             }
         });
