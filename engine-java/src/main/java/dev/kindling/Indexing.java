@@ -190,7 +190,24 @@ final class Indexing {
             throw new IllegalArgumentException("topk: k (" + k + ") is out of range for dimension " + dim + " of size " + size);
         }
         if (x.dim() == 0) return sort(x, 0, largest);
-        Tensor idx = sort(x.detach(), dim, largest).indices().narrow(dim, 0, k).contiguous();
+        Tensor idx = topkIndices(x, k, dim, largest);
+        if (idx == null) idx = sort(x.detach(), dim, largest).indices().narrow(dim, 0, k).contiguous();
         return new ValuesIndices(picked("TopkBackward0", x, dim, idx), idx);
+    }
+
+    /** The backend's own topk (the first k of sort's order without sorting the rest), or null when it has none. */
+    private static Tensor topkIndices(Tensor x, int k, int dim, boolean largest) {
+        Tensor moved = x.detach().transpose(dim, -1);
+        int[] ms = moved.shape();
+        int len = ms[ms.length - 1];
+        int rows = len == 0 ? 0 : (int) (moved.numel() / len);
+        if (rows == 0 || k == 0) return null;
+        Tensor flat = moved.contiguous().reshape(rows, len);
+        Tensor values = Tensor.empty(x.dtype(), x.device(), new int[]{rows, k});
+        Tensor indices = Tensor.empty(DType.INT64, x.device(), new int[]{rows, k});
+        if (!values.backend().topk(flat.view(), k, largest, values.view(), indices.view())) return null;
+        int[] os = ms.clone();
+        os[os.length - 1] = k;
+        return indices.reshape(os).transpose(dim, -1).contiguous();
     }
 }

@@ -213,12 +213,30 @@ class ComparisonKernelTest {
                 }
             }
         }
-        // topk takes the first k of that order
-        Tensor m = Tensor.fromArray(x, rows, len);
-        long[] top = m.topk(5, 1).indices().toLongArray();
-        long[] sorted = m.sort(1, true).indices().toLongArray();
-        for (int row = 0; row < rows; row++) {
-            for (int j = 0; j < 5; j++) assertEquals(sorted[row * len + j], top[row * 5 + j], "topk " + j + " of row " + row);
+        // topk takes the first k of that order, largest or smallest, over any dim, on rows in any order
+        float[] ascending = new float[rows * len];
+        for (int i = 0; i < ascending.length; i++) ascending[i] = i % len;
+        for (float[] data : new float[][]{x, ascending}) {
+            Tensor m = Tensor.fromArray(data, rows, len);
+            for (boolean largest : new boolean[]{true, false}) {
+                long[] sorted = m.sort(1, largest).indices().toLongArray();
+                for (int k : new int[]{1, 5, len / 2, len - 1, len}) {
+                    ValuesIndices top = m.topk(k, 1, largest);
+                    long[] ti = top.indices().toLongArray();
+                    float[] tv = top.values().toFloatArray();
+                    for (int row = 0; row < rows; row++) {
+                        for (int j = 0; j < k; j++) {
+                            long want = sorted[row * len + j];
+                            assertEquals(want, ti[row * k + j], "topk " + k + (largest ? "" : " smallest") + ": " + j + " of row " + row);
+                            assertEquals(Float.floatToRawIntBits(data[row * len + (int) want]), Float.floatToRawIntBits(tv[row * k + j]));
+                        }
+                    }
+                }
+            }
+            // over dim 0 of the transpose: the same picks
+            long[] t0 = m.t().topk(3, 0).indices().t().contiguous().toLongArray();
+            long[] t1 = m.topk(3, 1).indices().toLongArray();
+            assertArrayEquals(t1, t0);
         }
     }
 }

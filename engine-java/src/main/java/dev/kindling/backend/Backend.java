@@ -119,6 +119,12 @@ public interface Backend {
     /** Stable sort along the last dimension into contiguous values and INT64 indices. */
     void sort(View in, boolean descending, View values, View indices);
 
+    /**
+     * The first {@code k} of each row's {@link #sort} (largest first when {@code largest}) into contiguous
+     * {@code [rows, k]} values and indices, without sorting the rest; false leaves it to sort.
+     */
+    default boolean topk(View in, int k, boolean largest, View values, View indices) { return false; }
+
     /** Number of elements that are not zero. */
     long countNonzero(View in);
 

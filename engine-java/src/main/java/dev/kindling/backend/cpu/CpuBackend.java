@@ -515,6 +515,12 @@ public final class CpuBackend implements Backend {
         Indexing.sort(in, descending, values, indices);
     }
 
+    @Override public boolean topk(View in, int k, boolean largest, View values, View indices) {
+        if (in.dtype() != DType.FLOAT32) return false;
+        Indexing.topkFloats(in, k, largest, values, indices);
+        return true;
+    }
+
     @Override public long countNonzero(View in) { return Indexing.countNonzero(in); }
 
     @Override public void nonzero(View in, View out) { Indexing.nonzero(in, out); }

@@ -31,14 +31,18 @@ final class Indexing {
         DType t = in.dtype();
         int size = in.shape()[dim], dimStride = in.strides()[dim];
         int so = it.innerStride(0), sx = it.innerStride(1), si = it.innerStride(2);
-        it.forRange(0, it.total, (off, n) -> {
+        // over the threads, and float32 (the usual case: a loss picking its targets, sort's values) element by
+        // element without the dtype switch through double (64K elements: 0.59 ms, PyTorch 0.07)
+        boolean f32 = t == DType.FLOAT32;
+        Parallel.range(it.total, CpuBackend.GRAIN, (s, e) -> it.forRange(s, e, (off, n) -> {
             for (int i = 0; i < n; i++) {
                 long idx = checkIndex("gather", xb.l.get(off[1] + i * sx), size, dim);
                 int src = off[2] + i * si + (int) idx * dimStride;
-                if (t.isIntegral()) Chunks.putL(ob, t, off[0] + i * so, Chunks.getL(ib, t, src));
+                if (f32) ob.f.put(off[0] + i * so, ib.f.get(src));
+                else if (t.isIntegral()) Chunks.putL(ob, t, off[0] + i * so, Chunks.getL(ib, t, src));
                 else Chunks.putD(ob, t, off[0] + i * so, Chunks.getD(ib, t, src));
             }
-        });
+        }));
     }
 
     static void scatter(View out, int dim, View index, View src, boolean accumulate) {
@@ -162,6 +166,21 @@ final class Indexing {
      * their original order (ascending and descending alike), since the index decides between equal halves.
      */
     private static void sortFloats(View in, boolean descending, View values, View indices) {
+        sortedFloats(in, in.shape()[1], descending, values, indices);
+    }
+
+    /**
+     * The first {@code k} of each float32 row in {@link #sortFloats}'s order, for {@code topk}: the packed longs are
+     * partitioned around the k-th (quickselect, linear) and only those k sorted (64 rows of 1000, k = 5: a full sort
+     * took 3.1 ms, PyTorch 0.08). Packed values are distinct (the index is part of them), so the k are exactly the
+     * sort's first k, in its order.
+     */
+    static void topkFloats(View in, int k, boolean largest, View values, View indices) {
+        sortedFloats(in, k, largest, values, indices);
+    }
+
+    /** Writes the first {@code k} of each row in the order described at {@link #sortFloats}. */
+    private static void sortedFloats(View in, int k, boolean descending, View values, View indices) {
         int rows = in.shape()[0], len = in.shape()[1];
         CpuBuffer ib = buf(in), vb = buf(values), xb = buf(indices);
         Parallel.range(rows, Math.max(1, CpuBackend.GRAIN / Math.max(1, len)), (s, e) -> {
@@ -176,16 +195,42 @@ final class Indexing {
                     if (descending) key = ~key;
                     packed[j] = ((long) key << 32) | j;
                 }
-                java.util.Arrays.sort(packed);
+                if (k < len) select(packed, k);
+                java.util.Arrays.sort(packed, 0, k);
                 int vo = values.offset() + r * values.strides()[0], xo = indices.offset() + r * indices.strides()[0];
                 int vs = values.strides()[1], xs = indices.strides()[1];
-                for (int j = 0; j < len; j++) {
+                for (int j = 0; j < k; j++) {
                     int src = (int) packed[j];
                     vb.f.put(vo + j * vs, row[src]);
                     xb.l.put(xo + j * xs, src);
                 }
             }
         });
+    }
+
+    /** Rearranges distinct {@code a} so that its {@code k} smallest come first (in any order); {@code 0 < k < a.length}. */
+    private static void select(long[] a, int k) {
+        int lo = 0, hi = a.length - 1;
+        while (hi > lo) {
+            int mid = (lo + hi) >>> 1;
+            // median of three as the pivot, so sorted or reversed rows stay linear
+            long x = a[lo], y = a[mid], z = a[hi];
+            long pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j) {
+                    long t = a[i];
+                    a[i++] = a[j];
+                    a[j--] = t;
+                }
+            }
+            // now a[lo..j] <= pivot <= a[i..hi], and j < i
+            if (k - 1 <= j) hi = j;
+            else if (k - 1 >= i) lo = i;
+            else return;
+        }
     }
 
     static long countNonzero(View in) {
