@@ -28,6 +28,8 @@ final class Chunks {
          */
         final float[] widen = new float[SIZE];
         final byte[] bytes = new byte[SIZE];
+        final long[] longs = new long[SIZE];
+        final int[] ints = new int[SIZE];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -75,10 +77,28 @@ final class Chunks {
                 }
             }
             case INT64 -> {
-                for (int i = 0; i < n; i++) dst[i] = b.l.get(off + i * stride);
+                if (stride == 1) {
+                    long[] w = SCRATCH.get().longs;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        b.l.get(off + c, w, 0, len);
+                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) dst[i] = b.l.get(off + i * stride);
+                }
             }
             case INT32 -> {
-                for (int i = 0; i < n; i++) dst[i] = b.i.get(off + i * stride);
+                if (stride == 1) {
+                    int[] w = SCRATCH.get().ints;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        b.i.get(off + c, w, 0, len);
+                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) dst[i] = b.i.get(off + i * stride);
+                }
             }
             case BOOL -> {
                 if (stride == 1) {
@@ -120,10 +140,28 @@ final class Chunks {
                 }
             }
             case INT64 -> {
-                for (int i = 0; i < n; i++) b.l.put(off + i * stride, (long) src[i]);
+                if (stride == 1) {
+                    long[] w = SCRATCH.get().longs;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        for (int i = 0; i < len; i++) w[i] = (long) src[c + i];
+                        b.l.put(off + c, w, 0, len);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) b.l.put(off + i * stride, (long) src[i]);
+                }
             }
             case INT32 -> {
-                for (int i = 0; i < n; i++) b.i.put(off + i * stride, (int) (long) src[i]);
+                if (stride == 1) {
+                    int[] w = SCRATCH.get().ints;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        for (int i = 0; i < len; i++) w[i] = (int) (long) src[c + i];
+                        b.i.put(off + c, w, 0, len);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) b.i.put(off + i * stride, (int) (long) src[i]);
+                }
             }
             case BOOL -> {
                 if (stride == 1) {
@@ -230,7 +268,16 @@ final class Chunks {
                 }
             }
             case FLOAT32 -> {
-                for (int i = 0; i < n; i++) b.f.put(off + i * stride, (float) src[i]);
+                if (stride == 1) {
+                    float[] w = SCRATCH.get().widen;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        for (int i = 0; i < len; i++) w[i] = (float) src[c + i];
+                        b.f.put(off + c, w, 0, len);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) b.f.put(off + i * stride, (float) src[i]);
+                }
             }
             case FLOAT64 -> {
                 for (int i = 0; i < n; i++) b.d.put(off + i * stride, (double) src[i]);

@@ -139,8 +139,10 @@ public final class CpuBackend implements Backend {
         DType s = src.dtype(), d = dst.dtype();
         CpuBuffer sb = buf(src), db = buf(dst);
         if (sb != db && Transpose.copy(src, sb, dst, db)) return;
+        // integers to float32 through long: one rounding, as PyTorch converts (through double, a long above 2^53
+        // was rounded twice)
         Mode mode = s == DType.FLOAT32 && d == DType.FLOAT32 ? Mode.F
-                : s.isIntegral() && d.isIntegral() ? Mode.L : Mode.D;
+                : s.isIntegral() && (d.isIntegral() || d == DType.FLOAT32) ? Mode.L : Mode.D;
         int size = s.byteSize();
         // same dtype, both runs contiguous, no overlap: one bulk memory copy per run
         RunBody bulk = s != d || sb == db ? null : (off, st, n) -> {
