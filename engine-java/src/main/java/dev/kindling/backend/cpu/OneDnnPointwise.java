@@ -132,14 +132,67 @@ final class OneDnnPointwise {
         return true;
     }
 
-    /** Runs {@code out = op(a, b)} for equally shaped contiguous operands on oneDNN when it can. */
+    /**
+     * Runs {@code out = op(a, b)} on oneDNN when it can: equally shaped contiguous operands, or a contiguous {@code a}
+     * and a {@code b} broadcast over some of its dimensions (a scalar, a bias row, a per-channel column).
+     */
     static boolean binary(CachingAllocator alloc, BinaryOp op, View a, View b, View out) {
         int alg = binary(op);
-        if (alg < 0 || !big(a, b, out)) return false;
+        if (alg < 0) return false;
+        if (!a.isContiguous() && b.isContiguous() && (op == BinaryOp.ADD || op == BinaryOp.MUL)) {
+            View t = a; // commutative: the broadcast operand goes second, where oneDNN takes it
+            a = b;
+            b = t;
+        }
+        if (!big(a, out)) return false;
         long n = a.numel();
-        run(alloc, "binary " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, (pd, md, dst) ->
-                dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, md, md, md, null), a, b, out);
+        if (b.dtype() == DType.FLOAT32 && b.isContiguous() && b.numel() == n) {
+            run(alloc, "binary " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, (pd, md, dst) ->
+                    dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, md, md, md, null), a, b, out);
+            return true;
+        }
+        long[][] dims = b.dtype() == DType.FLOAT32 ? broadcastDims(out.shape(), b.strides()) : null;
+        if (dims == null) return false;
+        String key = "broadcast " + alg + " " + java.util.Arrays.toString(dims[0]) + java.util.Arrays.toString(dims[1]);
+        OneDnn.Plan plan = OneDnn.plan(key, () -> new BroadcastPlan(alg, dims[0], dims[1]));
+        OneDnn.run(plan, alloc, new View[]{a, b, out});
         return true;
+    }
+
+    /**
+     * The dimensions of the product and of {@code b} (1 where it is broadcast) when {@code b}'s elements are
+     * contiguous apart from its broadcast (stride 0) dimensions, neighbours of the same kind merged; null when they
+     * are not, or need more than five dimensions. [64, 512] + [512]: {[64, 512], [1, 512]}; [N, C, H, W] * [1, C, 1, 1]:
+     * {[N, C, H*W], [1, C, 1]}; a tensor and a scalar: {[n], [1]}.
+     */
+    static long[][] broadcastDims(int[] shape, int[] strides) {
+        long[] dims = new long[shape.length], bdims = new long[shape.length];
+        int count = 0;
+        long expected = 1;
+        int kind = -1; // of the group being built: 1 full, 0 broadcast
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] == 1) continue;
+            int full = strides[d] == 0 ? 0 : 1;
+            if (full == 1) {
+                if (strides[d] != expected) return null;
+                expected *= shape[d];
+            }
+            if (full == kind) {
+                dims[count - 1] *= shape[d];
+                if (full == 1) bdims[count - 1] *= shape[d];
+            } else {
+                dims[count] = shape[d];
+                bdims[count++] = full == 1 ? shape[d] : 1;
+                kind = full;
+            }
+        }
+        if (count == 0 || count > 5) return null;
+        long[][] out = {new long[count], new long[count]};
+        for (int i = 0; i < count; i++) {
+            out[0][i] = dims[count - 1 - i];
+            out[1][i] = bdims[count - 1 - i];
+        }
+        return out;
     }
 
     /** A sum over every element of a contiguous float32 view into a one-element {@code out}, on oneDNN when it can. */
@@ -210,6 +263,42 @@ final class OneDnnPointwise {
         @Override void destroy() {
             super.destroy();
             zero.close();
+        }
+    }
+
+    /** A binary primitive whose second operand is broadcast: {@code dims} for the first and the output, {@code bdims} for it. */
+    private static final class BroadcastPlan extends OneDnn.Plan {
+        private static final int[] ARGS = {DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST};
+        final dnnl_primitive prim;
+        final dnnl_memory_desc[] mds;
+
+        BroadcastPlan(int alg, long[] dims, long[] bdims) {
+            try {
+                int tag = switch (dims.length) {
+                    case 1 -> dnnl_a;
+                    case 2 -> dnnl_ab;
+                    case 3 -> dnnl_abc;
+                    case 4 -> dnnl_abcd;
+                    default -> dnnl_abcde;
+                };
+                dnnl_memory_desc full = plain(dims, tag), part = plain(bdims, tag);
+                mds = new dnnl_memory_desc[]{full, part, full};
+                dnnl_primitive_desc pd = own(new dnnl_primitive_desc());
+                OneDnn.check(dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, full, part, full, null), "broadcast binary primitive");
+                prim = primitive(pd);
+            } catch (RuntimeException e) {
+                destroy();
+                throw e;
+            }
+        }
+
+        @Override void execute(dnnl_stream stream, CachingAllocator alloc, View[] v) {
+            try (OneDnn.Calls calls = new OneDnn.Calls(stream, alloc)) {
+                List<int[]> ids = new ArrayList<>();
+                List<dnnl_memory> ms = new ArrayList<>();
+                for (int i = 0; i < ARGS.length; i++) OneDnn.add(ids, ms, ARGS[i], calls.wrap(v[i], mds[i]));
+                calls.exec(prim, ids, ms);
+            }
         }
     }
 
