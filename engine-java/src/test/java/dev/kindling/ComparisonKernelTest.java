@@ -260,4 +260,35 @@ class ComparisonKernelTest {
             assertArrayEquals(t1, t0);
         }
     }
+
+    @Test
+    void float32MaxAndMinOverADimPickTheFirstBestAndAnyNaN() {
+        Random r = new Random(19);
+        int rows = 9, len = 2500; // rows longer than one chunk
+        float[] x = values(r, rows * len);
+        for (int i = 0; i < x.length; i++) if (Float.isNaN(x[i]) && (i / len) % 3 != 0) x[i] = 2f; // NaN in some rows only
+        for (boolean transposed : new boolean[]{false, true}) {
+            Tensor t = transposed ? Tensor.fromArray(x, len, rows).t() : Tensor.fromArray(x, rows, len);
+            float[] v = t.contiguous().toFloatArray();
+            for (boolean max : new boolean[]{true, false}) {
+                ValuesIndices got = max ? t.max(1) : t.min(1);
+                float[] gv = got.values().toFloatArray();
+                long[] gi = got.indices().toLongArray();
+                for (int row = 0; row < rows; row++) {
+                    int best = 0;
+                    for (int j = 0; j < len; j++) {
+                        float c = v[row * len + j], b = v[row * len + best];
+                        if (Float.isNaN(c)) {
+                            best = j;
+                            break;
+                        }
+                        if (max ? c > b : c < b) best = j;
+                    }
+                    String what = (max ? "max" : "min") + (transposed ? " transposed" : "") + " of row " + row;
+                    assertEquals(best, gi[row], what);
+                    assertEquals(Float.floatToRawIntBits(v[row * len + best]), Float.floatToRawIntBits(gv[row]), what);
+                }
+            }
+        }
+    }
 }

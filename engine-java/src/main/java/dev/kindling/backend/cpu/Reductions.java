@@ -288,6 +288,31 @@ final class Reductions {
                 long best = -1;
                 double bd = 0;
                 long bl = 0;
+                if (it == DType.FLOAT32) {
+                    // in float, two predictable branches an element (a new best is rare): the same choice as below
+                    float[] f = sc.f0;
+                    float bf = 0;
+                    scan:
+                    for (int c = 0; c < len; c += Chunks.SIZE) {
+                        int n = Math.min(Chunks.SIZE, len - c);
+                        Chunks.readF(ib, off[0] + c * stride, stride, n, f);
+                        for (int i = 0; i < n; i++) {
+                            float v = f[i];
+                            if (v != v) { // NaN: the first one wins
+                                bf = v;
+                                best = c + i;
+                                break scan;
+                            }
+                            if (best < 0 || (max ? v > bf : v < bf)) {
+                                bf = v;
+                                best = c + i;
+                            }
+                        }
+                    }
+                    vb.f.put(off[1], bf);
+                    Chunks.putL(xb, indices.dtype(), offI[1], best);
+                    continue;
+                }
                 for (int c = 0; c < len; c += Chunks.SIZE) {
                     int n = Math.min(Chunks.SIZE, len - c);
                     if (integral) {
