@@ -10,7 +10,7 @@
 # kernels for exp, sigmoid and softmax, which JDK 17-23 only use without sun.misc.Unsafe) and writes
 # bench/results/latest-vector*.jsonl instead.
 #
-# Groups: mlp_train, tiny, inference, optim, ops, cnn, cnn_epoch, memory (default: all; memory is covered by
+# Groups: mlp_train, tiny, inference, optim, ops, more_ops, cnn, cnn_epoch, memory (default: all; memory is covered by
 # mlp_train; cnn_epoch and memory run once per side).
 # Results: bench/results/latest.jsonl (one line per workload); raw lines in bench/results/latest-raw.jsonl,
 # the processes' stderr in bench/results/latest.log.
@@ -20,7 +20,7 @@ export LC_NUMERIC=C
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=/usr/bin/python3
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-ALL_GROUPS=(mlp_train tiny inference optim ops cnn cnn_epoch memory)
+ALL_GROUPS=(mlp_train tiny inference optim ops more_ops cnn cnn_epoch memory)
 
 threads=2 reps=5 only="" quick=0 torch=1 tag="" java_opts=()
 usage() {
@@ -44,7 +44,7 @@ done
 
 groups=()
 if [[ -z $only ]]; then
-    groups=(mlp_train tiny inference optim ops cnn cnn_epoch)
+    groups=(mlp_train tiny inference optim ops more_ops cnn cnn_epoch)
 else
     IFS=, read -r -a wanted <<< "$only"
     for g in "${wanted[@]}"; do

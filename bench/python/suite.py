@@ -229,6 +229,28 @@ def ops():
     time_op("index_select_64_of_10000x784", lambda: torch.index_select(table, 0, rows))
 
 
+def more_ops():
+    """Single ops that training scripts use beyond issue 12's list; as ops() times them."""
+    torch.set_grad_enabled(False)
+    a, b, row = torch.randn(1024, 1024), torch.randn(1024, 1024), torch.randn(1024)
+    positive, mask, picks = a.abs() + 0.1, a > 0, torch.randint(0, 1024, (1024, 64))
+    logits = torch.randn(64, 1000)
+    time_op("gt_1024x1024", lambda: torch.gt(a, 0))
+    time_op("bool_to_float_1024x1024", lambda: mask.float())
+    time_op("where_1024x1024", lambda: torch.where(mask, a, b))
+    time_op("clamp_1024x1024", lambda: torch.clamp(a, -0.5, 0.5))
+    time_op("add_row_1024x1024", lambda: torch.add(a, row))
+    time_op("mul_scalar_1024x1024", lambda: torch.mul(a, 3))
+    time_op("sum_dim1_1024x1024", lambda: torch.sum(a, 1))
+    time_op("sum_dim0_1024x1024", lambda: torch.sum(a, 0))
+    time_op("max_dim1_1024x1024", lambda: torch.max(a, 1))
+    time_op("to_int64_1024x1024", lambda: a.long())
+    time_op("log_1024x1024", lambda: torch.log(positive))
+    time_op("gather_1024x64_of_1024x1024", lambda: torch.gather(a, 1, picks))
+    time_op("sort_64x1000", lambda: torch.sort(logits, 1))
+    time_op("topk5_64x1000", lambda: torch.topk(logits, 5, 1))
+
+
 def cnn_model():
     """The seed CNN: Conv(1,32,3,p1) ReLU MaxPool2 Conv(32,64,3,p1) ReLU MaxPool2 Flatten Linear(3136,128) ReLU Linear(128,10)."""
     return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -337,7 +359,7 @@ def cnn_epoch():
 def main():
     global QUICK, GROUP
     groups = {"mlp_train": lambda: mlp_train(False), "memory": lambda: mlp_train(True), "tiny": tiny,
-              "inference": inference, "optim": optim, "ops": ops, "cnn": cnn,
+              "inference": inference, "optim": optim, "ops": ops, "more_ops": more_ops, "cnn": cnn,
               "cnn_epoch": cnn_epoch}
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("group", choices=sorted(groups))

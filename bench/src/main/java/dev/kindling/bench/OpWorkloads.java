@@ -51,6 +51,43 @@ final class OpWorkloads {
         for (Runnable r : CBLAS) r.run();
     }
 
+    /**
+     * Workload group more_ops: single ops that training scripts use beyond issue 12's list (masks, clamping,
+     * broadcasting, reductions over one dimension, casts, picking), over a [1024, 1024] float32 matrix, and sort
+     * and topk of [64, 1000]; timed as {@link #run}'s ops are.
+     */
+    static void more() {
+        Tensor a = Tensor.randn(1024, 1024), b = Tensor.randn(1024, 1024), row = Tensor.randn(1024);
+        Tensor positive = a.abs().add(0.1), mask = a.gt(0), picks = Tensor.randint(0, 1024, 1024, 64);
+        Tensor logits = Tensor.randn(64, 1000);
+        time("gt_1024x1024", () -> a.gt(0).close());
+        time("bool_to_float_1024x1024", () -> mask.to(dev.kindling.DType.FLOAT32).close());
+        time("where_1024x1024", () -> Tensor.where(mask, a, b).close());
+        time("clamp_1024x1024", () -> a.clamp(-0.5, 0.5).close());
+        time("add_row_1024x1024", () -> a.add(row).close());
+        time("mul_scalar_1024x1024", () -> a.mul(3).close());
+        time("sum_dim1_1024x1024", () -> a.sum(1).close());
+        time("sum_dim0_1024x1024", () -> a.sum(0).close());
+        time("max_dim1_1024x1024", () -> {
+            var m = a.max(1);
+            m.values().close();
+            m.indices().close();
+        });
+        time("to_int64_1024x1024", () -> a.to(dev.kindling.DType.INT64).close());
+        time("log_1024x1024", () -> positive.log().close());
+        time("gather_1024x64_of_1024x1024", () -> a.gather(1, picks).close());
+        time("sort_64x1000", () -> {
+            var s = logits.sort(1);
+            s.values().close();
+            s.indices().close();
+        });
+        time("topk5_64x1000", () -> {
+            var t = logits.topk(5, 1);
+            t.values().close();
+            t.indices().close();
+        });
+    }
+
     private static final java.util.List<Runnable> CBLAS = new java.util.ArrayList<>();
 
     /** Times {@code a @ b} (with {@code a} a transposed view when {@code transA}) and the same cblas_sgemm call. */

@@ -61,6 +61,7 @@ public final class Suite {
             case "inference" -> MlpWorkloads.inference();
             case "optim" -> OptimWorkloads.run();
             case "ops" -> OpWorkloads.run();
+            case "more_ops" -> OpWorkloads.more();
             case "cnn" -> CnnWorkloads.run();
             case "cnn_epoch" -> CnnWorkloads.epoch();
             default -> usage("unknown group " + g);
@@ -68,7 +69,7 @@ public final class Suite {
     }
 
     private static void usage(String why) {
-        System.err.println("Suite: " + why + "\nusage: Suite <mlp_train|memory|tiny|inference|optim|ops|cnn|cnn_epoch> [--threads N] [--quick]");
+        System.err.println("Suite: " + why + "\nusage: Suite <mlp_train|memory|tiny|inference|optim|ops|more_ops|cnn|cnn_epoch> [--threads N] [--quick]");
         System.exit(2);
     }
 
