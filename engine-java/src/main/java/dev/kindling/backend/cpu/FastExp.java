@@ -65,20 +65,11 @@ final class FastExp {
             core(v, o, t, i);
         }
         scaleByPow2(sh, o, t, n, false);
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
-            s0 += o[i];
-            s1 += o[i + 1];
-            s2 += o[i + 2];
-            s3 += o[i + 3];
-            s4 += o[i + 4];
-            s5 += o[i + 5];
-            s6 += o[i + 6];
-            s7 += o[i + 7];
-        }
-        for (; i < n; i++) s0 += o[i];
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        double[] acc = new double[8];
+        int full = n - n % 8;
+        Reductions.addEight(o, full, acc);
+        for (int i = full; i < n; i++) acc[0] += o[i];
+        return Reductions.totalOfEight(acc);
     }
 
     /** {@code o[i] = 1 / (1 + expf(-a[i]))}, the sigmoid, bit for bit as one pass of {@link #expf} gives it. */

@@ -154,7 +154,18 @@ final class OneDnnPointwise {
         long[][] dims = b.dtype() == DType.FLOAT32 ? broadcastDims(out.shape(), b.strides()) : null;
         if (dims == null) return false;
         String key = "broadcast " + alg + " " + java.util.Arrays.toString(dims[0]) + java.util.Arrays.toString(dims[1]);
-        OneDnn.Plan plan = OneDnn.plan(key, () -> new BroadcastPlan(alg, dims[0], dims[1]));
+        int tag = switch (dims[0].length) {
+            case 1 -> dnnl_a;
+            case 2 -> dnnl_ab;
+            case 3 -> dnnl_abc;
+            case 4 -> dnnl_abcd;
+            default -> dnnl_abcde;
+        };
+        OneDnn.Plan plan = OneDnn.plan(key, () -> new ViewsPlan(new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, (p, pd) -> {
+            dnnl_memory_desc full = p.plain(dims[0], tag), part = p.plain(dims[1], tag);
+            OneDnn.check(dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, full, part, full, null), "broadcast binary primitive");
+            return new dnnl_memory_desc[]{full, part, full};
+        }));
         OneDnn.run(plan, alloc, new View[]{a, b, out});
         return true;
     }
@@ -209,7 +220,14 @@ final class OneDnnPointwise {
 
     /** Runs one primitive whose arguments {@code args} are the views in order: inputs of n elements, then the output of {@code outN}. */
     private static void run(CachingAllocator alloc, String key, long n, long outN, int[] args, Descriptor descriptor, View... views) {
-        OneDnn.Plan plan = OneDnn.plan(key, () -> new VectorPlan(n, outN, args, descriptor));
+        OneDnn.Plan plan = OneDnn.plan(key, () -> new ViewsPlan(args, (p, pd) -> {
+            dnnl_memory_desc md = p.plain(new long[]{n}, dnnl_a), dst = outN == n ? md : p.plain(new long[]{outN}, dnnl_a);
+            OneDnn.check(descriptor.create(pd, md, dst), "pointwise primitive");
+            dnnl_memory_desc[] mds = new dnnl_memory_desc[args.length];
+            java.util.Arrays.fill(mds, md);
+            mds[args.length - 1] = dst;
+            return mds;
+        }));
         OneDnn.run(plan, alloc, views);
     }
 
@@ -266,57 +284,20 @@ final class OneDnnPointwise {
         }
     }
 
-    /** A binary primitive whose second operand is broadcast: {@code dims} for the first and the output, {@code bdims} for it. */
-    private static final class BroadcastPlan extends OneDnn.Plan {
-        private static final int[] ARGS = {DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST};
-        final dnnl_primitive prim;
-        final dnnl_memory_desc[] mds;
+    /** One primitive whose operands are the views in order: their argument ids and memory layouts. */
+    private static final class ViewsPlan extends OneDnn.Plan {
+        /** Makes the operands' layouts (owned by the plan) and fills in the primitive's descriptor {@code pd}. */
+        interface Layouts { dnnl_memory_desc[] create(ViewsPlan plan, dnnl_primitive_desc pd); }
 
-        BroadcastPlan(int alg, long[] dims, long[] bdims) {
-            try {
-                int tag = switch (dims.length) {
-                    case 1 -> dnnl_a;
-                    case 2 -> dnnl_ab;
-                    case 3 -> dnnl_abc;
-                    case 4 -> dnnl_abcd;
-                    default -> dnnl_abcde;
-                };
-                dnnl_memory_desc full = plain(dims, tag), part = plain(bdims, tag);
-                mds = new dnnl_memory_desc[]{full, part, full};
-                dnnl_primitive_desc pd = own(new dnnl_primitive_desc());
-                OneDnn.check(dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, full, part, full, null), "broadcast binary primitive");
-                prim = primitive(pd);
-            } catch (RuntimeException e) {
-                destroy();
-                throw e;
-            }
-        }
-
-        @Override void execute(dnnl_stream stream, CachingAllocator alloc, View[] v) {
-            try (OneDnn.Calls calls = new OneDnn.Calls(stream, alloc)) {
-                List<int[]> ids = new ArrayList<>();
-                List<dnnl_memory> ms = new ArrayList<>();
-                for (int i = 0; i < ARGS.length; i++) OneDnn.add(ids, ms, ARGS[i], calls.wrap(v[i], mds[i]));
-                calls.exec(prim, ids, ms);
-            }
-        }
-    }
-
-    /** One primitive over flat vectors: the argument ids and memory layouts of its operands, in the views' order. */
-    private static final class VectorPlan extends OneDnn.Plan {
         final dnnl_primitive prim;
         final int[] args;
         final dnnl_memory_desc[] mds;
 
-        VectorPlan(long n, long outN, int[] args, Descriptor descriptor) {
+        ViewsPlan(int[] args, Layouts layouts) {
             this.args = args;
             try {
-                dnnl_memory_desc md = plain(new long[]{n}, dnnl_a), dst = outN == n ? md : plain(new long[]{outN}, dnnl_a);
-                mds = new dnnl_memory_desc[args.length];
-                java.util.Arrays.fill(mds, md);
-                mds[args.length - 1] = dst;
                 dnnl_primitive_desc pd = own(new dnnl_primitive_desc());
-                OneDnn.check(descriptor.create(pd, md, dst), "pointwise primitive");
+                mds = layouts.create(this, pd);
                 prim = primitive(pd);
             } catch (RuntimeException e) {
                 destroy();

@@ -216,24 +216,46 @@ final class Reductions {
      */
     private static double sumRow(CpuBuffer ib, int from, int n) {
         float[] w = Chunks.scratch().f0;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        double[] acc = new double[8];
         int full = n - n % 8; // chunks of Chunks.SIZE (a multiple of 8) keep every element in its accumulator
         for (int c = 0; c < full; c += Chunks.SIZE) {
             int len = Math.min(Chunks.SIZE, full - c);
             ib.f.get(from + c, w, 0, len);
-            for (int i = 0; i < len; i += 8) {
-                s0 += w[i];
-                s1 += w[i + 1];
-                s2 += w[i + 2];
-                s3 += w[i + 3];
-                s4 += w[i + 4];
-                s5 += w[i + 5];
-                s6 += w[i + 6];
-                s7 += w[i + 7];
-            }
+            addEight(w, len, acc);
         }
-        for (int i = full; i < n; i++) s0 += ib.f.get(from + i);
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        for (int i = full; i < n; i++) acc[0] += ib.f.get(from + i);
+        return totalOfEight(acc);
+    }
+
+    /**
+     * Adds {@code x[0..len)}, {@code len} a multiple of 8, to eight double accumulators: element {@code i} into
+     * {@code acc[i % 8]}. The order of float32 row sums and of the softmax row kernel's sum.
+     */
+    static void addEight(float[] x, int len, double[] acc) {
+        double s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3], s4 = acc[4], s5 = acc[5], s6 = acc[6], s7 = acc[7];
+        for (int i = 0; i < len; i += 8) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
+            s4 += x[i + 4];
+            s5 += x[i + 5];
+            s6 += x[i + 6];
+            s7 += x[i + 7];
+        }
+        acc[0] = s0;
+        acc[1] = s1;
+        acc[2] = s2;
+        acc[3] = s3;
+        acc[4] = s4;
+        acc[5] = s5;
+        acc[6] = s6;
+        acc[7] = s7;
+    }
+
+    /** The eight accumulators of {@link #addEight} combined pairwise. */
+    static double totalOfEight(double[] acc) {
+        return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
     }
 
     private static double combine(ReduceOp op, double x, double y) {
