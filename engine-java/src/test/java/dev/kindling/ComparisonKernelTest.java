@@ -118,11 +118,14 @@ class ComparisonKernelTest {
         // float32 <-> int64 and int32 in bulk: truncation toward zero one way, rounding to nearest the other
         float[] g = new float[3000];
         for (int i = 0; i < g.length; i++) g[i] = (float) (r.nextGaussian() * 1e6);
+        float[] odd = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.7f, 0.7f, -0f, 3e10f, -3e10f, 1e20f};
+        System.arraycopy(odd, 0, g, 0, odd.length);
         long[] gl = Tensor.fromArray(g, g.length).to(DType.INT64).toLongArray();
         int[] gi = Tensor.fromArray(g, g.length).to(DType.INT32).toIntArray();
         for (int i = 0; i < g.length; i++) {
+            // toward zero, NaN to 0, beyond the range the saturated long (and int32 its low 32 bits), as before
             assertEquals((long) g[i], gl[i], "float32 -> int64 of " + g[i]);
-            assertEquals((int) g[i], gi[i], "float32 -> int32 of " + g[i]);
+            assertEquals((int) (long) g[i], gi[i], "float32 -> int32 of " + g[i]);
         }
         long[] big = new long[3000];
         for (int i = 0; i < big.length; i++) big[i] = r.nextLong() >> r.nextInt(64);

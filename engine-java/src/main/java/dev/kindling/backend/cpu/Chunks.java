@@ -232,7 +232,16 @@ final class Chunks {
                 }
             }
             case FLOAT32 -> {
-                for (int i = 0; i < n; i++) dst[i] = (long) b.f.get(off + i * stride);
+                if (stride == 1) {
+                    float[] w = SCRATCH.get().widen;
+                    for (int c = 0; c < n; c += SIZE) {
+                        int len = Math.min(SIZE, n - c);
+                        b.f.get(off + c, w, 0, len);
+                        for (int i = 0; i < len; i++) dst[c + i] = (long) w[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) dst[i] = (long) b.f.get(off + i * stride);
+                }
             }
             case FLOAT64 -> {
                 for (int i = 0; i < n; i++) dst[i] = (long) b.d.get(off + i * stride);

@@ -142,7 +142,9 @@ public final class CpuBackend implements Backend {
         // integers to float32 through long: one rounding, as PyTorch converts (through double, a long above 2^53
         // was rounded twice)
         Mode mode = s == DType.FLOAT32 && d == DType.FLOAT32 ? Mode.F
-                : s.isIntegral() && (d.isIntegral() || d == DType.FLOAT32) ? Mode.L : Mode.D;
+                : s.isIntegral() && (d.isIntegral() || d == DType.FLOAT32) ? Mode.L
+                : s == DType.FLOAT32 && d.isIntegral() && d != DType.BOOL ? Mode.L // truncated as through double
+                : Mode.D;
         int size = s.byteSize();
         // same dtype, both runs contiguous, no overlap: one bulk memory copy per run
         RunBody bulk = s != d || sb == db ? null : (off, st, n) -> {
