@@ -86,7 +86,6 @@ class MemoryTest {
         long before = residentBytes();
         Kindling.emptyCache();
         long after = residentBytes();
-        assertEquals(0, Kindling.memoryStats().pooledBytes());
         assertTrue(after <= before - 100 * MB, "resident size " + before / MB + " -> " + after / MB
                 + " MiB after emptyCache released 187 MiB of blocks");
         kept.forEach(Tensor::close);

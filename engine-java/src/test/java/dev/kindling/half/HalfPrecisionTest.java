@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -154,17 +155,27 @@ class HalfPrecisionTest {
     }
 
     @Test
-    void aBfloat16CopyOfTheMlpTakesHalfTheMemory() {
+    void aBfloat16CopyOfTheMlpTakesHalfTheMemory() throws InterruptedException {
         Module net = new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 256), new ReLU(), new Linear(256, 10));
-        List<Tensor> copies = new java.util.ArrayList<>();
-        long before = dev.kindling.Kindling.memoryStats().liveBytes();
-        for (Tensor p : net.parameters()) copies.add(p.bfloat16());
-        long bf16 = dev.kindling.Kindling.memoryStats().liveBytes() - before;
-        for (Tensor p : net.parameters()) copies.add(p.float_().clone());
-        long f32 = dev.kindling.Kindling.memoryStats().liveBytes() - before - bf16;
-        // 535,818 weights: 1.07 MB in bfloat16 against 2.14 MB in float32 (the pool rounds each block up a little)
-        assertEquals(0.5, (double) bf16 / f32, 0.01, bf16 + " bytes in bfloat16, " + f32 + " in float32");
-        copies.forEach(Tensor::close);
+        // live bytes are the whole JVM's: tensors that earlier tests dropped may be reclaimed by the Cleaner in the
+        // middle of a measurement (seen once: -4.7 MB). Let that settle first, and measure again if it still happened;
+        // bfloat16 blocks of float32's size would fail every attempt
+        String last = "";
+        for (int attempt = 0; attempt < 5; attempt++) {
+            System.gc();
+            Thread.sleep(50);
+            List<Tensor> copies = new java.util.ArrayList<>();
+            long before = dev.kindling.Kindling.memoryStats().liveBytes();
+            for (Tensor p : net.parameters()) copies.add(p.bfloat16());
+            long bf16 = dev.kindling.Kindling.memoryStats().liveBytes() - before;
+            for (Tensor p : net.parameters()) copies.add(p.float_().clone());
+            long f32 = dev.kindling.Kindling.memoryStats().liveBytes() - before - bf16;
+            copies.forEach(Tensor::close);
+            // 535,818 weights: 1.07 MB in bfloat16 against 2.14 MB in float32 (the pool rounds each block up a little)
+            if (bf16 > 0 && f32 > 0 && Math.abs((double) bf16 / f32 - 0.5) <= 0.01) return;
+            last = bf16 + " bytes in bfloat16, " + f32 + " in float32";
+        }
+        fail(last);
     }
 
     @Test
