@@ -122,7 +122,7 @@ final class Indexing {
             idx[k] = i;
             k += m[i] ? 1 : 0;
         }
-        return x.expand(shape).reshape(-1).indexSelect(0, Factory.fromArray(Arrays.copyOf(idx, count), new int[]{count}));
+        return x.expand(shape).reshape(-1).indexSelect(0, Factory.fromArray(idx, new int[]{count + 1}).narrow(0, 0, count));
     }
 
     static Tensor nonzero(Tensor x) {
@@ -173,19 +173,19 @@ final class Indexing {
         Tensor values = Tensor.empty(x.dtype(), x.device(), new int[]{rows, len});
         Tensor indices = Tensor.empty(DType.INT64, x.device(), new int[]{rows, len});
         if (rows > 0 && len > 0) values.backend().sort(flat.view(), descending, values.view(), indices.view());
-        Tensor idx = indices.reshape(ms).transpose(dim, -1).contiguous();
-        return new ValuesIndices(picked("SortBackward0", x, dim, idx), idx);
+        Reference.reachabilityFence(flat);
+        return picked("SortBackward0", x, dim, values.reshape(ms).transpose(dim, -1).contiguous(),
+                indices.reshape(ms).transpose(dim, -1).contiguous());
     }
 
-    /** The values at {@code idx} along {@code dim}, recorded under the op's own name (SortBackward0, TopkBackward0). */
-    private static Tensor picked(String name, Tensor x, int dim, Tensor idx) {
-        Tensor values;
-        try (var off = GradMode.set(false)) {
-            values = x.gather(dim, idx);
-        }
+    /**
+     * The backend's {@code values}, the elements of {@code x} at {@code idx} along {@code dim}, recorded under the op's
+     * own name (SortBackward0, TopkBackward0), with the indices.
+     */
+    private static ValuesIndices picked(String name, Tensor x, int dim, Tensor values, Tensor idx) {
         int[] in = x.shape();
-        return Autograd.record(name, values, x,
-                (g, n) -> new Tensor[]{Factory.full(in, 0, g.dtype(), g.device()).scatterAdd(dim, idx, g)});
+        return new ValuesIndices(Autograd.record(name, values, x,
+                (g, n) -> new Tensor[]{Factory.full(in, 0, g.dtype(), g.device()).scatterAdd(dim, idx, g)}), idx);
     }
 
     static ValuesIndices topk(Tensor x, int k, int dim0, boolean largest, boolean sorted) {
@@ -195,24 +195,33 @@ final class Indexing {
             throw new IllegalArgumentException("topk: k (" + k + ") is out of range for dimension " + dim + " of size " + size);
         }
         if (x.dim() == 0) return sort(x, 0, largest);
-        Tensor idx = topkIndices(x, k, dim, largest);
-        if (idx == null) idx = sort(x.detach(), dim, largest).indices().narrow(dim, 0, k).contiguous();
-        return new ValuesIndices(picked("TopkBackward0", x, dim, idx), idx);
+        ValuesIndices top = topkByBackend(x, k, dim, largest);
+        if (top == null) {
+            ValuesIndices all = sort(x.detach(), dim, largest);
+            top = new ValuesIndices(all.values().narrow(dim, 0, k).contiguous(), all.indices().narrow(dim, 0, k).contiguous());
+        }
+        return picked("TopkBackward0", x, dim, top.values(), top.indices());
     }
 
     /** The backend's own topk (the first k of sort's order without sorting the rest), or null when it has none. */
-    private static Tensor topkIndices(Tensor x, int k, int dim, boolean largest) {
+    private static ValuesIndices topkByBackend(Tensor x, int k, int dim, boolean largest) {
         Tensor moved = x.detach().transpose(dim, -1);
         int[] ms = moved.shape();
         int len = ms[ms.length - 1];
         int rows = len == 0 ? 0 : (int) (moved.numel() / len);
         if (rows == 0 || k == 0) return null;
-        Tensor flat = moved.contiguous().reshape(rows, len);
+        Tensor flat = moved.reshape(rows, len); // the backend reads rows of any strides
         Tensor values = Tensor.empty(x.dtype(), x.device(), new int[]{rows, k});
         Tensor indices = Tensor.empty(DType.INT64, x.device(), new int[]{rows, k});
-        if (!values.backend().topk(flat.view(), k, largest, values.view(), indices.view())) return null;
+        boolean done = values.backend().topk(flat.view(), k, largest, values.view(), indices.view());
+        Reference.reachabilityFence(flat);
+        if (!done) {
+            values.close();
+            indices.close();
+            return null;
+        }
         int[] os = ms.clone();
         os[os.length - 1] = k;
-        return indices.reshape(os).transpose(dim, -1).contiguous();
+        return new ValuesIndices(values.reshape(os).transpose(dim, -1).contiguous(), indices.reshape(os).transpose(dim, -1).contiguous());
     }
 }

@@ -261,6 +261,11 @@ class ComparisonKernelTest {
             long[] t0 = m.t().topk(3, 0).indices().t().contiguous().toLongArray();
             long[] t1 = m.topk(3, 1).indices().toLongArray();
             assertArrayEquals(t1, t0);
+            // over dim 0 of m itself: the backend reads strided rows
+            ValuesIndices down = m.topk(4, 0, false);
+            ValuesIndices across = m.t().contiguous().topk(4, 1, false);
+            assertArrayEquals(across.indices().t().contiguous().toLongArray(), down.indices().toLongArray());
+            assertArrayEquals(across.values().t().contiguous().toFloatArray(), down.values().toFloatArray());
         }
     }
 

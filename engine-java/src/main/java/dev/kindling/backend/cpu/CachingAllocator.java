@@ -34,7 +34,7 @@ final class CachingAllocator {
      * The largest block: a direct ByteBuffer is int-indexed, with room left for the alignment margin; the size
      * classes round up by up to 25%, so the top class is cut to this.
      */
-    static final long MAX_BYTES = Integer.MAX_VALUE - 64;
+    static final long MAX_BYTES = Integer.MAX_VALUE - ALIGN;
     private static final sun.misc.Unsafe UNSAFE = unsafe();
 
     // whole CpuBuffers are pooled, typed views included, so a pool hit allocates nothing on the Java heap;

@@ -8,7 +8,8 @@ import dev.kindling.backend.HalfFloats;
  * Kernels compute on these arrays (which the JIT vectorises) instead of on the buffer element by element:
  * contiguous runs become bulk copies, broadcast runs (stride 0) become fills. FLOAT16 and BFLOAT16 elements
  * widen to float on reading and round to nearest even once on writing, so every kernel computes them in at
- * least float32 precision, as PyTorch's CPU kernels do.
+ * least float32 precision, as PyTorch's CPU kernels do. A run is at most {@link #SIZE} elements (the heap arrays'
+ * length): callers move chunks, and conversions go through this thread's {@link Scratch} arrays of that size.
  */
 final class Chunks {
     static final int SIZE = 1024;
@@ -67,11 +68,8 @@ final class Chunks {
             case FLOAT32 -> {
                 if (stride == 1) {
                     float[] w = SCRATCH.get().widen;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        b.f.get(off + c, w, 0, len);
-                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
-                    }
+                    b.f.get(off, w, 0, n);
+                    for (int i = 0; i < n; i++) dst[i] = w[i];
                 } else {
                     for (int i = 0; i < n; i++) dst[i] = b.f.get(off + i * stride);
                 }
@@ -79,11 +77,8 @@ final class Chunks {
             case INT64 -> {
                 if (stride == 1) {
                     long[] w = SCRATCH.get().longs;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        b.l.get(off + c, w, 0, len);
-                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
-                    }
+                    b.l.get(off, w, 0, n);
+                    for (int i = 0; i < n; i++) dst[i] = w[i];
                 } else {
                     for (int i = 0; i < n; i++) dst[i] = b.l.get(off + i * stride);
                 }
@@ -91,11 +86,8 @@ final class Chunks {
             case INT32 -> {
                 if (stride == 1) {
                     int[] w = SCRATCH.get().ints;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        b.i.get(off + c, w, 0, len);
-                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
-                    }
+                    b.i.get(off, w, 0, n);
+                    for (int i = 0; i < n; i++) dst[i] = w[i];
                 } else {
                     for (int i = 0; i < n; i++) dst[i] = b.i.get(off + i * stride);
                 }
@@ -103,11 +95,8 @@ final class Chunks {
             case BOOL -> {
                 if (stride == 1) {
                     byte[] w = SCRATCH.get().bytes;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        b.data.get(off + c, w, 0, len);
-                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
-                    }
+                    b.data.get(off, w, 0, n);
+                    for (int i = 0; i < n; i++) dst[i] = w[i];
                 } else {
                     for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
                 }
@@ -130,11 +119,8 @@ final class Chunks {
             case FLOAT32 -> {
                 if (stride == 1) {
                     float[] w = SCRATCH.get().widen;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        for (int i = 0; i < len; i++) w[i] = (float) src[c + i];
-                        b.f.put(off + c, w, 0, len);
-                    }
+                    for (int i = 0; i < n; i++) w[i] = (float) src[i];
+                    b.f.put(off, w, 0, n);
                 } else {
                     for (int i = 0; i < n; i++) b.f.put(off + i * stride, (float) src[i]);
                 }
@@ -142,11 +128,8 @@ final class Chunks {
             case INT64 -> {
                 if (stride == 1) {
                     long[] w = SCRATCH.get().longs;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        for (int i = 0; i < len; i++) w[i] = (long) src[c + i];
-                        b.l.put(off + c, w, 0, len);
-                    }
+                    for (int i = 0; i < n; i++) w[i] = (long) src[i];
+                    b.l.put(off, w, 0, n);
                 } else {
                     for (int i = 0; i < n; i++) b.l.put(off + i * stride, (long) src[i]);
                 }
@@ -154,11 +137,8 @@ final class Chunks {
             case INT32 -> {
                 if (stride == 1) {
                     int[] w = SCRATCH.get().ints;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        for (int i = 0; i < len; i++) w[i] = (int) (long) src[c + i];
-                        b.i.put(off + c, w, 0, len);
-                    }
+                    for (int i = 0; i < n; i++) w[i] = (int) (long) src[i];
+                    b.i.put(off, w, 0, n);
                 } else {
                     for (int i = 0; i < n; i++) b.i.put(off + i * stride, (int) (long) src[i]);
                 }
@@ -166,11 +146,8 @@ final class Chunks {
             case BOOL -> {
                 if (stride == 1) {
                     byte[] w = SCRATCH.get().bytes;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        for (int i = 0; i < len; i++) w[i] = src[c + i] != 0 ? (byte) 1 : (byte) 0;
-                        b.data.put(off + c, w, 0, len);
-                    }
+                    for (int i = 0; i < n; i++) w[i] = src[i] != 0 ? (byte) 1 : (byte) 0;
+                    b.data.put(off, w, 0, n);
                 } else {
                     for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i] != 0 ? (byte) 1 : (byte) 0);
                 }
@@ -222,11 +199,8 @@ final class Chunks {
             case BOOL -> {
                 if (stride == 1) {
                     byte[] w = SCRATCH.get().bytes;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        b.data.get(off + c, w, 0, len);
-                        for (int i = 0; i < len; i++) dst[c + i] = w[i];
-                    }
+                    b.data.get(off, w, 0, n);
+                    for (int i = 0; i < n; i++) dst[i] = w[i];
                 } else {
                     for (int i = 0; i < n; i++) dst[i] = b.data.get(off + i * stride);
                 }
@@ -234,11 +208,8 @@ final class Chunks {
             case FLOAT32 -> {
                 if (stride == 1) {
                     float[] w = SCRATCH.get().widen;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        b.f.get(off + c, w, 0, len);
-                        for (int i = 0; i < len; i++) dst[c + i] = (long) w[i];
-                    }
+                    b.f.get(off, w, 0, n);
+                    for (int i = 0; i < n; i++) dst[i] = (long) w[i];
                 } else {
                     for (int i = 0; i < n; i++) dst[i] = (long) b.f.get(off + i * stride);
                 }
@@ -267,11 +238,8 @@ final class Chunks {
             case BOOL -> {
                 if (stride == 1) {
                     byte[] w = SCRATCH.get().bytes;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        for (int i = 0; i < len; i++) w[i] = src[c + i] != 0 ? (byte) 1 : (byte) 0;
-                        b.data.put(off + c, w, 0, len);
-                    }
+                    for (int i = 0; i < n; i++) w[i] = src[i] != 0 ? (byte) 1 : (byte) 0;
+                    b.data.put(off, w, 0, n);
                 } else {
                     for (int i = 0; i < n; i++) b.data.put(off + i * stride, src[i] != 0 ? (byte) 1 : (byte) 0);
                 }
@@ -279,11 +247,8 @@ final class Chunks {
             case FLOAT32 -> {
                 if (stride == 1) {
                     float[] w = SCRATCH.get().widen;
-                    for (int c = 0; c < n; c += SIZE) {
-                        int len = Math.min(SIZE, n - c);
-                        for (int i = 0; i < len; i++) w[i] = (float) src[c + i];
-                        b.f.put(off + c, w, 0, len);
-                    }
+                    for (int i = 0; i < n; i++) w[i] = (float) src[i];
+                    b.f.put(off, w, 0, n);
                 } else {
                     for (int i = 0; i < n; i++) b.f.put(off + i * stride, (float) src[i]);
                 }

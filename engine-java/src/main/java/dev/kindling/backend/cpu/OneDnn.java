@@ -143,13 +143,15 @@ final class OneDnn {
         return (scale ? dnnl_use_scale : 0) | (shift ? dnnl_use_shift : 0) | (global ? dnnl_use_global_stats : 0);
     }
 
-    private static int plainTag(int dims) {
+    /** The row-major format tag of a tensor of {@code dims} dimensions. */
+    static int plainTag(int dims) {
         return switch (dims) {
+            case 1 -> dnnl_a;
             case 2 -> dnnl_ab;
             case 3 -> dnnl_abc;
             case 4 -> dnnl_abcd;
             case 5 -> dnnl_abcde;
-            default -> throw new IllegalArgumentException("oneDNN batch norm: 2 to 5 dims, got " + dims);
+            default -> throw new IllegalArgumentException("oneDNN: row-major layouts of 1 to 5 dims, got " + dims);
         };
     }
 

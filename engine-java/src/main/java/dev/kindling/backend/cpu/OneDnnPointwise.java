@@ -138,29 +138,24 @@ final class OneDnnPointwise {
      */
     static boolean binary(CachingAllocator alloc, BinaryOp op, View a, View b, View out) {
         int alg = binary(op);
-        if (alg < 0) return false;
+        if (alg < 0 || b.dtype() != DType.FLOAT32) return false;
         if (!a.isContiguous() && b.isContiguous() && (op == BinaryOp.ADD || op == BinaryOp.MUL)) {
             View t = a; // commutative: the broadcast operand goes second, where oneDNN takes it
             a = b;
             b = t;
         }
-        if (!big(a, out)) return false;
         long n = a.numel();
-        if (b.dtype() == DType.FLOAT32 && b.isContiguous() && b.numel() == n) {
+        boolean same = b.isContiguous() && b.numel() == n;
+        // decided before big(), which loads oneDNN: a layout it cannot take never does
+        long[][] dims = same ? null : broadcastDims(out.shape(), b.strides());
+        if ((!same && dims == null) || !big(a, out)) return false;
+        if (same) {
             run(alloc, "binary " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, (pd, md, dst) ->
                     dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, md, md, md, null), a, b, out);
             return true;
         }
-        long[][] dims = b.dtype() == DType.FLOAT32 ? broadcastDims(out.shape(), b.strides()) : null;
-        if (dims == null) return false;
         String key = "broadcast " + alg + " " + java.util.Arrays.toString(dims[0]) + java.util.Arrays.toString(dims[1]);
-        int tag = switch (dims[0].length) {
-            case 1 -> dnnl_a;
-            case 2 -> dnnl_ab;
-            case 3 -> dnnl_abc;
-            case 4 -> dnnl_abcd;
-            default -> dnnl_abcde;
-        };
+        int tag = OneDnn.plainTag(dims[0].length);
         OneDnn.Plan plan = OneDnn.plan(key, () -> new ViewsPlan(new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, (p, pd) -> {
             dnnl_memory_desc full = p.plain(dims[0], tag), part = p.plain(dims[1], tag);
             OneDnn.check(dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, full, part, full, null), "broadcast binary primitive");

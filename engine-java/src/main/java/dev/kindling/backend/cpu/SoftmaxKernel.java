@@ -10,9 +10,9 @@ import java.nio.FloatBuffer;
  * ({@link #row}), over the others by blocks of columns ({@link #columns}), or, when few elements follow the
  * dimension, by slabs transposed into rows ({@link #slabs}). The operations of the composite in {@code Reduce} (max,
  * shift, exp, a sum accumulated in double, divide or subtract the log) in the same precision, so the same bits, in
- * one pass instead of six whole-tensor passes and their temporaries. The one liberty is the order of the rows'
- * double sums ({@link FastExp#shiftedExpSum}), which could change a float total only within 2^-53 of a rounding
- * boundary.
+ * one pass instead of six whole-tensor passes and their temporaries. The one liberty is in {@link #slabs}: its rows
+ * sum in the row kernel's eight-accumulator order where the composite walks the column in order, which could change a
+ * float total only within 2^-53 of a rounding boundary.
  */
 final class SoftmaxKernel {
     private SoftmaxKernel() {}
