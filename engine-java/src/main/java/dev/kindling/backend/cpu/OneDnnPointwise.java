@@ -138,7 +138,8 @@ final class OneDnnPointwise {
      */
     static boolean binary(CachingAllocator alloc, BinaryOp op, View a, View b, View out) {
         int alg = binary(op);
-        if (alg < 0 || b.dtype() != DType.FLOAT32) return false;
+        // small operands leave first: the layout questions below would cost more than their Java loop
+        if (alg < 0 || b.dtype() != DType.FLOAT32 || out.numel() < MIN_ELEMENTS) return false;
         if (!a.isContiguous() && b.isContiguous() && (op == BinaryOp.ADD || op == BinaryOp.MUL)) {
             View t = a; // commutative: the broadcast operand goes second, where oneDNN takes it
             a = b;

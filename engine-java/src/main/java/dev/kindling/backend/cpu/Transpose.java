@@ -22,8 +22,9 @@ final class Transpose {
 
     /** Copies {@code src} into {@code dst} when it is such a transpose (different buffers); false leaves it to the caller. */
     static boolean copy(View src, CpuBuffer sb, View dst, CpuBuffer db) {
-        if (src.dtype() != DType.FLOAT32 || dst.dtype() != DType.FLOAT32 || dst.dim() != 2 || src.dim() != 2
-                || !java.util.Arrays.equals(src.shape(), dst.shape()) || !dst.isContiguous() || dst.numel() < MIN_ELEMENTS) {
+        // every copy asks: the cheapest questions first
+        if (dst.dim() != 2 || src.dim() != 2 || src.dtype() != DType.FLOAT32 || dst.dtype() != DType.FLOAT32
+                || dst.numel() < MIN_ELEMENTS || !java.util.Arrays.equals(src.shape(), dst.shape()) || !dst.isContiguous()) {
             return false;
         }
         int rows = dst.shape()[0], cols = dst.shape()[1];
