@@ -13,7 +13,7 @@ final class PointwiseMath {
 
     static boolean hasFloatLoop(UnaryOp op) {
         return switch (op) {
-            case NEG, ABS, RELU, EXP, SIGMOID, TANH, SQUARE, SQRT -> true;
+            case NEG, ABS, RELU, EXP, LOG, SIGMOID, TANH, SQUARE, SQRT -> true;
             default -> false;
         };
     }
@@ -35,6 +35,7 @@ final class PointwiseMath {
             // 1.13's relu keeps -0 (its max(0, x) returns x for two zeros): a difference no comparison of values sees
             case RELU -> { for (int i = 0; i < n; i++) o[i] = Math.max(a[i], 0f); }
             case EXP -> FastExp.exp(a, o, tmp, n);
+            case LOG -> FastLog.log(a, o, n);
             case SIGMOID -> FastExp.sigmoid(a, o, tmp, n);
             case TANH -> { for (int i = 0; i < n; i++) o[i] = (float) Math.tanh(a[i]); }
             case SQUARE -> { for (int i = 0; i < n; i++) o[i] = a[i] * a[i]; }
