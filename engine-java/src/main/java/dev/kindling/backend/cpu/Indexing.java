@@ -34,6 +34,44 @@ final class Indexing {
         // over the threads, and float32 (the usual case: a loss picking its targets, sort's values) element by
         // element without the dtype switch through double (64K elements: 0.59 ms, PyTorch 0.07)
         boolean f32 = t == DType.FLOAT32;
+        if (f32 && sx == 1) {
+            // a contiguous run of indices read in bulk and checked at once, the picked floats gathered into an array and
+            // written in bulk where the output's run is contiguous; where the run picks from one contiguous row along dim
+            // (a gather over the last dim) not much longer than the run, that row copied in bulk and indexed as an array,
+            // since a buffer's get per element costs more than the copy. 64 picks from each of 1024 rows of 1024, two
+            // threads: 0.35 -> 0.19-0.32 ms (PyTorch 0.07-0.10)
+            boolean fromRow = si == 0 && dimStride == 1;
+            Parallel.range(it.total, CpuBackend.GRAIN, (s, e) -> {
+                float[][] rowOf = {null};
+                it.forRange(s, e, (off, n) -> {
+                    Chunks.Scratch sc = Chunks.scratch();
+                    long[] ix = sc.l0;
+                    float[] vals = sc.f0;
+                    float[] row = null;
+                    if (fromRow && size <= 16L * n) {
+                        if (rowOf[0] == null || rowOf[0].length < size) rowOf[0] = new float[size];
+                        row = rowOf[0];
+                        ib.f.get(off[2], row, 0, size);
+                    }
+                    for (int c = 0; c < n; c += Chunks.SIZE) {
+                        int len = Math.min(Chunks.SIZE, n - c);
+                        xb.l.get(off[1] + c, ix, 0, len);
+                        long bad = 0;
+                        for (int i = 0; i < len; i++) bad |= ix[i] | (size - 1 - ix[i]);
+                        if (bad < 0) for (int i = 0; i < len; i++) checkIndex("gather", ix[i], size, dim);
+                        if (row != null) {
+                            for (int i = 0; i < len; i++) vals[i] = row[(int) ix[i]];
+                        } else {
+                            int base = off[2] + c * si;
+                            for (int i = 0; i < len; i++) vals[i] = ib.f.get(base + i * si + (int) ix[i] * dimStride);
+                        }
+                        if (so == 1) ob.f.put(off[0] + c, vals, 0, len);
+                        else for (int i = 0; i < len; i++) ob.f.put(off[0] + (c + i) * so, vals[i]);
+                    }
+                });
+            });
+            return;
+        }
         Parallel.range(it.total, CpuBackend.GRAIN, (s, e) -> it.forRange(s, e, (off, n) -> {
             for (int i = 0; i < n; i++) {
                 long idx = checkIndex("gather", xb.l.get(off[1] + i * sx), size, dim);
