@@ -172,13 +172,12 @@ final class Factory {
 
     static Tensor bernoulli(Generator g, Tensor p) {
         double[] probs = p.toDoubleArray();
-        double[] out = new double[probs.length];
-        for (int i = 0; i < probs.length; i++) {
-            if (!(probs[i] >= 0 && probs[i] <= 1)) {
-                throw new IllegalArgumentException("bernoulli: expected all probabilities in [0, 1], got " + probs[i]);
-            }
-            out[i] = g.nextDouble() < probs[i] ? 1 : 0;
+        for (double q : probs) {
+            if (!(q >= 0 && q <= 1)) throw new IllegalArgumentException("bernoulli: expected all probabilities in [0, 1], got " + q);
         }
+        double[] out = new double[probs.length];
+        g.fillUniform(out);  // the draws nextDouble would give, under one lock
+        for (int i = 0; i < probs.length; i++) out[i] = out[i] < probs[i] ? 1 : 0;
         DType dt = p.dtype().isFloatingPoint() ? p.dtype() : Kindling.defaultDType();
         return fromArray(out, p.shape()).to(dt);
     }
@@ -186,7 +185,7 @@ final class Factory {
     static Tensor bernoulliFill(Generator g, Tensor t, double p) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("bernoulli_: expected p in [0, 1], got " + p);
         double[] out = new double[hostCount("bernoulli_", t)];
-        for (int i = 0; i < out.length; i++) out[i] = g.nextDouble() < p ? 1 : 0;
+        g.fillBernoulli(out, p);
         return writeInto(t, out);
     }
 

@@ -12,10 +12,15 @@ import java.nio.FloatBuffer;
  * {@code float[]} loop: 2.2 ms). Two details matter to C2: each loop is its own small method (in one large
  * method it stops inlining the buffer accessors, 3x slower), and the loops index slices from 0 rather than
  * {@code get(off + i)} (with an offset the range checks stay in the loop: 5.2 ms).
- * The entry points return false when the layout or op is not one they handle; the caller then chunks.
+ * The entry points return false when the layout or op is not one they handle; the caller then chunks. In cache
+ * the chunks' array loops are faster (C2 vectorises them, not these): binary ops come here for runs of at least
+ * {@link #MIN_RUN} only.
  */
 final class FloatLoops {
     private FloatLoops() {}
+
+    /** The shortest run a binary op takes through these loops (shorter ones fit in cache: see the class doc). */
+    static final int MIN_RUN = 1 << 16;
 
     /** Writing while reading the same memory at another offset would read values already overwritten. */
     private static boolean separate(FloatBuffer out, int offOut, FloatBuffer in, int offIn) {
