@@ -155,6 +155,26 @@ final class Pointwise {
             out = Tensor.empty(base.dtype(), base.device(), base.shapeInternal());
             out.backend().unary(UnaryOp.SQUARE, base.view(), out.view());
             Reference.reachabilityFence(base);
+        } else if (base.dtype() == DType.FLOAT32 && (p == 3 || p == 0.5 || p == -0.5 || p == -1 || p == -2)) {
+            // PyTorch's float pow for these exponents (pow_tensor_scalar_optimized_kernel): products, sqrt and
+            // reciprocals, where Math.pow per element took 20 ns (pow(x, 3) over 1M floats: 20 ms, PyTorch 0.2)
+            out = Tensor.empty(base.dtype(), base.device(), base.shapeInternal());
+            View b = base.view(), o = out.view();
+            var be = out.backend();
+            if (p == 3) {
+                be.unary(UnaryOp.SQUARE, b, o);
+                be.binary(BinaryOp.MUL, o, b, o);
+            } else if (p == 0.5) {
+                be.unary(UnaryOp.SQRT, b, o);
+            } else if (p == -0.5) {
+                be.unary(UnaryOp.RSQRT, b, o);
+            } else if (p == -1) {
+                be.unary(UnaryOp.RECIPROCAL, b, o);
+            } else {
+                be.unary(UnaryOp.SQUARE, b, o);
+                be.unary(UnaryOp.RECIPROCAL, o, o);
+            }
+            Reference.reachabilityFence(base);
         } else {
             Tensor e = scalarFor(base, p);
             out = Tensor.empty(base.dtype(), base.device(), base.shapeInternal());

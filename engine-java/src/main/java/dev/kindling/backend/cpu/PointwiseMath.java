@@ -13,7 +13,7 @@ final class PointwiseMath {
 
     static boolean hasFloatLoop(UnaryOp op) {
         return switch (op) {
-            case NEG, ABS, RELU, EXP, LOG, SIGMOID, TANH, SQUARE, SQRT -> true;
+            case NEG, ABS, RELU, EXP, LOG, SIGMOID, TANH, SQUARE, SQRT, SIGN, RECIPROCAL -> true;
             default -> false;
         };
     }
@@ -40,7 +40,29 @@ final class PointwiseMath {
             case TANH -> { for (int i = 0; i < n; i++) o[i] = (float) Math.tanh(a[i]); }
             case SQUARE -> { for (int i = 0; i < n; i++) o[i] = a[i] * a[i]; }
             case SQRT -> { for (int i = 0; i < n; i++) o[i] = (float) Math.sqrt(a[i]); }
+            case SIGN -> sign(a, o, n);
+            // the double loop's (float) (1.0 / x) bits: double holds more than 2 * 24 + 2 bits, so its rounding before
+            // float's is innocuous for a quotient
+            case RECIPROCAL -> { for (int i = 0; i < n; i++) o[i] = 1f / a[i]; }
             default -> throw new IllegalStateException("no float loop for " + op);
+        }
+    }
+
+    /**
+     * {@code (0 < v) - (v < 0)}: ±1, and +0 for zeros and NaN, as the double loop gives it. Through the bits where
+     * {@link FloatBits} is on: a branch-free int loop C2 vectorises (the branches per element: 5 ms over 1M floats,
+     * PyTorch 0.2).
+     */
+    private static void sign(float[] a, float[] o, int n) {
+        if (!FloatBits.ON) {
+            for (int i = 0; i < n; i++) { float v = a[i]; o[i] = v > 0 ? 1f : v < 0 ? -1f : 0f; }
+            return;
+        }
+        FloatBits.check(n, a, o, o);
+        for (int i = 0; i < n; i++) {
+            int b = FloatBits.get(a, i), x = (b & 0x7FFFFFFF) - 1;      // -1 for a zero, from 0x7F800000 up for NaN
+            int nonzero = ~(x >> 31) & ((x - 0x7F800000) >> 31);        // all ones for a nonzero number
+            FloatBits.put(o, i, nonzero & (b & 0x80000000 | 0x3F800000));
         }
     }
 
