@@ -17,6 +17,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
 
 FASHION = "/usr/share/datasets/fashion-mnist"
@@ -249,6 +250,14 @@ def more_ops():
     time_op("gather_1024x64_of_1024x1024", lambda: torch.gather(a, 1, picks))
     time_op("sort_64x1000", lambda: torch.sort(logits, 1))
     time_op("topk5_64x1000", lambda: torch.topk(logits, 5, 1))
+    h, target = torch.randn(64, 512), torch.randn(64, 512)
+    time_op("amax_dim1_1024x1024", lambda: torch.amax(a, 1))
+    time_op("sign_1024x1024", lambda: torch.sign(a))
+    time_op("pow3_1024x1024", lambda: torch.pow(a, 3))
+    time_op("flip_dim1_1024x1024", lambda: torch.flip(a, [1]))
+    time_op("gelu_64x512", lambda: F.gelu(h))
+    time_op("dropout_64x512", lambda: F.dropout(h, 0.5, True))
+    time_op("mse_loss_64x512", lambda: F.mse_loss(h, target))
 
 
 def cnn_model():

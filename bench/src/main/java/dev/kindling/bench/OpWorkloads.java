@@ -53,8 +53,9 @@ final class OpWorkloads {
 
     /**
      * Workload group more_ops: single ops that training scripts use beyond issue 12's list (masks, clamping,
-     * broadcasting, reductions over one dimension, casts, picking), over a [1024, 1024] float32 matrix, and sort
-     * and topk of [64, 1000]; timed as {@link #run}'s ops are.
+     * broadcasting, reductions over one dimension, casts, picking, sign, powers, flips), over a [1024, 1024] float32
+     * matrix, sort and topk of [64, 1000], and GELU, dropout and an MSE loss over a [64, 512] batch; timed as
+     * {@link #run}'s ops are.
      */
     static void more() {
         Tensor a = Tensor.randn(1024, 1024), b = Tensor.randn(1024, 1024), row = Tensor.randn(1024);
@@ -86,6 +87,16 @@ final class OpWorkloads {
             t.values().close();
             t.indices().close();
         });
+        // session 9's survey: ops whose slow paths were 5-170x behind (a GELU MLP, dropout, L1 and MSE losses,
+        // flips for augmentation)
+        Tensor h = Tensor.randn(64, 512), target = Tensor.randn(64, 512);
+        time("amax_dim1_1024x1024", () -> a.amax(1).close());
+        time("sign_1024x1024", () -> a.sign().close());
+        time("pow3_1024x1024", () -> a.pow(3).close());
+        time("flip_dim1_1024x1024", () -> a.flip(1).close());
+        time("gelu_64x512", () -> dev.kindling.nn.F.gelu(h).close());
+        time("dropout_64x512", () -> dev.kindling.nn.F.dropout(h, 0.5, true).close());
+        time("mse_loss_64x512", () -> dev.kindling.nn.F.mseLoss(h, target).close());
     }
 
     private static final java.util.List<Runnable> CBLAS = new java.util.ArrayList<>();
