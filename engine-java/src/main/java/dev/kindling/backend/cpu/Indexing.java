@@ -48,7 +48,7 @@ final class Indexing {
                     long[] ix = sc.l0;
                     float[] vals = sc.f0;
                     float[] row = null;
-                    if (fromRow && size <= 16L * n) {
+                    if (fromRow && size <= 16L * n && size <= 1 << 20) {   // rows held in an array: 4 MB at most
                         if (rowOf[0] == null || rowOf[0].length < size) rowOf[0] = new float[size];
                         row = rowOf[0];
                         ib.f.get(off[2], row, 0, size);

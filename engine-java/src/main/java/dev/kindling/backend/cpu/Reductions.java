@@ -348,8 +348,8 @@ final class Reductions {
                 double bd = 0;
                 long bl = 0;
                 if (it == DType.FLOAT32) {
-                    // in float, two predictable branches an element (a new best is rare): the same choice as below
-                    // one predicted branch an element: "not at or below the best" is also true of NaN (see extremeRow)
+                    // in float, one predicted branch an element (a new best is rare; "not at or below the best" is also
+                    // true of NaN, see extremeRow): the same choice as below
                     float[] f = sc.f0;
                     float bf = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
                     best = 0; // all at the start value (all -inf for max): the first
