@@ -82,4 +82,37 @@ class ExtremeRowTest {
             }
         }
     }
+
+    @Test
+    void overLeadingDimsEachColumnIsThePlainLoops() {
+        SplittableRandom r = new SplittableRandom(8);
+        int rows = 37, cols = 300;
+        float nanA = Float.intBitsToFloat(0x7fc00011), nanB = Float.intBitsToFloat(0xffc00022);
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        for (int i = 0; i < rows; i++) {
+            x[i * cols] = Float.NEGATIVE_INFINITY;          // column 0: all -inf
+            x[i * cols + 1] = Float.POSITIVE_INFINITY;      // column 1: all +inf
+            x[i * cols + 2] = i % 2 == 0 ? -0f : 0f;        // column 2: zeros, -0 first
+            x[i * cols + 3] = i % 2 == 0 ? 0f : -0f;        // column 3: zeros, +0 first
+        }
+        x[5 * cols + 4] = nanA;                             // column 4: two NaNs, the first wins
+        x[9 * cols + 4] = nanB;
+        x[0 * cols + 5] = nanB;                             // column 5: a NaN in the first row
+        x[36 * cols + 6] = nanA;                            // column 6: a NaN in the last row
+        for (int[] shape : new int[][]{{rows, cols}, {1, rows, cols}}) {
+            Tensor t = Tensor.fromArray(x, shape);
+            int[] dims = shape.length == 2 ? new int[]{0} : new int[]{0, 1};
+            for (boolean max : new boolean[]{true, false}) {
+                float[] got = (max ? t.amax(dims, false) : t.amin(dims, false)).toFloatArray();
+                for (int j = 0; j < cols; j++) {
+                    float[] column = new float[rows];
+                    for (int i = 0; i < rows; i++) column[i] = x[i * cols + j];
+                    int want = pick(column, max);
+                    assertEquals(Float.floatToRawIntBits(column[want]), Float.floatToRawIntBits(got[j]),
+                            (max ? "amax" : "amin") + " of column " + j + " over dims " + java.util.Arrays.toString(dims));
+                }
+            }
+        }
+    }
 }

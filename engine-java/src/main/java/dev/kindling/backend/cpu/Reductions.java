@@ -89,6 +89,11 @@ final class Reductions {
             sumLeading(in, out, sp.redCount, (int) sp.outCount);
             return;
         }
+        if ((op == ReduceOp.MAX || op == ReduceOp.MIN) && it == DType.FLOAT32 && out.dtype() == DType.FLOAT32
+                && sp.outCount >= 64 && leadingOnly(reduced) && in.isContiguous() && out.isContiguous()) {
+            extremeLeading(in, out, sp.redCount, (int) sp.outCount, op == ReduceOp.MAX);
+            return;
+        }
         double identity = switch (op) {
             case SUM, ANY -> 0;
             case PROD, ALL -> 1;
@@ -152,6 +157,40 @@ final class Reductions {
                     for (int j = 0; j < len; j++) acc[j] += row[j];
                 }
                 Chunks.writeD(ob, ot, (int) (out.offset() + c0), 1, len, acc);
+            }
+        });
+    }
+
+    /**
+     * The largest (smallest) of each column of {@code rows} contiguous float32 rows of {@code cols}, row after row into
+     * a block of float accumulators, with {@link #extremeRow}'s choices per column (the first NaN, the first of equal
+     * values), reading memory in order: amax over dim 0 of [1024, 1024] read each column with a stride of 1024 and
+     * through double (3-4 ms, PyTorch 0.1-0.2).
+     */
+    private static void extremeLeading(View in, View out, long rows, int cols, boolean max) {
+        CpuBuffer ib = buf(in), ob = buf(out);
+        Parallel.range(cols, Math.max(256, GRAIN / Math.max(1, rows)), (s, e) -> {
+            Chunks.Scratch sc = Chunks.scratch();
+            float[] acc = sc.f1, row = sc.f0;
+            for (long c0 = s; c0 < e; c0 += Chunks.SIZE) {
+                int len = (int) Math.min(Chunks.SIZE, e - c0);
+                java.util.Arrays.fill(acc, 0, len, max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
+                for (long r = 0; r < rows; r++) {
+                    ib.f.get((int) (in.offset() + r * cols + c0), row, 0, len);
+                    // a NaN replaces anything but a NaN ("not at or below" is true of it); an equal value keeps the first
+                    if (max) {
+                        for (int j = 0; j < len; j++) {
+                            float v = row[j], a = acc[j];
+                            if (!(v <= a) && a == a) acc[j] = v;
+                        }
+                    } else {
+                        for (int j = 0; j < len; j++) {
+                            float v = row[j], a = acc[j];
+                            if (!(v >= a) && a == a) acc[j] = v;
+                        }
+                    }
+                }
+                ob.f.put((int) (out.offset() + c0), acc, 0, len);
             }
         });
     }
