@@ -70,6 +70,18 @@ final class Losses {
         // derivative). Where x (1 - x) < 1e-12 PyTorch clamps: the logs at -100 for the value and the denominator at
         // 1e-12 for the gradient; there the loss is that value with that gradient attached (first order only).
         Tensor interior = x.mul(x.rsub(1)).ge(1e-12);
+        boolean everyInterior;
+        try (var off = Kindling.noGrad()) {
+            everyInterior = interior.all().item() != 0;
+        }
+        if (everyInterior) {
+            // the usual case: the boundary branch is selected nowhere, so the loss is the plain formula on x itself,
+            // with its value and gradient (up to the sign of a zero gradient, which the unused branch's 0 * slope
+            // could flip), in a third of the ops (a [64, 1] batch: 98 us, PyTorch 15)
+            Tensor plain = t.mul(x.log()).add(t.rsub(1).mul(x.rsub(1).log())).neg();
+            if (weight != null) plain = plain.mul(weight);
+            return reduce("binary_cross_entropy", plain, r);
+        }
         Tensor xs = Tensor.where(interior, x, 0.5);
         Tensor plain = t.mul(xs.log()).add(t.rsub(1).mul(xs.rsub(1).log())).neg();
         Tensor value, slope, xd;
