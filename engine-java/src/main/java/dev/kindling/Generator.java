@@ -75,7 +75,10 @@ public final class Generator {
     }
 
     /** Uniform in [0, 1) with 53 random bits. */
-    public synchronized double nextDouble() { return (next() >>> 11) * 0x1.0p-53; }
+    public synchronized double nextDouble() { return uniform(); }
+
+    /** {@link #nextDouble} for a caller holding the lock. */
+    private double uniform() { return (next() >>> 11) * 0x1.0p-53; }
 
     /** Uniform in [0, bound) without modulo bias. */
     public synchronized long nextLong(long bound) {
@@ -98,9 +101,9 @@ public final class Generator {
         }
         double u1, u2;
         do {
-            u1 = (next() >>> 11) * 0x1.0p-53;
+            u1 = uniform();
         } while (u1 <= 0);
-        u2 = (next() >>> 11) * 0x1.0p-53;
+        u2 = uniform();
         double r = Math.sqrt(-2 * Math.log(u1));
         spareGaussian = r * Math.sin(2 * Math.PI * u2);
         hasSpare = true;
@@ -109,7 +112,7 @@ public final class Generator {
 
     /** Fills {@code out} with uniform [0,1) doubles under one lock. */
     synchronized void fillUniform(double[] out) {
-        for (int i = 0; i < out.length; i++) out[i] = (next() >>> 11) * 0x1.0p-53;
+        for (int i = 0; i < out.length; i++) out[i] = uniform();
     }
 
     synchronized void fillUniform(float[] out) {
@@ -126,6 +129,6 @@ public final class Generator {
 
     /** Fills {@code out} with 1 where {@link #nextDouble} {@code < p}, else 0, under one lock (the stream as drawn one by one). */
     synchronized void fillBernoulli(double[] out, double p) {
-        for (int i = 0; i < out.length; i++) out[i] = (next() >>> 11) * 0x1.0p-53 < p ? 1 : 0;
+        for (int i = 0; i < out.length; i++) out[i] = uniform() < p ? 1 : 0;
     }
 }

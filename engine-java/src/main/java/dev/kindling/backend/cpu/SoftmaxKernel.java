@@ -203,22 +203,11 @@ final class SoftmaxKernel {
     }
 
     /**
-     * The largest element, NaN when there is one, as a loop of {@code Math.max} gives it (up to the sign of a zero,
-     * see the end). A branch per element rather
-     * than {@code Math.max}, which C2 compiles into a chain of dependent blends (1.07 against 0.55 us per 1000 floats):
-     * after the first few elements a new maximum is rare, so the branch is predicted.
+     * The largest element, NaN when there is one ({@link Reductions#extreme}). Where a loop of {@code Math.max} would give
+     * +0 this may give -0 (a row holding both, -0 first): the outputs are the same, since the shifted zeros only go
+     * through exp, or have the log of a sum of at least 2 subtracted.
      */
     private static float amax(float[] x, int n) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            if (!(v <= m)) {             // v > m, or v is NaN
-                if (v != v) return v;
-                m = v;
-            }
-        }
-        // where Math.max would give +0 this may give -0 (a row holding both): the outputs are the same, since the shifted
-        // zeros only go through exp, or have the log of a sum of at least 2 subtracted
-        return m;
+        return Reductions.extreme(x, n, Float.NEGATIVE_INFINITY, true);
     }
 }
