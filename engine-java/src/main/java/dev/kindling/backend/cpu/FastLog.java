@@ -12,7 +12,7 @@ package dev.kindling.backend.cpu;
  * arrays and the odd into the second ({@link #split}). fdlibm's log (the algorithm of {@code StrictMath.log}:
  * {@code s = f / (2 + f)}, Remez polynomial in {@code s^2}, {@code k ln 2} in two parts) runs over them in double
  * ({@link #core}), within about an ulp of the double log. The results are rounded to float with integer operations, half to even ({@link #join}), which
- * also flags each result whose dropped bits lie within {@link #NEAR} double ulps of a halfway point: there the
+ * also flags each result whose dropped bits lie within {@link FloatsAsDoubles#NEAR} double ulps of a halfway point: there the
  * error could decide the rounding, and those elements, like inputs that are not positive normal floats or are 1
  * (whose log 0 the integer rounding does not represent), get {@code (float) Math.log} ({@link #fix}). So the
  * results are Math.log's on every input; {@code FastLogTest} checks that over every 61st positive float and every
@@ -22,28 +22,19 @@ package dev.kindling.backend.cpu;
 final class FastLog {
     private FastLog() {}
 
-    /**
-     * Elements per block: the even ones go to {@code [0, HALF)} of the scratch arrays, the odd ones to {@code [HALF, BLOCK)}
-     * whatever the block's length. A constant offset: with the odd ones at {@code np + j} for a block of {@code np} pairs,
-     * C2 left the loops scalar (2x slower).
-     */
-    private static final int BLOCK = 1024, HALF = BLOCK / 2;
-    /** Results within {@code NEAR = 2^(NEAR_SHIFT - 1)} double ulps of a float halfway point are computed again by Math.log. */
-    private static final int NEAR_SHIFT = 7;
-    static final int NEAR = 1 << (NEAR_SHIFT - 1);
+    private static final int BLOCK = FloatsAsDoubles.BLOCK, HALF = FloatsAsDoubles.HALF;
 
     // fdlibm's e_log.c: ln 2 in two parts (k * LN2_HI exact for |k| < 2^11) and the polynomial's coefficients
-    private static final double LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10,
+    static final double LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10,
             LG1 = 6.666666666666735130e-01, LG2 = 3.999999999940941908e-01, LG3 = 2.857142874366239149e-01,
             LG4 = 2.222219843214978396e-01, LG5 = 1.818357216161805012e-01, LG6 = 1.531383769920937332e-01,
             LG7 = 1.479819860511658591e-01;
     /** 1.5 * 2^52: its bits plus a small integer k are the double 1.5 * 2^52 + k (k to double without a conversion). */
-    private static final long MAGIC_BITS = 0x4338000000000000L;
-    private static final double MAGIC = 6755399441055744.0;
+    static final long MAGIC_BITS = 0x4338000000000000L;
+    static final double MAGIC = 6755399441055744.0;
     /** The float bits of sqrt(1/2): {@code x}'s bits minus it, shifted, give k with m in [sqrt(1/2), sqrt(2)). */
     private static final long SQRT_HALF_BITS = 0x3f3504f3L;
-    /** Added to a float's exponent field, moved 29 bits up, it is the double's (1023 - 127 = 896). */
-    private static final long REBIAS = 896L << 52;
+    private static final long REBIAS = FloatsAsDoubles.REBIAS;
 
     /** Per thread: the elements' m (then their logs), k, s and polynomial. */
     private static final class Scratch {
@@ -68,7 +59,7 @@ final class FastLog {
             core(sc, 0, np);
             core(sc, HALF, HALF + np);
             join(o, p0, np, sc);
-            if (special || near(sc.m, 0, np) + near(sc.m, HALF, HALF + np) != 0) fix(a, o, p0, np, sc);
+            if (special || FloatsAsDoubles.near(sc.m, 0, np) + FloatsAsDoubles.near(sc.m, HALF, HALF + np) != 0) fix(a, o, p0, np, sc);
         }
         if ((n & 1) != 0) o[n - 1] = (float) Math.log(a[n - 1]);
     }
@@ -114,6 +105,18 @@ final class FastLog {
      */
     private static void core(Scratch sc, int from, int to) {
         double[] m = sc.m, k = sc.k, s = sc.s, r = sc.r;
+        polynomial(m, s, r, from, to);
+        for (int j = from; j < to; j++) {
+            double kd = k[j] - MAGIC, f = m[j] - 1.0, hfsq = 0.5 * f * f;
+            m[j] = kd * LN2_HI - ((hfsq - (s[j] * (hfsq + r[j]) + kd * LN2_LO)) - f);
+        }
+    }
+
+    /**
+     * fdlibm's log of {@code m} in [sqrt(1/2), sqrt(2)) up to its last step: {@code s[j] = f / (2 + f)} and
+     * {@code r[j] = R(s^2)} for {@code f = m[j] - 1}; log(m) is then {@code f - (f^2/2 - s (f^2/2 + r))}.
+     */
+    static void polynomial(double[] m, double[] s, double[] r, int from, int to) {
         for (int j = from; j < to; j++) {
             double f = m[j] - 1.0;
             s[j] = f / (2.0 + f);
@@ -122,45 +125,20 @@ final class FastLog {
             double z = s[j] * s[j];
             r[j] = z * (LG1 + z * (LG2 + z * (LG3 + z * (LG4 + z * (LG5 + z * (LG6 + z * LG7))))));
         }
-        for (int j = from; j < to; j++) {
-            double kd = k[j] - MAGIC, f = m[j] - 1.0, hfsq = 0.5 * f * f;
-            m[j] = kd * LN2_HI - ((hfsq - (s[j] * (hfsq + r[j]) + kd * LN2_LO)) - f);
-        }
     }
 
     /** The logs of pairs {@code p0 ..} rounded to float, half to even, into {@code o}. */
     private static void join(float[] o, int p0, int np, Scratch sc) {
         double[] m = sc.m;
-        for (int j = 0; j < np; j++) FloatBits.putPair(o, p0 + j, round(FloatBits.get(m, j)) | round(FloatBits.get(m, HALF + j)) << 32);
-    }
-
-    /** The float bits of the double of bits {@code d}, rounded half to even, where {@code |d|} is in the normal floats' range. */
-    private static long round(long d) {
-        long t = (d & Long.MAX_VALUE) - REBIAS;
-        // masked to 31 bits: a special input's number (0 for log 1, NaN, ...) may round to more, which would spill into
-        // the other element of the pair before fix() replaces it
-        return ((t + 0x0fffffffL + (t >>> 29 & 1)) >>> 29 & 0x7fffffffL) | (d >>> 63) << 31;
-    }
-
-    /** How many of the first {@code n} logs in {@code m} are within {@link #NEAR} double ulps of a float halfway point. */
-    private static long near(double[] m, int from, int to) {
-        long count = 0;
-        for (int j = from; j < to; j++) count += nearHalf(FloatBits.get(m, j));
-        return count;
-    }
-
-    /** 1 when the 29 bits of {@code d} below float precision are within {@link #NEAR} of a half, else 0. */
-    private static long nearHalf(long d) {
-        long off = ((d & 0x1fffffffL) - 0x10000000L + NEAR) >>> NEAR_SHIFT;   // 0 for [half - NEAR, half + NEAR)
-        return (off - 1) >>> 63;
+        for (int j = 0; j < np; j++) FloatBits.putPair(o, p0 + j, FloatsAsDoubles.round(FloatBits.get(m, j)) | FloatsAsDoubles.round(FloatBits.get(m, HALF + j)) << 32);
     }
 
     /** The inputs of pairs {@code p0 ..} that are special or whose logs are near a halfway point, again by {@code Math.log}. */
     private static void fix(float[] a, float[] o, int p0, int np, Scratch sc) {
         for (int j = 0; j < np; j++) {
             int i = 2 * (p0 + j);
-            if (specials(a, i, 1) != 0 || nearHalf(FloatBits.get(sc.m, j)) != 0) o[i] = (float) Math.log(a[i]);
-            if (specials(a, i + 1, 1) != 0 || nearHalf(FloatBits.get(sc.m, HALF + j)) != 0) o[i + 1] = (float) Math.log(a[i + 1]);
+            if (specials(a, i, 1) != 0 || FloatsAsDoubles.nearHalf(FloatBits.get(sc.m, j)) != 0) o[i] = (float) Math.log(a[i]);
+            if (specials(a, i + 1, 1) != 0 || FloatsAsDoubles.nearHalf(FloatBits.get(sc.m, HALF + j)) != 0) o[i + 1] = (float) Math.log(a[i + 1]);
         }
     }
 }

@@ -13,7 +13,15 @@ final class PointwiseMath {
 
     static boolean hasFloatLoop(UnaryOp op) {
         return switch (op) {
-            case NEG, ABS, RELU, EXP, LOG, SIGMOID, TANH, SQUARE, SQRT, SIGN, RECIPROCAL -> true;
+            case NEG, ABS, RELU, EXP, LOG, SIGMOID, TANH, EXPM1, LOG1P, SQUARE, SQRT, SIGN, RECIPROCAL -> true;
+            default -> false;
+        };
+    }
+
+    /** Ops of about 2 ns an element or more, in float and in double: worth splitting over the threads from 8K elements. */
+    static boolean costly(UnaryOp op) {
+        return switch (op) {
+            case LOG, TANH, EXPM1, LOG1P, SIN, COS, TAN, ERF -> true;
             default -> false;
         };
     }
@@ -37,7 +45,10 @@ final class PointwiseMath {
             case EXP -> FastExp.exp(a, o, tmp, n);
             case LOG -> FastLog.log(a, o, n);
             case SIGMOID -> FastExp.sigmoid(a, o, tmp, n);
-            case TANH -> { for (int i = 0; i < n; i++) o[i] = (float) Math.tanh(a[i]); }
+            // fdlibm's, as (float) Math.tanh(x) etc. give them, in vectorised double loops (Math's are JNI calls on JDK 17)
+            case TANH -> FloatsAsDoubles.apply(Expm1Log1p.TANH, a, o, n);
+            case EXPM1 -> FloatsAsDoubles.apply(Expm1Log1p.EXPM1, a, o, n);
+            case LOG1P -> FloatsAsDoubles.apply(Expm1Log1p.LOG1P, a, o, n);
             case SQUARE -> { for (int i = 0; i < n; i++) o[i] = a[i] * a[i]; }
             case SQRT -> { for (int i = 0; i < n; i++) o[i] = (float) Math.sqrt(a[i]); }
             case SIGN -> sign(a, o, n);
