@@ -492,9 +492,11 @@ public final class CpuBackend implements Backend {
                 float[] x = sc.f0, y = sc.f1, o = sc.f2;
                 if (FloatBits.ON) {
                     FloatBits.check(n, x, y, o);
-                    // branch-free on the bits: a branch per element cost 3.5 ns on a random mask
+                    // branch-free on the bits (a branch per element: 1-3.5 ns on a random mask, this 0.3), the mask
+                    // bytes widened into o first: an int loop reading the bytes themselves stays scalar
+                    for (int i = 0; i < n; i++) FloatBits.put(o, i, c[i]);
                     for (int i = 0; i < n; i++) {
-                        int m = (-c[i] | c[i]) >> 31;                  // all ones for any nonzero byte
+                        int k = FloatBits.get(o, i), m = (-k | k) >> 31;      // all ones for any nonzero byte
                         FloatBits.put(o, i, FloatBits.get(x, i) & m | FloatBits.get(y, i) & ~m);
                     }
                 } else {
