@@ -176,6 +176,26 @@ public interface Backend {
         throw new UnsupportedOperationException(device() + " backend: no batch norm kernels (check hasBatchNormKernels first)");
     }
 
+    /** True when {@link #layerNorm} and {@link #layerNormBackward} run for {@code dtype}; otherwise layer norm composes. */
+    default boolean hasLayerNormKernels(DType dtype) { return false; }
+
+    /**
+     * Layer normalization of each row of {@code n} elements of contiguous {@code x} into {@code y}: {@code mean} and
+     * {@code rstd = 1 / sqrt(var + eps)} (biased variance; one per row, x's dtype) are written. {@code weight} and
+     * {@code bias} ({@code [n]}) may be null.
+     */
+    default void layerNorm(View x, int n, View weight, View bias, double eps, View y, View mean, View rstd) {
+        throw new UnsupportedOperationException(device() + " backend: no layer norm kernels (check hasLayerNormKernels first)");
+    }
+
+    /**
+     * Gradients of {@link #layerNorm} from {@code gy} into {@code gx} (like x), {@code gw} and {@code gb} ({@code [n]};
+     * each null when not wanted); all contiguous and overwritten.
+     */
+    default void layerNormBackward(View x, int n, View mean, View rstd, View weight, View gy, View gx, View gw, View gb) {
+        throw new UnsupportedOperationException(device() + " backend: no layer norm kernels (check hasLayerNormKernels first)");
+    }
+
     /**
      * Max pooling of contiguous {@code x:[P,H,W]} (P = N*C planes) into {@code values:[P,OH,OW]} and INT64
      * {@code indices} (flat {@code h*W+w} positions in each plane, as PyTorch's; null when nobody needs them),

@@ -4,11 +4,15 @@ import dev.kindling.Autocast;
 import dev.kindling.DType;
 import dev.kindling.Kindling;
 import dev.kindling.BatchNormOps;
+import dev.kindling.LayerNormOps;
 import dev.kindling.Tensor;
 
 import java.util.Arrays;
 
-/** Batch, layer and group normalisation, composed from mean/var so that autograd derives their backward. */
+/**
+ * Batch, layer and group normalisation: batch and layer norm as one op each where the backend has kernels for them
+ * ({@link BatchNormOps}, {@link LayerNormOps}), otherwise composed from mean/var so that autograd derives their backward.
+ */
 final class Normalization {
     private Normalization() {}
 
@@ -76,6 +80,8 @@ final class Normalization {
             throw new IllegalArgumentException(op + ": expected input with trailing shape " + Arrays.toString(normalizedShape)
                     + ", got shape " + Arrays.toString(x.shape()));
         }
+        // one op on the backend's kernels where it has them (float32 and float64 on the CPU); the composite below otherwise
+        if (LayerNormOps.supports(x, normalizedShape, weight, bias)) return LayerNormOps.layerNorm(x, normalizedShape, weight, bias, eps);
         int[] dims = new int[k];
         for (int i = 0; i < k; i++) dims[i] = d - k + i;
         Tensor mean = x.mean(dims, true);

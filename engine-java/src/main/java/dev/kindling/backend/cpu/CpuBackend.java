@@ -605,6 +605,16 @@ public final class CpuBackend implements Backend {
         OneDnn.batchNormBackward(allocator, x, mean, var, weight, gy, eps, useGlobalStats, gx, gw, gb);
     }
 
+    @Override public boolean hasLayerNormKernels(DType dtype) { return dtype == DType.FLOAT32 || dtype == DType.FLOAT64; }
+
+    @Override public void layerNorm(View x, int n, View weight, View bias, double eps, View y, View mean, View rstd) {
+        LayerNormKernel.forward(x, n, weight, bias, eps, y, mean, rstd);
+    }
+
+    @Override public void layerNormBackward(View x, int n, View mean, View rstd, View weight, View gy, View gx, View gw, View gb) {
+        LayerNormKernel.backward(x, n, mean, rstd, weight, gy, gx, gw, gb);
+    }
+
     @Override public void maxPool2d(View x, int[] kernel, ConvParams p, View values, View indices) {
         widened(new View[]{x, values}, 1, v -> Pooling.maxPool2d(v[0], kernel, p, v[1], indices));
     }

@@ -120,7 +120,7 @@ final class Pooling {
     }
 
     /** Copies {@code dst.length} elements at {@code at} (float32 through {@code scratch}, or float64) into doubles. */
-    private static void readPlane(CpuBuffer b, boolean f32, int at, double[] dst, float[] scratch) {
+    static void readPlane(CpuBuffer b, boolean f32, int at, double[] dst, float[] scratch) {
         if (!f32) {
             b.d.get(at, dst, 0, dst.length);
             return;
@@ -130,7 +130,7 @@ final class Pooling {
     }
 
     /** The reverse of {@link #readPlane}, rounding to float once for float32. */
-    private static void writePlane(CpuBuffer b, boolean f32, int at, double[] src, float[] scratch) {
+    static void writePlane(CpuBuffer b, boolean f32, int at, double[] src, float[] scratch) {
         if (!f32) {
             b.d.put(at, src, 0, src.length);
             return;
