@@ -2,6 +2,7 @@ package dev.kindling.nn;
 
 import dev.kindling.DType;
 import dev.kindling.Autocast;
+import dev.kindling.BceWithLogitsOps;
 import dev.kindling.Kindling;
 import dev.kindling.NllOps;
 import dev.kindling.Tensor;
@@ -101,6 +102,7 @@ final class Losses {
     static Tensor bceWithLogits(Tensor x, Tensor t, Tensor weight, Tensor posWeight, Reduction r) {
         if (Autocast.on()) return Autocast.call("binary_cross_entropy_with_logits", c -> bceWithLogits(c[0], c[1], c[2], c[3], r), x, t, weight, posWeight);
         sameShape("binary_cross_entropy_with_logits", x, t);
+        if (BceWithLogitsOps.supports(x, t, weight, posWeight)) return reduce("binary_cross_entropy_with_logits", BceWithLogitsOps.loss(x, t, weight, posWeight), r);
         // softplus(-x) = log(1 + exp(-x)), split at 0 so that no branch overflows and the gradient at 0 is the true
         // -1/2 (an abs/relu split would give a kink there); clamping each branch's input keeps unused branches finite
         Tensor pos = x.clampMin(0), neg = x.clampMax(0);
