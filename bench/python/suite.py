@@ -258,6 +258,11 @@ def more_ops():
     time_op("gelu_64x512", lambda: F.gelu(h))
     time_op("dropout_64x512", lambda: F.dropout(h, 0.5, True))
     time_op("mse_loss_64x512", lambda: F.mse_loss(h, target))
+    probs, ln_w, ln_b = torch.rand(64, 512), torch.randn(512), torch.randn(512)
+    time_op("tanh_64x512", lambda: torch.tanh(h))
+    time_op("elu_64x512", lambda: F.elu(h))
+    time_op("layer_norm_64x512", lambda: F.layer_norm(h, [512], ln_w, ln_b))
+    time_op("bce_with_logits_64x512", lambda: F.binary_cross_entropy_with_logits(h, probs))
 
 
 def cnn_model():

@@ -97,6 +97,12 @@ final class OpWorkloads {
         time("gelu_64x512", () -> dev.kindling.nn.F.gelu(h).close());
         time("dropout_64x512", () -> dev.kindling.nn.F.dropout(h, 0.5, true).close());
         time("mse_loss_64x512", () -> dev.kindling.nn.F.mseLoss(h, target).close());
+        // session 10: tanh (a JNI call per element on JDK 17 before), ELU, layer norm and the logits' BCE (composites before)
+        Tensor probs = Tensor.rand(64, 512), lnW = Tensor.randn(512), lnB = Tensor.randn(512);
+        time("tanh_64x512", () -> h.tanh().close());
+        time("elu_64x512", () -> dev.kindling.nn.F.elu(h).close());
+        time("layer_norm_64x512", () -> dev.kindling.nn.F.layerNorm(h, new int[]{512}, lnW, lnB).close());
+        time("bce_with_logits_64x512", () -> dev.kindling.nn.F.binaryCrossEntropyWithLogits(h, probs).close());
     }
 
     private static final java.util.List<Runnable> CBLAS = new java.util.ArrayList<>();

@@ -82,6 +82,16 @@ class LayerNormKernelTest {
     }
 
     @Test
+    void float32RowsFarFromZeroKeepTheirPrecision() {
+        // the mean is summed in double and the variance over centred values: an offset of 1000 costs nothing
+        Kindling.manualSeed(8);
+        Tensor x = Tensor.randn(16, 300).add(1000);
+        Tensor w = Tensor.randn(300), b = Tensor.randn(300);
+        Tensor want = F.layerNorm(x.to(DType.FLOAT64), new int[]{300}, w.to(DType.FLOAT64), b.to(DType.FLOAT64), 1e-5);
+        assertClose(want, F.layerNorm(x, new int[]{300}, w, b, 1e-5), 2e-6, "offset 1000");
+    }
+
+    @Test
     void gradcheckAndGradgradcheckInFloat64() {
         Kindling.manualSeed(5);
         Tensor x = Tensor.randn(3, 4, 5).to(DType.FLOAT64).requiresGrad(true);
