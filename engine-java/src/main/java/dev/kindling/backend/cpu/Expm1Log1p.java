@@ -88,9 +88,10 @@ final class Expm1Log1p {
             double[] m = s.a, c = s.b, kk = s.c, sv = s.d;
             for (int j = from; j < to; j++) {
                 double v = x[j], u = 1.0 + v;
-                // c / u as c (2 - u): u is inexact (c nonzero) only for |x| < 2^-29, where 2 - u is 1 / u to 2^-56
-                // (from 2^52 on, u = x and c = 0, log(1 + 1/x) far below an ulp of the result): a divide saved
-                c[j] = (v - (u - 1.0)) * (2.0 - u);
+                // c / u as c max(2 - u, 0), a divide saved: below u = 2, c is nonzero only for |x| < 2^-29, where 2 - u
+                // is 1 / u to 2^-56; above, c / u is below 2^-52 against a result of 36 or more (c is 1 for x = 2^53, 0
+                // elsewhere), which the halfway check's margin covers (found by the exhaustive check: c (2 - u) there)
+                c[j] = (v - (u - 1.0)) * Math.max(2.0 - u, 0.0);
                 m[j] = u;
             }
             for (int j = from; j < to; j++) {
