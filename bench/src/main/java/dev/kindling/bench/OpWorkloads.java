@@ -137,8 +137,12 @@ final class OpWorkloads {
     }
 
     /**
-     * Median milliseconds of one call, over about 0.2 s of calls after about 0.5 s of warm-up (the same on the PyTorch
+     * Median milliseconds of one call, over about 0.2 s of calls after at least 0.5 s of warm-up (the same on the PyTorch
      * side): with 0.1 s, C2 had not yet compiled the small ops' paths and a 640-float relu was timed at 11 us, not 0.7.
+     * The warm-up then goes on in windows of 0.1 s while a window runs more than 10% faster than the one before (up
+     * to 3 s): the JIT's compiler threads share the two cores with the op's threads, and after forty ops in one
+     * process a kernel's loops were sometimes still uncompiled at 0.5 s (tanh over [64, 512] timed at 1.7-3.4 ms in
+     * two processes of five, 0.07-0.09 in the others).
      */
     static double measure(Runnable body) {
         double warmSeconds = Suite.quick ? 0.02 : 0.5, runSeconds = Suite.quick ? 0.04 : 0.2;
@@ -149,6 +153,17 @@ final class OpWorkloads {
             warm++;
         }
         double perCall = (System.nanoTime() - start) / 1e9 / warm;
+        for (double previous = Double.MAX_VALUE; !Suite.quick && System.nanoTime() - start < 3e9; ) {
+            long w0 = System.nanoTime();
+            int n = 0;
+            while (n < 3 || System.nanoTime() - w0 < 1e8) {
+                body.run();
+                n++;
+            }
+            perCall = (System.nanoTime() - w0) / 1e9 / n;
+            if (perCall > 0.9 * previous) break;
+            previous = perCall;
+        }
         int calls = (int) Math.max(5, Math.min(1_000_000, runSeconds / perCall));
         double[] ms = new double[calls];
         for (int i = 0; i < calls; i++) {

@@ -29,6 +29,24 @@ final class Expm1Log1p {
      * {@code expm1(r)}, then {@code 2^k expm1(r) + (2^k - 1)}. {@code kk} and {@code r} are scratch.
      */
     static void expm1(double[] x, double[] kk, double[] r, int from, int to) {
+        reduce(x, kk, r, from, to);
+        for (int j = from; j < to; j++) {
+            double s = kk[j];
+            x[j] = s * r[j] + (s - 1.0);
+        }
+    }
+
+    /** {@code x[j] = exp(x[j])} for {@code x[j]} in [-700, 700], within about two ulps: {@code 2^k + 2^k expm1(r)}. */
+    static void exp(double[] x, double[] kk, double[] r, int from, int to) {
+        reduce(x, kk, r, from, to);
+        for (int j = from; j < to; j++) {
+            double s = kk[j];
+            x[j] = s + s * r[j];
+        }
+    }
+
+    /** {@code kk[j] = 2^k} and {@code r[j] = expm1(x[j] - k ln 2)}, k the integer nearest {@code x[j] / ln 2}. */
+    private static void reduce(double[] x, double[] kk, double[] r, int from, int to) {
         for (int j = from; j < to; j++) kk[j] = x[j] * INV_LN2 + MAGIC;      // MAGIC + the nearest integer k
         for (int j = from; j < to; j++) {
             double k = kk[j] - MAGIC;
@@ -43,10 +61,6 @@ final class Expm1Log1p {
         // 2^k from k's bits (MAGIC + k has the bits MAGIC_BITS + k), in a loop of its own: bits to double in the same
         // loop as the arithmetic stays scalar
         for (int j = from; j < to; j++) FloatBits.put(kk, j, FloatBits.get(kk, j) - MAGIC_BITS + 1023 << 52);
-        for (int j = from; j < to; j++) {
-            double s = kk[j];
-            x[j] = s * r[j] + (s - 1.0);
-        }
     }
 
     /** fdlibm's expm1: expm1(x) for x up to 88 (beyond, float overflows), -1 below -60 (as the double itself is). */

@@ -44,10 +44,17 @@ final class FloatsAsDoubles {
         /** The bits of the largest |x| the kernel takes, for positive and for negative x (NaN never). */
         private final int positiveLimitBits, negativeLimitBits;
 
+        /** The bits of the smallest |x| the kernel takes: 0 where f(x) is x in float below 2^-100 (see {@link #TINY_BITS}). */
+        private final int smallestBits;
+
         /** {@code largestPositive} and {@code largestNegative} (a magnitude) may be infinite, which the kernel then takes. */
-        Kernel(float largestPositive, float largestNegative) {
+        Kernel(float largestPositive, float largestNegative) { this(largestPositive, largestNegative, 0f); }
+
+        /** {@code smallest}: the least |x| the kernel takes; smaller ones (zeros, subnormals) are special. */
+        Kernel(float largestPositive, float largestNegative, float smallest) {
             positiveLimitBits = Float.floatToRawIntBits(largestPositive);
             negativeLimitBits = Float.floatToRawIntBits(largestNegative);
+            smallestBits = Float.floatToRawIntBits(smallest);
         }
 
         /**
@@ -63,7 +70,7 @@ final class FloatsAsDoubles {
     /** Per thread: the block's doubles and scratch for the kernels. */
     static final class Scratch {
         final double[] x = new double[BLOCK], a = new double[BLOCK], b = new double[BLOCK], c = new double[BLOCK],
-                d = new double[BLOCK];
+                d = new double[BLOCK], e = new double[BLOCK], f = new double[BLOCK], g = new double[BLOCK], h = new double[BLOCK], k = new double[BLOCK];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -77,7 +84,7 @@ final class FloatsAsDoubles {
         java.util.Objects.checkFromIndexSize(0, n, Math.min(a.length, o.length));
         Scratch sc = SCRATCH.get();
         int pairs = n >>> 1;
-        boolean special = specials(f, a, 0, n) != 0, tiny = tiny(a, 0, n) != 0;
+        boolean special = specials(f, a, 0, n) != 0, tiny = f.smallestBits == 0 && tiny(a, 0, n) != 0;
         for (int p0 = 0; p0 < pairs; p0 += HALF) {
             int np = Math.min(HALF, pairs - p0);
             split(a, p0, np, sc.x);
@@ -91,14 +98,14 @@ final class FloatsAsDoubles {
     }
 
     /**
-     * How many of {@code a[from .. from + len)} the kernel does not take: NaN, or beyond the kernel's limits. A loop of
+     * How many of {@code a[from .. from + len)} the kernel does not take: NaN, or outside the kernel's limits. A loop of
      * its own over the floats' int bits: flags folded into {@link #split}'s loop left it scalar.
      */
     private static int specials(Kernel f, float[] a, int from, int len) {
-        int pos = f.positiveLimitBits, neg = f.negativeLimitBits, count = 0;
+        int pos = f.positiveLimitBits, neg = f.negativeLimitBits, low = f.smallestBits, count = 0;
         for (int i = from; i < from + len; i++) {
-            int b = FloatBits.get(a, i), limit = pos + ((b >> 31) & (neg - pos));
-            count += (limit - (b & 0x7fffffff)) >>> 31;
+            int b = FloatBits.get(a, i), abs = b & 0x7fffffff, limit = pos + ((b >> 31) & (neg - pos));
+            count += ((limit - abs) >>> 31) + ((abs - low) >>> 31);
         }
         return count;
     }

@@ -13,7 +13,7 @@ final class PointwiseMath {
 
     static boolean hasFloatLoop(UnaryOp op) {
         return switch (op) {
-            case NEG, ABS, RELU, EXP, LOG, SIGMOID, TANH, EXPM1, LOG1P, SQUARE, SQRT, SIGN, RECIPROCAL -> true;
+            case NEG, ABS, RELU, EXP, LOG, SIGMOID, TANH, EXPM1, LOG1P, ERF, SQUARE, SQRT, SIGN, RECIPROCAL -> true;
             default -> false;
         };
     }
@@ -49,6 +49,7 @@ final class PointwiseMath {
             case TANH -> FloatsAsDoubles.apply(Expm1Log1p.TANH, a, o, n);
             case EXPM1 -> FloatsAsDoubles.apply(Expm1Log1p.EXPM1, a, o, n);
             case LOG1P -> FloatsAsDoubles.apply(Expm1Log1p.LOG1P, a, o, n);
+            case ERF -> FloatsAsDoubles.apply(ErfKernel.ERF, a, o, n);
             case SQUARE -> { for (int i = 0; i < n; i++) o[i] = a[i] * a[i]; }
             case SQRT -> { for (int i = 0; i < n; i++) o[i] = (float) Math.sqrt(a[i]); }
             case SIGN -> sign(a, o, n);
@@ -254,7 +255,7 @@ final class PointwiseMath {
         return r;
     }
 
-    private static final double ERX = 8.45062911510467529297e-01, EFX = 1.28379167095512586316e-01, EFX8 = 1.02703333676410069053e+00,
+    static final double ERX = 8.45062911510467529297e-01, EFX = 1.28379167095512586316e-01, EFX8 = 1.02703333676410069053e+00,
         PP0 = 1.28379167095512558561e-01, PP1 = -3.25042107247001499370e-01, PP2 = -2.84817495755985104766e-02,
         PP3 = -5.77027029648944159157e-03, PP4 = -2.37630166566501626084e-05,
         QQ1 = 3.97917223959155352819e-01, QQ2 = 6.50222499887672944485e-02, QQ3 = 5.08130628187576562776e-03,

@@ -9,20 +9,22 @@ import java.util.function.DoubleUnaryOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * float32 tanh, expm1 and log1p give {@code (float) StrictMath.f(x)} bit for bit (checked over all 2^32 float bit
- * patterns when this was written; log1p(2^53) was the one input that check caught): over every 127th float bit pattern
+ * float32 tanh, expm1 and log1p give {@code (float) StrictMath.f(x)} bit for bit, and erf {@code (float)
+ * PointwiseMath.erf(x)} (fdlibm's), checked over all 2^32 float bit patterns when this was written (log1p(2^53) was
+ * the one input that check caught): over every 127th float bit pattern
  * (34 million, both signs, every exponent, zeros, subnormals, infinities and NaNs among them), special inputs beside
  * ordinary ones at every position of a pair and in odd tails, every block boundary, and through the tensor ops on
  * contiguous and strided floats. {@code -Dkindling.exhaustive=true} checks all 2^32 bit patterns (minutes: the
  * reference is a JNI call per element on JDK 17).
  */
-class Expm1Log1pTest {
+class FloatsAsDoublesTest {
     private record Fn(String name, FloatsAsDoubles.Kernel kernel, DoubleUnaryOperator strict) {}
 
     private static final Fn[] FNS = {
             new Fn("tanh", Expm1Log1p.TANH, StrictMath::tanh),
             new Fn("expm1", Expm1Log1p.EXPM1, StrictMath::expm1),
-            new Fn("log1p", Expm1Log1p.LOG1P, StrictMath::log1p)};
+            new Fn("log1p", Expm1Log1p.LOG1P, StrictMath::log1p),
+            new Fn("erf", ErfKernel.ERF, PointwiseMath::erf)};
 
     private static void assertStrict(Fn f, float[] a, float[] o, int n) {
         for (int i = 0; i < n; i++) {
@@ -54,7 +56,8 @@ class Expm1Log1pTest {
                 -Float.MIN_NORMAL, Math.nextDown(Float.MIN_NORMAL), 1e-30f, -1e-30f, 0x1p-100f, -0x1p-100f, Math.nextDown(0x1p-100f),
                 Float.MAX_VALUE, -Float.MAX_VALUE, 88f, Math.nextUp(88f), 88.73f, 89f, -60f, -61f, -100f, 9.01f, -9.01f, 20f, 21f, 22f,
                 Math.nextDown(-1f), Math.nextUp(-1f), -0.99999994f, 0.5f, -0.5f, 0.34657359f, 1e-8f, 3e38f,
-                0x1p52f, 0x1p53f, Math.nextUp(0x1p53f), 0x1p54f, 0x1p-29f, 0x1p-30f};
+                0x1p52f, 0x1p53f, Math.nextUp(0x1p53f), 0x1p54f, 0x1p-29f, 0x1p-30f,
+                0.84375f, Math.nextDown(0.84375f), 1.25f, Math.nextDown(1.25f), 1 / 0.35f, Math.nextUp(1 / 0.35f), 6f, Math.nextDown(6f), 3.9f};
         for (Fn f : FNS) {
             for (float v : special) {
                 for (int at : new int[]{0, 1, 6, 7, 8}) {
@@ -125,6 +128,7 @@ class Expm1Log1pTest {
         return switch (f.name) {
             case "tanh" -> x.tanh();
             case "expm1" -> x.expm1();
+            case "erf" -> x.erf();
             default -> x.log1p();
         };
     }
