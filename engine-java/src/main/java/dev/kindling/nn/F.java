@@ -38,25 +38,27 @@ public final class F {
     /** {@code x} where positive, {@code alpha * (exp(x) - 1)} elsewhere. */
     public static Tensor elu(Tensor x, double alpha) {
         // clamp before expm1 so the unused branch never overflows (inf * 0 would poison the gradient)
-        return Tensor.where(x.gt(0), x, x.clampMax(0).expm1().mul(alpha));
+        return Temporaries.freed(() -> Tensor.where(x.gt(0), x, x.clampMax(0).expm1().mul(alpha)), x);
     }
 
     /** {@code F.elu} with PyTorch's defaults for the arguments left out. */
     public static Tensor elu(Tensor x) { return elu(x, 1.0); }
 
     /** The exact GELU, {@code x * Phi(x)}. */
-    public static Tensor gelu(Tensor x) { return x.mul(x.mul(1 / Math.sqrt(2)).erf().add(1)).mul(0.5); }
+    public static Tensor gelu(Tensor x) { return Temporaries.freed(() -> x.mul(x.mul(1 / Math.sqrt(2)).erf().add(1)).mul(0.5), x); }
 
     /** GELU; {@code approximate = "tanh"} uses the tanh formula, {@code "none"} the exact one. */
     public static Tensor gelu(Tensor x, String approximate) {
         if ("none".equals(approximate)) return gelu(x);
         if (!"tanh".equals(approximate)) throw new IllegalArgumentException("gelu: approximate must be \"none\" or \"tanh\", got \"" + approximate + "\"");
-        Tensor inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-        return x.mul(inner.tanh().add(1)).mul(0.5);
+        return Temporaries.freed(() -> {
+            Tensor inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+            return x.mul(inner.tanh().add(1)).mul(0.5);
+        }, x);
     }
 
     /** {@code F.silu(x)}, elementwise. */
-    public static Tensor silu(Tensor x) { return x.mul(x.sigmoid()); }
+    public static Tensor silu(Tensor x) { return Temporaries.freed(() -> x.mul(x.sigmoid()), x); }
 
     /** {@code F.sigmoid(x)}, elementwise. */
     public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }
@@ -67,10 +69,12 @@ public final class F {
     /** {@code log(1 + exp(beta x)) / beta}, linear above {@code threshold}. */
     public static Tensor softplus(Tensor x, double beta, double threshold) {
         if (Autocast.on()) return Autocast.call("softplus", c -> softplus(c[0], beta, threshold), x);
-        Tensor bx = x.mul(beta);
-        // relu(z) + log1p(exp(-|z|)) == log1p(exp(z)) without overflow
-        Tensor soft = bx.relu().add(bx.abs().neg().exp().log1p()).div(beta);
-        return Tensor.where(bx.gt(threshold), x, soft);
+        return Temporaries.freed(() -> {
+            Tensor bx = x.mul(beta);
+            // relu(z) + log1p(exp(-|z|)) == log1p(exp(z)) without overflow
+            Tensor soft = bx.relu().add(bx.abs().neg().exp().log1p()).div(beta);
+            return Tensor.where(bx.gt(threshold), x, soft);
+        }, x);
     }
 
     /** {@code F.softplus} with PyTorch's defaults for the arguments left out. */

@@ -40,7 +40,7 @@ final class Losses {
     static Tensor mse(Tensor x, Tensor t, Reduction r) {
         if (Autocast.on()) return Autocast.call("mse_loss", c -> mse(c[0], c[1], r), x, t);
         sameShape("mse_loss", x, t);
-        return reduce("mse_loss", x.sub(t).square(), r);
+        return Temporaries.freed(() -> reduce("mse_loss", x.sub(t).square(), r), x, t);
     }
 
     static Tensor l1(Tensor x, Tensor t, Reduction r) {
