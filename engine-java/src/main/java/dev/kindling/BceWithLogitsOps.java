@@ -38,7 +38,8 @@ public final class BceWithLogitsOps {
      */
     public static Tensor loss(Tensor x, Tensor t, Tensor weight, Tensor posWeight) {
         Tensor loss;
-        try (var off = GradMode.set(false)) {
+        // the intermediates are freed here: the gradient reads only x, t and the weights
+        try (var off = GradMode.set(false); Scope scope = new Scope()) {
             Tensor tail = x.abs().neg().exp().log1p();
             if (posWeight == null) {
                 loss = x.relu().sub(x.mul(t)).add(tail);
@@ -47,6 +48,7 @@ public final class BceWithLogitsOps {
                 loss = x.mul(t.rsub(1)).add(logWeight.mul(x.neg().relu().add(tail)));
             }
             if (weight != null) loss = loss.mul(weight);
+            scope.keep(loss);
         }
         return Autograd.record("BinaryCrossEntropyWithLogitsBackward0", loss, new Tensor[]{x}, (g, need) -> {
             Tensor d = posWeight == null ? x.sigmoid().sub(t) : posWeight.sub(1).mul(t).add(1).mul(x.sigmoid()).sub(posWeight.mul(t));

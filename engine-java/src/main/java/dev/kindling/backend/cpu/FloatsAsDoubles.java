@@ -70,7 +70,8 @@ final class FloatsAsDoubles {
     /** Per thread: the block's doubles and scratch for the kernels. */
     static final class Scratch {
         final double[] x = new double[BLOCK], a = new double[BLOCK], b = new double[BLOCK], c = new double[BLOCK],
-                d = new double[BLOCK], e = new double[BLOCK], f = new double[BLOCK], g = new double[BLOCK], h = new double[BLOCK], k = new double[BLOCK];
+                d = new double[BLOCK], e = new double[BLOCK], f = new double[BLOCK], g = new double[BLOCK],
+                h = new double[BLOCK], k = new double[BLOCK];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
