@@ -8,8 +8,8 @@ import static dev.kindling.backend.cpu.FastLog.MAGIC_BITS;
 /**
  * float32 {@code expm1}, {@code tanh} and {@code log1p} through {@link FloatsAsDoubles}: bit for bit
  * {@code (float) StrictMath.f(x)} (fdlibm's, which {@code Math}'s are on JDK 17-23, where this runs), computed in
- * vectorised double loops, 3-4 ns an element where the JNI call per element took 60-70 ns ({@code x.tanh()} of a
- * 64x512 batch: 2.1 ms -> 0.07-0.08 ms).
+ * vectorised double loops, 4-7 ns an element on one thread where the JNI call per element took 60-70 ns
+ * ({@code x.tanh()} of a 64x512 batch on two threads: 2.1 ms -> 0.07-0.09 ms).
  */
 final class Expm1Log1p {
     private Expm1Log1p() {}

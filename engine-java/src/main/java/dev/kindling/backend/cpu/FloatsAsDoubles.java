@@ -4,7 +4,7 @@ package dev.kindling.backend.cpu;
  * A float32 function computed in double in loops C2 vectorises, bit for bit {@code (float) f(x)} of a double function
  * {@code f} accurate to an ulp or two (fdlibm's, as {@code StrictMath} has them). Per element, {@code Math.tanh},
  * {@code Math.expm1} and {@code Math.log1p} are JNI calls into fdlibm on JDK 17 (60-70 ns each: {@code x.tanh()}
- * was 35x behind PyTorch); a double kernel over a block of 1024 costs 2-4 ns an element.
+ * was 35x behind PyTorch); a double kernel over a block of 1024 costs 4-7 ns an element (erf's 8-10).
  *
  * <p>JDK 17's C2 vectorises neither float-to-double conversions nor bit moves between floats and longs, so the floats
  * are read in pairs as longs ({@link FloatBits#getPair}) and their doubles built with integer operations, the even
