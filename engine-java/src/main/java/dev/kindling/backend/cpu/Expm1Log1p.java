@@ -20,8 +20,6 @@ final class Expm1Log1p {
             F8 = 1.0 / 40320, F9 = 1.0 / 362880, F10 = 1.0 / 3628800, F11 = 1.0 / 39916800, F12 = 1.0 / 479001600,
             F13 = 1.0 / 6227020800.0;
     private static final long SIGN = Long.MIN_VALUE;
-    /** The double bits of sqrt(1/2): {@code u}'s bits minus it, shifted, give k with {@code u = 2^k m}, m in [sqrt(1/2), sqrt(2)). */
-    private static final long SQRT_HALF_BITS = 0x3fe6a09e667f3bcdL;
 
     /**
      * {@code x[j] = expm1(x[j])} for {@code x[j]} in [-60, 128], within about two ulps: {@code x = k ln 2 + r} with
@@ -108,11 +106,7 @@ final class Expm1Log1p {
                 c[j] = (v - (u - 1.0)) * Math.max(2.0 - u, 0.0);
                 m[j] = u;
             }
-            for (int j = from; j < to; j++) {
-                long u = FloatBits.get(m, j), k = (u - SQRT_HALF_BITS) >> 52;
-                FloatBits.put(m, j, u - (k << 52));
-                FloatBits.put(kk, j, MAGIC_BITS + k);
-            }
+            FastLog.split(m, m, kk, from, to);
             FastLog.polynomial(m, sv, x, from, to);         // x, read, now holds the polynomial
             for (int j = from; j < to; j++) {
                 double kd = kk[j] - MAGIC, f = m[j] - 1.0, hfsq = 0.5 * f * f;

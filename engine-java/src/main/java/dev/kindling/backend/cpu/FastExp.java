@@ -65,11 +65,7 @@ final class FastExp {
             core(v, o, t, i);
         }
         scaleByPow2(sh, o, t, n, false);
-        double[] acc = new double[8];
-        int full = n - n % 8;
-        Reductions.addEight(o, full, acc);
-        for (int i = full; i < n; i++) acc[0] += o[i];
-        return Reductions.totalOfEight(acc);
+        return Reductions.sum(o, n);
     }
 
     /** {@code o[i] = 1 / (1 + expf(-a[i]))}, the sigmoid, bit for bit as one pass of {@link #expf} gives it. */

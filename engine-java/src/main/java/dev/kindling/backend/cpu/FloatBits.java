@@ -10,7 +10,7 @@ import java.util.logging.Logger;
  * the same moves as {@code sun.misc.Unsafe} accesses to the array are vectorised: building 2^k for 1000 exponents
  * took 0.10-0.13 us that way, 0.6-0.8 us through the bit methods, and 0.6 us copied through a direct buffer seen as
  * ints ({@link FastExp}'s other path). Pairs of floats read and written as one long, and doubles as their long bits,
- * let {@link FastLog} build doubles from floats and round them back with long operations, since C2 leaves the
+ * let {@link FloatsAsDoubles} build doubles from floats and round them back with long operations, since C2 leaves the
  * conversions scalar too.
  *
  * <p>On only where that costs nothing else: JDK 17 to 23 (JDK 24 prints a warning on the first use of Unsafe's memory

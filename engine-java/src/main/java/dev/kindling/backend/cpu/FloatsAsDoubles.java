@@ -2,21 +2,23 @@ package dev.kindling.backend.cpu;
 
 /**
  * A float32 function computed in double in loops C2 vectorises, bit for bit {@code (float) f(x)} of a double function
- * {@code f} accurate to an ulp or two (fdlibm's, as {@code StrictMath} has them). Per element, {@code Math.tanh},
- * {@code Math.expm1} and {@code Math.log1p} are JNI calls into fdlibm on JDK 17 (60-70 ns each: {@code x.tanh()}
- * was 35x behind PyTorch); a double kernel over a block of 1024 costs 4-7 ns an element (erf's 8-10).
+ * {@code f} accurate to an ulp or two: log ({@link FastLog}), tanh, expm1, log1p ({@link Expm1Log1p}) and erf
+ * ({@link ErfKernel}). Per element, {@code Math.tanh}, {@code Math.expm1} and {@code Math.log1p} are JNI calls into
+ * fdlibm on JDK 17 (60-70 ns each: {@code x.tanh()} was 35x behind PyTorch), {@code Math.log} with its conversions
+ * 9-22 ns; a double kernel over a block of 1024 costs 3-7 ns an element (erf's 8-10).
  *
  * <p>JDK 17's C2 vectorises neither float-to-double conversions nor bit moves between floats and longs, so the floats
  * are read in pairs as longs ({@link FloatBits#getPair}) and their doubles built with integer operations, the even
  * elements into {@code [0, HALF)} of a scratch array and the odd into {@code [HALF, BLOCK)} ({@link #split}). The
  * function's {@link Kernel} runs over each half in double, within a few double ulps of the true value. The results
- * are rounded to float with integer operations, half to even ({@link #join}), inputs below 2^-100 kept as they
- * are ({@link #keepTiny}); {@link #near} flags each result whose
- * dropped bits lie within {@link #NEAR} double ulps of a float halfway point: there the kernel's error could decide the
- * rounding, and those elements, like the inputs a kernel does not take (NaN, beyond its limits: {@link #specials}),
- * are computed again by {@link Kernel#exact}. Wherever the kernel and {@code f} are both within {@code NEAR / 2} double ulps of the true value,
- * no halfway point lies between them, so both round to the same float: the results are {@code (float) f(x)} on every
- * input, which the tests check over every 61st float (and, with {@code -Dkindling.exhaustive=true}, over all of them).
+ * are rounded to float with integer operations, half to even ({@link #join}); inputs below 2^-100 are kept as they
+ * are where the function is x there ({@link #keepTiny}). {@link #near} flags each result whose dropped bits lie within
+ * {@link #NEAR} double ulps of a float halfway point: there the kernel's error could decide the rounding, and those
+ * elements, like the inputs a kernel does not take (NaN, outside its limits: {@link #specials}), are computed again
+ * by {@link Kernel#exact}. Wherever the kernel and {@code f} are both within {@code NEAR / 2} double ulps of the true
+ * value, no halfway point lies between them, so both round to the same float: the results are {@code (float) f(x)}
+ * on every input, which the tests check over every 127th float bit pattern (every 61st positive float for log) and,
+ * with {@code -Dkindling.exhaustive=true}, over all of them.
  */
 final class FloatsAsDoubles {
     private FloatsAsDoubles() {}
@@ -26,12 +28,12 @@ final class FloatsAsDoubles {
      * whatever the block's length. A constant offset: with the odd ones at {@code np + j} for a block of {@code np} pairs,
      * C2 left the loops scalar (2x slower).
      */
-    static final int BLOCK = 1024, HALF = BLOCK / 2;
+    private static final int BLOCK = 1024, HALF = BLOCK / 2;
     /** Results within {@code NEAR = 2^(NEAR_SHIFT - 1)} double ulps of a float halfway point are computed again. */
     private static final int NEAR_SHIFT = 7;
     static final int NEAR = 1 << (NEAR_SHIFT - 1);
     /** Added to a float's exponent field, moved 29 bits up, it is the double's (1023 - 127 = 896). */
-    static final long REBIAS = 896L << 52;
+    private static final long REBIAS = 896L << 52;
     /**
      * The float bits of 2^-100. The kernels' functions are x itself in float below it (tanh, expm1, log1p: the next
      * term is 2^-100 times smaller), and {@link #keepTiny} gives x there: {@link #split} does not build the doubles of
@@ -121,7 +123,7 @@ final class FloatsAsDoubles {
     }
 
     /** The double bits of the normal float of bits {@code b} (zero-extended): exponent rebiased, mantissa moved up, sign kept. */
-    static long widen(long b) {
+    private static long widen(long b) {
         return ((b & 0x7fffffffL) << 29) + REBIAS | (b >>> 31) << 63;
     }
 
@@ -145,23 +147,26 @@ final class FloatsAsDoubles {
         }
     }
 
-    /** The float bits of the double of bits {@code d}, rounded half to even, where {@code |d|} is in the normal floats' range. */
-    static long round(long d) {
-        long t = (d & Long.MAX_VALUE) - REBIAS;
+    /**
+     * The float bits of the double of bits {@code d}, rounded half to even, where {@code |d|} is zero (log 1) or in the
+     * normal floats' range.
+     */
+    private static long round(long d) {
+        long t = (d & Long.MAX_VALUE) - REBIAS, zero = ((d & Long.MAX_VALUE) - 1) >> 63;
         // masked to 31 bits: a special input's number may round to more, which would spill into the other element of
         // the pair before fix() replaces it
-        return ((t + 0x0fffffffL + (t >>> 29 & 1)) >>> 29 & 0x7fffffffL) | (d >>> 63) << 31;
+        return ((t + 0x0fffffffL + (t >>> 29 & 1)) >>> 29 & 0x7fffffffL & ~zero) | (d >>> 63) << 31;
     }
 
     /** How many of the doubles in {@code x[from .. to)} are within {@link #NEAR} double ulps of a float halfway point. */
-    static long near(double[] x, int from, int to) {
+    private static long near(double[] x, int from, int to) {
         long count = 0;
         for (int j = from; j < to; j++) count += nearHalf(FloatBits.get(x, j));
         return count;
     }
 
     /** 1 when the 29 bits of {@code d} below float precision are within {@link #NEAR} of a half, else 0. */
-    static long nearHalf(long d) {
+    private static long nearHalf(long d) {
         long off = ((d & 0x1fffffffL) - 0x10000000L + NEAR) >>> NEAR_SHIFT;   // 0 for [half - NEAR, half + NEAR)
         return (off - 1) >>> 63;
     }

@@ -67,7 +67,7 @@ final class LayerNormKernel {
                 xb.f.get(x.offset() + r * n, row, 0, n);
                 // the mean in two floats, m + c: x - m is exact for x near m, and the float mean alone would shift every
                 // value by up to half its ulp (3e-5 for data around 1000)
-                double mu = sum(row, n) / n;
+                double mu = Reductions.sum(row, n) / n;       // in double: exact enough for any offset of the data
                 float m = (float) mu, c = (float) (mu - m);
                 for (int i = 0; i < n; i++) row[i] = row[i] - m - c;
                 double inv = 1.0 / Math.sqrt(sumOfSquares(row, t, u, n) / n + eps);
@@ -80,20 +80,6 @@ final class LayerNormKernel {
                 rb.f.put(rstd.offset() + r, k);
             }
         });
-    }
-
-    /** The sum of {@code a[0 .. n)} in double, in four accumulators (the mean: exact enough for any offset of the data). */
-    private static double sum(float[] a, int n) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            s0 += a[i];
-            s1 += a[i + 1];
-            s2 += a[i + 2];
-            s3 += a[i + 3];
-        }
-        for (; i < n; i++) s0 += a[i];
-        return (s0 + s1) + (s2 + s3);
     }
 
     /**

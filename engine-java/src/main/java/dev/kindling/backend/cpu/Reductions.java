@@ -340,6 +340,18 @@ final class Reductions {
     }
 
     /** The eight accumulators of {@link #addEight} combined pairwise. */
+    /**
+     * The sum of {@code x[0..n)} in double, in {@link #addEight}'s order (the tail past the last multiple of 8 into the
+     * first accumulator): a float32 row's sum, the softmax row's, a layer norm row's mean.
+     */
+    static double sum(float[] x, int n) {
+        double[] acc = new double[8];
+        int full = n - n % 8;
+        addEight(x, full, acc);
+        for (int i = full; i < n; i++) acc[0] += x[i];
+        return totalOfEight(acc);
+    }
+
     static double totalOfEight(double[] acc) {
         return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
     }
