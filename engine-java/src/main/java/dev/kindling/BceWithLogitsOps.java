@@ -32,11 +32,19 @@ public final class BceWithLogitsOps {
     }
 
     /**
-     * The unreduced loss {@code max(x, 0) - x t + log(1 + exp(-|x|))} (with {@code posWeight} p: {@code (1 - t) x +
+     * Where {@link #supports} holds (else an {@link IllegalArgumentException}), the unreduced loss
+     * {@code max(x, 0) - x t + log(1 + exp(-|x|))} (with {@code posWeight} p: {@code (1 - t) x +
      * ((p - 1) t + 1) (max(-x, 0) + log(1 + exp(-|x|)))}), times {@code weight}; its gradient {@code sigmoid(x) - t}
      * (with p: {@code ((p - 1) t + 1) sigmoid(x) - p t}), times {@code weight}.
      */
     public static Tensor loss(Tensor x, Tensor t, Tensor weight, Tensor posWeight) {
+        if (!supports(x, t, weight, posWeight)) {
+            throw new IllegalArgumentException("binary_cross_entropy_with_logits: expected a float32 or float64 input, a target"
+                    + " of its shape, dtype and device without a gradient, and weights of its dtype broadcasting to its shape,"
+                    + " got input " + Arrays.toString(x.shape()) + " " + x.dtype() + ", target " + Arrays.toString(t.shape())
+                    + " " + t.dtype() + (t.requiresGrad() ? " requiring grad" : "") + (weight == null ? "" : ", weight "
+                    + Arrays.toString(weight.shape())) + (posWeight == null ? "" : ", pos_weight " + Arrays.toString(posWeight.shape())));
+        }
         Tensor loss;
         // the intermediates are freed here: the gradient reads only x, t and the weights
         try (var off = GradMode.set(false); Scope scope = new Scope()) {

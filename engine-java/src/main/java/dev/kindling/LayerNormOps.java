@@ -26,9 +26,19 @@ public final class LayerNormOps {
         return true;
     }
 
-    /** {@code F.layer_norm} on validated arguments (see {@link #supports}). */
+    /**
+     * {@code F.layer_norm} where {@link #supports} holds: over the trailing dims {@code normalizedShape} of x, weight and
+     * bias (each may be null) of exactly that shape; anything else is an {@link IllegalArgumentException}.
+     */
     public static Tensor layerNorm(Tensor x0, int[] normalizedShape0, Tensor weight, Tensor bias, double eps) {
-        int[] normalizedShape = normalizedShape0.clone();
+        int[] normalizedShape = normalizedShape0.clone(), xs = x0.shape();
+        int k = normalizedShape.length;
+        if (k == 0 || k > xs.length || !Arrays.equals(Arrays.copyOfRange(xs, xs.length - k, xs.length), normalizedShape)
+                || !supports(x0, normalizedShape, weight, bias)) {
+            throw new IllegalArgumentException("layer_norm: expected input with trailing shape " + Arrays.toString(normalizedShape)
+                    + " and weight/bias of that shape, dtype " + x0.dtype() + " and device " + x0.device() + ", got input "
+                    + Arrays.toString(xs) + ", weight " + describe(weight) + ", bias " + describe(bias));
+        }
         Tensor x = x0.contiguous();
         int n = 1;
         for (int s : normalizedShape) n *= s;
@@ -49,6 +59,10 @@ public final class LayerNormOps {
     }
 
     private static View view(Tensor t) { return t == null ? null : t.view(); }
+
+    private static String describe(Tensor t) {
+        return t == null ? "none" : Arrays.toString(t.shape()) + " " + t.dtype() + " on " + t.device();
+    }
 
     private static Tensor[] directBackward(Tensor g0, boolean[] need, Tensor x, int[] ps, int n, Tensor w, boolean hasBias,
                                            Tensor mean, Tensor rstd) {

@@ -85,4 +85,11 @@ class BceWithLogitsKernelTest {
         assertClose(Tensor.of(-0.5, 1.0, -2.0), t.grad(), 1e-12, "target grad");
         assertTrue(GradCheck.gradcheck(in -> F.binaryCrossEntropyWithLogits(in.get(0), in.get(1)), List.of(x, t)));
     }
+
+    @Test
+    void calledDirectlyWithAMismatchedTargetItSaysSo() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.kindling.BceWithLogitsOps.loss(Tensor.randn(3, 4), Tensor.rand(4, 3), null, null));
+        assertTrue(e.getMessage().contains("binary_cross_entropy_with_logits") && e.getMessage().contains("[4, 3]"), e.getMessage());
+    }
 }

@@ -131,4 +131,14 @@ class LayerNormKernelTest {
             assertNull(F.layerNorm(x, new int[]{8}, null, b.requiresGrad(true), 1e-5).gradFn());
         }
     }
+
+    @Test
+    void calledDirectlyWithAMismatchedShapeItSaysSo() {
+        Tensor x = Tensor.randn(4, 6);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.kindling.LayerNormOps.layerNorm(x, new int[]{5}, null, null, 1e-5));
+        assertTrue(e.getMessage().contains("layer_norm") && e.getMessage().contains("[4, 6]"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.kindling.LayerNormOps.layerNorm(x, new int[]{6}, Tensor.ones(5), null, 1e-5));
+    }
 }
