@@ -46,26 +46,22 @@ final class FastExp {
     /** {@link #exp} without the Vector API. */
     static void scalarExp(float[] a, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) core(a[i], o, t, i);
-        scaleByPow2(a, o, t, n, false);
+        scaleByPow2(a, o, t, n, false, SAFE_BITS);
     }
 
     /**
      * Softmax's exponentials: {@code sh[i] = x[i] - shift} and {@code o[i] = expf(sh[i])} (as {@link #scalarExp} of
-     * {@code sh}), returning their sum accumulated in double over eight accumulators (element {@code i} into
-     * accumulator {@code i % 8}, the last {@code n % 8} into the first, then {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5)
-     * + (s6 + s7))}): the order of the composite's {@code sum} over a contiguous float32 row ({@code Reductions.sumRow}),
-     * so the fused row and the op chain give the same total. Eight, because the additions then overlap enough that
-     * the sum costs 0.5 us per 1000 floats instead of 0.8 (the float-to-double conversions C2 leaves scalar are the
-     * rest).
+     * {@code sh}). Returns true when every shifted value lies within [-40, 40] (so none is NaN and every exponential is
+     * at least 2^-58, far from float's underflow, which lets the row divide by its sum through the reciprocal, see
+     * {@code SoftmaxKernel.divide}); the answer comes free from the count the scaling pass makes anyway.
      */
-    static double shiftedExpSum(float[] x, float shift, float[] sh, float[] o, float[] t, int n) {
+    static boolean shiftedExp(float[] x, float shift, float[] sh, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[i] - shift;
             sh[i] = v;
             core(v, o, t, i);
         }
-        scaleByPow2(sh, o, t, n, false);
-        return Reductions.sum(o, n);
+        return !scaleByPow2(sh, o, t, n, false, MODERATE_BITS);
     }
 
     /** {@code o[i] = 1 / (1 + expf(-a[i]))}, the sigmoid, bit for bit as one pass of {@link #expf} gives it. */
@@ -77,13 +73,15 @@ final class FastExp {
     /** {@link #sigmoid} without the Vector API. */
     static void scalarSigmoid(float[] a, float[] o, float[] t, int n) {
         for (int i = 0; i < n; i++) core(-a[i], o, t, i);
-        scaleByPow2(a, o, t, n, true);
+        scaleByPow2(a, o, t, n, true, SAFE_BITS);
         for (int i = 0; i < n; i++) o[i] = 1f / (1f + o[i]);
     }
 
     /** Up to this magnitude every input is inside [LO, HI], where the polynomial scaled by 2^k is expf. */
     private static final float SAFE = 87.33f;
     private static final int SAFE_BITS = Float.floatToRawIntBits(SAFE);
+    /** {@link #shiftedExp}'s bound on the shifted values: e^-40 is about 2^-57.7. */
+    private static final int MODERATE_BITS = Float.floatToRawIntBits(40f);
 
     /** Per thread: one block of memory seen as floats and as ints, and an int array to work on the ints in. */
     private static final class Bits {
@@ -103,24 +101,26 @@ final class FastExp {
 
     /**
      * The second step: {@code o[i] = p[i] * 2^k} from the polynomials {@code p} in {@code o} and the carriers in
-     * {@code t}, whose bits become exponent fields in an int loop; then, only where inputs of magnitude above 87.33
-     * (NaN included) are present, those elements again by {@link #expf} of {@code a[i]} ({@code -a[i]} for the
-     * sigmoid), which settles the range's edges exactly. The int loops read the float arrays' bits through
-     * {@link FloatBits} where it is on (0.15 us per 1000 floats); elsewhere block by block through a direct buffer
-     * seen as floats and as ints, between bulk copies (0.7-0.9 us, where a scalar pass took 1.5-2.5 us).
+     * {@code t}, whose bits become exponent fields in an int loop; then, only where inputs of magnitude above
+     * {@code beyond} (at most 87.33; NaN included) are present, those above 87.33 again by {@link #expf} of {@code a[i]}
+     * ({@code -a[i]} for the sigmoid), which settles the range's edges exactly. Returns whether any was above
+     * {@code beyond}. The int loops read the float arrays' bits through {@link FloatBits} where it is on (0.15 us per
+     * 1000 floats); elsewhere block by block through a direct buffer seen as floats and as ints, between bulk copies
+     * (0.7-0.9 us, where a scalar pass took 1.5-2.5 us).
      */
-    private static void scaleByPow2(float[] a, float[] o, float[] t, int n, boolean negate) {
+    private static boolean scaleByPow2(float[] a, float[] o, float[] t, int n, boolean negate, int beyond) {
         if (FloatBits.ON) {
             FloatBits.check(n, a, o, t);
             for (int i = 0; i < n; i++) FloatBits.put(t, i, (FloatBits.get(t, i) - CARRIER_BITS + 127) << 23);
             for (int i = 0; i < n; i++) o[i] *= t[i];
             int edges = 0;
-            for (int i = 0; i < n; i++) edges += (SAFE_BITS - (FloatBits.get(a, i) & 0x7fffffff)) >>> 31;
+            for (int i = 0; i < n; i++) edges += (beyond - (FloatBits.get(a, i) & 0x7fffffff)) >>> 31;
             if (edges != 0) fixEdges(a, o, 0, n, negate);
-            return;
+            return edges != 0;
         }
         Bits b = BITS.get();
         int[] k = b.k;
+        boolean seen = false;
         for (int from = 0; from < n; from += Bits.BLOCK) {
             int len = Math.min(Bits.BLOCK, n - from);
             b.floats.put(0, t, from, len);
@@ -132,9 +132,13 @@ final class FastExp {
             b.floats.put(0, a, from, len);
             b.ints.get(0, k, 0, len);
             int edges = 0;
-            for (int i = 0; i < len; i++) edges += (SAFE_BITS - (k[i] & 0x7fffffff)) >>> 31;
-            if (edges != 0) fixEdges(a, o, from, from + len, negate);
+            for (int i = 0; i < len; i++) edges += (beyond - (k[i] & 0x7fffffff)) >>> 31;
+            if (edges != 0) {
+                fixEdges(a, o, from, from + len, negate);
+                seen = true;
+            }
         }
+        return seen;
     }
 
     /** {@code o[i] = expf(a[i])} (of {@code -a[i]} when negating) for the elements of {@code [from, to)} beyond 87.33 or NaN. */

@@ -46,8 +46,9 @@ class FastExpTest {
     /**
      * The scalar array paths (the default without the Vector API) on random bit patterns of every kind, NaN payloads,
      * infinities and subnormals included, over lengths across the 1024-float blocks they work in: expf's bits, and
-     * softmax's pass ({@code shiftedExpSum}) gives those of the shifted inputs and their eight-accumulator sum. With
-     * {@code FloatBits} on here; the {@code vector} test execution runs it again with it off.
+     * softmax's pass ({@code shiftedExp}) gives those of the shifted inputs, says whether all of them lie within
+     * [-40, 40], and the row's eight-accumulator sum of them is the composite's. With {@code FloatBits} on here; the
+     * {@code vector} test execution runs it again with it off.
      */
     @Test
     void scalarArrayPathsGiveExpfBitsOnEveryKindOfInput() {
@@ -58,18 +59,27 @@ class FastExpTest {
                 for (int i = 0; i < n; i++) {
                     // half the rows: any bit pattern; the rest: the range softmax and sigmoid see, with its edges
                     x[i] = round % 2 == 0 ? Float.intBitsToFloat(r.nextInt())
+                            : round % 4 == 1 ? (float) r.nextDouble(-39.9, 39.9)
                             : (float) r.nextDouble(-110, 100) * (r.nextInt(50) == 0 ? 1e-20f : 1f);
                 }
+                // a third of the narrow rows touch the edge of shiftedExp's [-40, 40] (inside, or just beyond)
+                if (round % 4 == 1 && round % 3 != 2) x[r.nextInt(n)] = round % 3 == 0 ? -40f : Math.nextUp(40f);
                 FastExp.scalarExp(x, o, t, n);
                 FastExp.scalarSigmoid(x, s, t, n);
                 // softmax's pass: shifted by 0, by a value or by NaN
-                float shift = round % 3 == 0 ? 0f : round % 3 == 1 ? (float) r.nextDouble(-50, 50) : Float.NaN;
+                float shift = round % 3 == 0 || round % 4 == 1 ? 0f : round % 3 == 1 ? (float) r.nextDouble(-50, 50) : Float.NaN;
                 float[] sh = new float[n], e = new float[n];
-                double total = FastExp.shiftedExpSum(x, shift, sh, e, t, n);
+                boolean moderate = FastExp.shiftedExp(x, shift, sh, e, t, n);
+                double total = Reductions.sum(e, n);
                 double[] acc = new double[8];
-                for (int i = 0; i < n; i++) acc[i < n - n % 8 ? i % 8 : 0] += FastExp.expf(x[i] - shift);
+                boolean allWithin40 = true;
+                for (int i = 0; i < n; i++) {
+                    acc[i < n - n % 8 ? i % 8 : 0] += FastExp.expf(x[i] - shift);
+                    allWithin40 &= Math.abs(x[i] - shift) <= 40f;
+                }
+                assertEquals(allWithin40, moderate, "shiftedExp's answer: every shifted value within [-40, 40]");
                 double want = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-                assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(total), "shiftedExpSum over " + n);
+                assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(total), "sum of shiftedExp over " + n);
                 for (int j = 0; j < n; j++) {
                     assertEquals(Float.floatToIntBits(x[j] - shift), Float.floatToIntBits(sh[j]), "shifted " + x[j]);
                     assertEquals(Float.floatToIntBits(FastExp.expf(x[j] - shift)), Float.floatToIntBits(e[j]), "exp(" + x[j] + " - " + shift + ")");
