@@ -349,15 +349,30 @@ public final class CpuBackend implements Backend {
             forChunks(out.shape(), new View[]{out, in}, (sc, off, st, n) -> {
                 float[] a = sc.f0;
                 Chunks.readF(ib, off[1], st[1], n, a);
-                if (!zeroBound) {
+                // one bound, one pass: clampMin(0) took two vectorised steps and two zero fixes, 2.2x PyTorch's time
+                if (!zeroBound && !hasMax) {
+                    for (int i = 0; i < n; i++) a[i] = Math.max(a[i], lo);
+                } else if (!zeroBound && !hasMin) {
+                    for (int i = 0; i < n; i++) a[i] = Math.min(a[i], hi);
+                } else if (!zeroBound) {
                     for (int i = 0; i < n; i++) a[i] = Math.min(Math.max(a[i], lo), hi);
                 } else if (FloatBits.ON) {
-                    // the loop below in two vectorised steps, each a max or min whose zeros then take the other side's
-                    float[] m = sc.f1;
-                    for (int i = 0; i < n; i++) m[i] = Math.max(a[i], lo);
-                    keepZeros(a, m, n);
-                    for (int i = 0; i < n; i++) a[i] = Math.min(m[i], hi);
-                    keepZeros(m, a, n);
+                    // the loop below in vectorised steps, each a max or min whose zeros then take the other side's
+                    float[] r = a;
+                    if (hasMin) {
+                        float[] m = sc.f1;
+                        for (int i = 0; i < n; i++) m[i] = Math.max(r[i], lo);
+                        keepZeros(r, m, n);
+                        r = m;
+                    }
+                    if (hasMax) {
+                        float[] m = r == a ? sc.f1 : a;
+                        for (int i = 0; i < n; i++) m[i] = Math.min(r[i], hi);
+                        keepZeros(r, m, n);
+                        r = m;
+                    }
+                    Chunks.writeF(ob, off[0], st[0], n, r);
+                    return;
                 } else {
                     for (int i = 0; i < n; i++) {
                         float v = a[i], m = Math.max(v, lo);

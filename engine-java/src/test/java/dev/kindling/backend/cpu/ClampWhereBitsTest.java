@@ -30,7 +30,9 @@ class ClampWhereBitsTest {
     void clampAgainstZeroBoundsKeepsEachZerosSign() {
         float[] a = data(70_000, 1);   // more than one chunk, and past the parallel grain
         float[][] bounds = {{Float.NaN, 0f}, {Float.NaN, -0f}, {0f, Float.NaN}, {-0f, Float.NaN}, {-0f, 0f}, {0f, -0f},
-                {-0.5f, 0f}, {0f, 0.5f}, {-0f, 1e-30f}};
+                {-0.5f, 0f}, {0f, 0.5f}, {-0f, 1e-30f},
+                // and non-zero bounds, one-sided (one pass each) and two-sided
+                {Float.NaN, 0.5f}, {-0.5f, Float.NaN}, {-0.5f, 0.5f}, {1e-30f, Float.NaN}};
         try (Tensor x = Tensor.fromArray(a, 70, 1000); Tensor xt = x.t()) {
             float[] at = xt.contiguous().toFloatArray();
             for (float[] b : bounds) {
