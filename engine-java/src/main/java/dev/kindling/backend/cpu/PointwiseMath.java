@@ -13,7 +13,7 @@ final class PointwiseMath {
 
     static boolean hasFloatLoop(UnaryOp op) {
         return switch (op) {
-            case NEG, ABS, RELU, EXP, LOG, SIGMOID, TANH, EXPM1, LOG1P, ERF, SQUARE, SQRT, SIGN, RECIPROCAL -> true;
+            case NEG, ABS, RELU, EXP, LOG, SIGMOID, TANH, EXPM1, LOG1P, ERF, SQUARE, SQRT, RSQRT, SIGN, RECIPROCAL -> true;
             default -> false;
         };
     }
@@ -52,6 +52,8 @@ final class PointwiseMath {
             case ERF -> FloatsAsDoubles.apply(ErfKernel.ERF, a, o, n);
             case SQUARE -> { for (int i = 0; i < n; i++) o[i] = a[i] * a[i]; }
             case SQRT -> { for (int i = 0; i < n; i++) o[i] = (float) Math.sqrt(a[i]); }
+            // the double loop's (float) (1.0 / Math.sqrt(x)) bits, from float arithmetic checked against halfway points
+            case RSQRT -> FastRsqrt.rsqrt(a, o, tmp, n);
             case SIGN -> sign(a, o, n);
             // the double loop's (float) (1.0 / x) bits: double holds more than 2 * 24 + 2 bits, so its rounding before
             // float's is innocuous for a quotient
