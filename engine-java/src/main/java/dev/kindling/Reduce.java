@@ -310,8 +310,7 @@ final class Reduce {
         }
         Tensor out = y;
         // a primitive (PyTorch's SoftmaxBackward0): dx = y * (g - sum(g * y)), from the output alone
-        return Autograd.record("SoftmaxBackward0", out, xf,
-                (g, n) -> new Tensor[]{out.mul(g.sub(g.mul(out).sum(dim, true)))}, out);
+        return Autograd.record("SoftmaxBackward0", out, xf, (g, n) -> new Tensor[]{backward(g, out, dim, false)}, out);
     }
 
     static Tensor logSoftmax(Tensor x, int dim0) {
@@ -332,8 +331,25 @@ final class Reduce {
         }
         Tensor out = y;
         // a primitive (PyTorch's LogSoftmaxBackward0): dx = g - exp(y) * sum(g), exp(y) <= 1 so it cannot overflow
-        return Autograd.record("LogSoftmaxBackward0", out, xf,
-                (g, n) -> new Tensor[]{g.sub(out.exp().mul(g.sum(dim, true)))}, out);
+        return Autograd.record("LogSoftmaxBackward0", out, xf, (g, n) -> new Tensor[]{backward(g, out, dim, true)}, out);
+    }
+
+    /**
+     * Softmax's gradient {@code y * (g - sum(g * y))}, log-softmax's {@code g - exp(y) * sum(g)} ({@code exp(y) <= 1}
+     * so it cannot overflow): the backend's one-pass kernel where it has one (the same bits), else these ops, which a
+     * backward pass that records its own graph always takes.
+     */
+    private static Tensor backward(Tensor g, Tensor y, int dim, boolean log) {
+        if (!GradMode.isEnabled() && g.dtype() == y.dtype() && g.device() == y.device()
+                && java.util.Arrays.equals(g.shapeInternal(), y.shapeInternal())) {
+            Tensor r = Tensor.empty(y.dtype(), y.device(), y.shapeInternal());
+            boolean done = r.backend().softmaxBackward(g.view(), y.view(), dim, log, r.view());
+            Reference.reachabilityFence(g);
+            Reference.reachabilityFence(y);
+            if (done) return r;
+            r.close();
+        }
+        return log ? g.sub(y.exp().mul(g.sum(dim, true))) : y.mul(g.sub(g.mul(y).sum(dim, true)));
     }
 
     static Tensor logical(Tensor x, int[] dims0, boolean keepdim, boolean all) {

@@ -89,6 +89,14 @@ public interface Backend {
      */
     default boolean softmax(View in, int dim, boolean log, View out) { return false; }
 
+    /**
+     * The gradient of softmax (or log-softmax) over {@code dim} from the incoming gradient {@code grad} and the forward
+     * output {@code out}, into {@code gradIn}: {@code out * (grad - sum(grad * out))}, or {@code grad - exp(out) *
+     * sum(grad)}, with the bits of those ops run one by one. False when the backend has no kernel for this case; the
+     * caller then runs the ops.
+     */
+    default boolean softmaxBackward(View grad, View out, int dim, boolean log, View gradIn) { return false; }
+
     /** {@code out = cond ? a : b}. */
     void where(View cond, View a, View b, View out);
 

@@ -486,6 +486,10 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    @Override public boolean softmaxBackward(View grad, View out, int dim, boolean log, View gradIn) {
+        return SoftmaxKernel.backward(grad, out, dim, log, gradIn);
+    }
+
     @Override public boolean softmax(View in, int dim, boolean log, View out) {
         if (in.isContiguous() || !SoftmaxKernel.supports(in, out)) return SoftmaxKernel.run(in, dim, log, out);
         // a strided input: one contiguous copy, where the op chain would make six passes over the strided layout

@@ -339,7 +339,6 @@ final class Reductions {
         acc[7] = s7;
     }
 
-    /** The eight accumulators of {@link #addEight} combined pairwise. */
     /**
      * The sum of {@code x[0..n)} in double, in {@link #addEight}'s order (the tail past the last multiple of 8 into the
      * first accumulator): a float32 row's sum, the softmax row's, a layer norm row's mean.
@@ -352,6 +351,7 @@ final class Reductions {
         return totalOfEight(acc);
     }
 
+    /** The eight accumulators of {@link #addEight} combined pairwise. */
     static double totalOfEight(double[] acc) {
         return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
     }
