@@ -274,6 +274,15 @@ def more_ops():
     time_op("elu_64x512", lambda: F.elu(h))
     time_op("layer_norm_64x512", lambda: F.layer_norm(h, [512], ln_w, ln_b))
     time_op("bce_with_logits_64x512", lambda: F.binary_cross_entropy_with_logits(h, probs))
+    time_op("rsqrt_1024x1024", lambda: torch.rsqrt(positive))
+    time_op("clamp_min0_1024x1024", lambda: torch.clamp_min(a, 0))
+    ce_x, ce_y = torch.randn(64, 1000, requires_grad=True), torch.randint(0, 1000, (64,))
+
+    def ce_step():
+        with torch.enable_grad():
+            F.cross_entropy(ce_x, ce_y).backward()
+        ce_x.grad = None
+    time_op("cross_entropy_64x1000_fwd_bwd", ce_step)
 
 
 def cnn_model():

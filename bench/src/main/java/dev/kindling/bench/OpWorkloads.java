@@ -103,6 +103,18 @@ final class OpWorkloads {
         time("elu_64x512", () -> dev.kindling.nn.F.elu(h).close());
         time("layer_norm_64x512", () -> dev.kindling.nn.F.layerNorm(h, new int[]{512}, lnW, lnB).close());
         time("bce_with_logits_64x512", () -> dev.kindling.nn.F.binaryCrossEntropyWithLogits(h, probs).close());
+        // session 11: rsqrt (double arithmetic per element before), clamp against one bound, and cross-entropy over
+        // 1000 classes with its backward (nll_loss copied the whole input to the heap, the backward ran four ops)
+        time("rsqrt_1024x1024", () -> positive.rsqrt().close());
+        time("clamp_min0_1024x1024", () -> a.clampMin(0).close());
+        Tensor ceX = Tensor.randn(64, 1000).requiresGrad(true), ceY = Tensor.randint(0, 1000, 64);
+        time("cross_entropy_64x1000_fwd_bwd", () -> {
+            Tensor loss = dev.kindling.nn.F.crossEntropy(ceX, ceY);
+            loss.backward();
+            loss.close();
+            ceX.grad().close();
+            ceX.setGrad(null);
+        });
     }
 
     private static final java.util.List<Runnable> CBLAS = new java.util.ArrayList<>();
