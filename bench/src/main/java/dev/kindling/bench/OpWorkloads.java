@@ -108,12 +108,13 @@ final class OpWorkloads {
         time("rsqrt_1024x1024", () -> positive.rsqrt().close());
         time("clamp_min0_1024x1024", () -> a.clampMin(0).close());
         Tensor ceX = Tensor.randn(64, 1000).requiresGrad(true), ceY = Tensor.randint(0, 1000, 64);
+        // in a scope, as a training step runs (docs/memory.md): the graph's intermediates are freed as it closes, where
+        // PyTorch's reference counts free them; left to the collector they cost collections (0.65 against 0.28 ms)
         time("cross_entropy_64x1000_fwd_bwd", () -> {
-            Tensor loss = dev.kindling.nn.F.crossEntropy(ceX, ceY);
-            loss.backward();
-            loss.close();
-            ceX.grad().close();
-            ceX.setGrad(null);
+            try (var step = dev.kindling.Kindling.scope()) {
+                dev.kindling.nn.F.crossEntropy(ceX, ceY).backward();
+                ceX.setGrad(null);
+            }
         });
     }
 
