@@ -14,10 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * nll_loss on CPU batches of up to 65,536 rows runs as one op (NllOps); it must give the composite's bits (the composite still runs
- * with a class weight, and a weight of ones gives the same arithmetic), for the loss and the gradient, with ignored
- * targets, special values, every reduction and both float dtypes; and its gradient must pass gradcheck and, with
- * createGraph, gradgradcheck. (LossFixtureTest compares both paths with PyTorch.)
+ * nll_loss on CPU batches of up to 65,536 rows runs as one op (NllOps); it must give the composite's bits (the
+ * composite still runs with a class weight, and a weight of ones gives the same arithmetic), for the loss and the
+ * gradient, with ignored targets, special values, every reduction, both float dtypes and strided inputs; and its
+ * gradient must pass gradcheck and, with createGraph, gradgradcheck. (LossFixtureTest compares both paths with PyTorch.)
  */
 class NllKernelTest {
     /** The values' bits, every NaN as one (a NaN's sign depends on whether a negation flips it or multiplies by -1). */
