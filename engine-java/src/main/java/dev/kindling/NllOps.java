@@ -1,13 +1,14 @@
 package dev.kindling;
 
 /**
- * {@code nll_loss} over a small {@code [N, C]} CPU batch of log-probabilities as one op with its gradient beside it
+ * {@code nll_loss} over an {@code [N, C]} CPU batch of log-probabilities as one op with its gradient beside it
  * ({@code NllLossBackward0}, PyTorch's node), where the composite of gather, mask, multiply, negate, two sums and a
  * divide made ten tensors and six autograd nodes per call: a third of a small model's step. The arithmetic is the
  * composite's, in its order and precision, so the loss and the gradient have the same bits: each term
  * {@code -(logp[i, t_i] * w_i)} with {@code w_i} 1, or 0 for an ignored target; their sum accumulated in double
  * from the first element on (the CPU reduction's order below 65,536 elements), rounded, divided by the count of
- * kept targets; the gradient {@code 0 + (-(g / count)) * w_i} at {@code [i, t_i]} and 0 elsewhere.
+ * kept targets; the gradient {@code 0 + (-(g / count)) * w_i} at {@code [i, t_i]} and 0 elsewhere. The picked values are
+ * gathered, and the gradient scattered into zeros, on the backend: the input is never copied to the heap.
  * {@code nn.F.nllLoss} validates the targets and calls this where {@link #supports} says so; users call
  * {@code F.nllLoss}, {@code NLLLoss} or {@code CrossEntropyLoss}, not this class.
  */
@@ -44,9 +45,19 @@ public final class NllOps {
 
     /**
      * The loss of {@code logp} ({@code [N, C]}, where {@link #supports} holds) for the class indices {@code targets},
-     * one per row: each a class or {@code ignoreIndex}, else an {@link IllegalArgumentException}.
+     * one per row: each a class or {@code ignoreIndex}, else an {@link IllegalArgumentException}, as for an input
+     * {@link #supports} refuses.
      */
     public static Tensor nllLoss(Tensor logp, long[] targets, long ignoreIndex, Mode mode) {
+        Args.notNull("nll_loss", "input", logp);
+        Args.notNull("nll_loss", "targets", targets);
+        Args.notNull("nll_loss", "mode", mode);
+        if (!(logp.dim() == 2 && logp.device() == Device.CPU && logp.numel() > 0 && logp.size(0) <= MAX_ROWS
+                && (logp.dtype() == DType.FLOAT32 || logp.dtype() == DType.FLOAT64))) {
+            throw new IllegalArgumentException("nll_loss: NllOps takes a non-empty float32 or float64 [N, C] CPU input of"
+                    + " at most " + MAX_ROWS + " rows, got " + logp.dtype() + java.util.Arrays.toString(logp.shape())
+                    + " on " + logp.device() + " (F.nllLoss takes any other)");
+        }
         int n = logp.size(0), c = logp.size(1);
         if (targets.length != n) {
             throw new IllegalArgumentException("nll_loss: " + n + " rows of log-probabilities need " + n + " targets, got " + targets.length);

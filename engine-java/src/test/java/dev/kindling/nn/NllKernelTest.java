@@ -86,6 +86,17 @@ class NllKernelTest {
         }
     }
 
+    /** Called directly, the op refuses what it does not take, naming it, where it computed from the wrong elements. */
+    @Test
+    void directCallsWithAnotherInputSayWhatTheOpTakes() {
+        for (Tensor bad : new Tensor[]{Tensor.randn(2, 3, 4), Tensor.randn(5), Tensor.randint(0, 3, 2, 3)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> dev.kindling.NllOps.nllLoss(bad, new long[]{0, 1}, -100, dev.kindling.NllOps.Mode.MEAN));
+            assertTrue(e.getMessage().contains("[N, C] CPU input") && e.getMessage().contains(bad.dtype().toString()),
+                    e.getMessage());
+        }
+    }
+
     @Test
     void fusedLossIsPyTorchsNodeAndAllIgnoredGivesNaN() {
         Tensor logp = Tensor.randn(4, 3).logSoftmax(1).detach().requiresGrad(true);
