@@ -52,11 +52,24 @@ final class FloatsAsDoubles {
         /** {@code largestPositive} and {@code largestNegative} (a magnitude) may be infinite, which the kernel then takes. */
         Kernel(float largestPositive, float largestNegative) { this(largestPositive, largestNegative, 0f); }
 
+        /** How far from a float halfway point a result must lie to stand: {@code 2^(nearShift - 1)} double ulps. */
+        private final int nearShift;
+
         /** {@code smallest}: the least |x| the kernel takes; smaller ones (zeros, subnormals) are special. */
         Kernel(float largestPositive, float largestNegative, float smallest) {
+            this(largestPositive, largestNegative, smallest, NEAR_SHIFT);
+        }
+
+        /**
+         * {@code nearShift}: results within {@code 2^(nearShift - 1)} double ulps of a float halfway point are computed
+         * again; a kernel less accurate than a few ulps (within {@code 2^(nearShift - 2)} ulps of {@code f}) widens it.
+         */
+        Kernel(float largestPositive, float largestNegative, float smallest, int nearShift) {
+            if (nearShift < NEAR_SHIFT || nearShift > 20) throw new IllegalArgumentException("nearShift " + nearShift);
             positiveLimitBits = Float.floatToRawIntBits(largestPositive);
             negativeLimitBits = Float.floatToRawIntBits(largestNegative);
             smallestBits = Float.floatToRawIntBits(smallest);
+            this.nearShift = nearShift;
         }
 
         /**
@@ -95,7 +108,7 @@ final class FloatsAsDoubles {
             f.run(sc.x, sc, HALF, HALF + np);
             join(o, p0, np, sc.x);
             if (tiny) keepTiny(a, o, 2 * p0, 2 * (p0 + np));
-            if (special || near(sc.x, 0, np) + near(sc.x, HALF, HALF + np) != 0) fix(f, a, o, p0, np, sc.x);
+            if (special || near(sc.x, 0, np, f.nearShift) + near(sc.x, HALF, HALF + np, f.nearShift) != 0) fix(f, a, o, p0, np, sc.x);
         }
         if ((n & 1) != 0) o[n - 1] = (float) f.exact(a[n - 1]);
     }
@@ -158,25 +171,27 @@ final class FloatsAsDoubles {
         return ((t + 0x0fffffffL + (t >>> 29 & 1)) >>> 29 & 0x7fffffffL & ~zero) | (d >>> 63) << 31;
     }
 
-    /** How many of the doubles in {@code x[from .. to)} are within {@link #NEAR} double ulps of a float halfway point. */
-    private static long near(double[] x, int from, int to) {
-        long count = 0;
-        for (int j = from; j < to; j++) count += nearHalf(FloatBits.get(x, j));
+    /** How many of the doubles in {@code x[from .. to)} are within {@code 2^(shift - 1)} double ulps of a float halfway point. */
+    private static long near(double[] x, int from, int to, int shift) {
+        long count = 0, near = 1L << (shift - 1);
+        for (int j = from; j < to; j++) count += nearHalf(FloatBits.get(x, j), near, shift);
         return count;
     }
 
-    /** 1 when the 29 bits of {@code d} below float precision are within {@link #NEAR} of a half, else 0. */
-    private static long nearHalf(long d) {
-        long off = ((d & 0x1fffffffL) - 0x10000000L + NEAR) >>> NEAR_SHIFT;   // 0 for [half - NEAR, half + NEAR)
+    /** 1 when the 29 bits of {@code d} below float precision are within {@code near = 2^(shift - 1)} of a half, else 0. */
+    private static long nearHalf(long d, long near, int shift) {
+        long off = ((d & 0x1fffffffL) - 0x10000000L + near) >>> shift;   // 0 for [half - near, half + near)
         return (off - 1) >>> 63;
     }
 
     /** The inputs of pairs {@code p0 ..} that are special or whose results are near a halfway point, again by {@code exact}. */
     private static void fix(Kernel f, float[] a, float[] o, int p0, int np, double[] x) {
+        int shift = f.nearShift;
+        long near = 1L << (shift - 1);
         for (int j = 0; j < np; j++) {
             int i = 2 * (p0 + j);
-            if (specials(f, a, i, 1) != 0 || nearHalf(FloatBits.get(x, j)) != 0) o[i] = (float) f.exact(a[i]);
-            if (specials(f, a, i + 1, 1) != 0 || nearHalf(FloatBits.get(x, HALF + j)) != 0) o[i + 1] = (float) f.exact(a[i + 1]);
+            if (specials(f, a, i, 1) != 0 || nearHalf(FloatBits.get(x, j), near, shift) != 0) o[i] = (float) f.exact(a[i]);
+            if (specials(f, a, i + 1, 1) != 0 || nearHalf(FloatBits.get(x, HALF + j), near, shift) != 0) o[i + 1] = (float) f.exact(a[i + 1]);
         }
     }
 }

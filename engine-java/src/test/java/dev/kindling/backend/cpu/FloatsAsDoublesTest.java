@@ -57,7 +57,8 @@ class FloatsAsDoublesTest {
                 Float.MAX_VALUE, -Float.MAX_VALUE, 88f, Math.nextUp(88f), 88.73f, 89f, -60f, -61f, -100f, 9.01f, -9.01f, 20f, 21f, 22f,
                 Math.nextDown(-1f), Math.nextUp(-1f), -0.99999994f, 0.5f, -0.5f, 0.34657359f, 1e-8f, 3e38f,
                 0x1p52f, 0x1p53f, Math.nextUp(0x1p53f), 0x1p54f, 0x1p-29f, 0x1p-30f,
-                0.84375f, Math.nextDown(0.84375f), 1.25f, Math.nextDown(1.25f), 1 / 0.35f, Math.nextUp(1 / 0.35f), 6f, Math.nextDown(6f), 3.9f};
+                0.84375f, Math.nextDown(0.84375f), 1.25f, Math.nextDown(1.25f), 1 / 0.35f, Math.nextUp(1 / 0.35f), 6f, Math.nextDown(6f), 3.9f,
+                Math.nextDown(1f), 4f, Math.nextDown(4f), Math.nextUp(4f), 3.92f, -3.92f, 0x1p-28f, -0x1p-28f};
         for (Fn f : FNS) {
             for (float v : special) {
                 for (int at : new int[]{0, 1, 6, 7, 8}) {
