@@ -97,6 +97,22 @@ public interface Backend {
      */
     default boolean softmaxBackward(View grad, View out, int dim, boolean log, View gradIn) { return false; }
 
+    /**
+     * The exact GELU {@code x Phi(x)} of {@code x} into {@code out} (same shape), with the bits of the ops it is made of,
+     * one by one: {@code s = erf(x * (1 / sqrt 2)) + 1}, {@code out = (x * s) * 0.5}, each step rounded to the dtype;
+     * {@code s} also into {@code factor} where that is not null (the gradient reads it). False when this backend has no
+     * kernel for the dtype; the caller then runs the ops.
+     */
+    default boolean gelu(View x, View out, View factor) { return false; }
+
+    /**
+     * GELU's gradient from the incoming {@code grad}, the input {@code x} and the forward's {@code factor} (see
+     * {@link #gelu}) into the contiguous {@code gradIn}, with the bits of the ops' own backward: {@code h = grad * 0.5},
+     * {@code h * factor + ((h * x) * exp(-(u * u))) * (2 / sqrt pi) * (1 / sqrt 2)}, {@code u = x * (1 / sqrt 2)}.
+     * False when this backend has no kernel for the case; the caller then runs the ops.
+     */
+    default boolean geluBackward(View grad, View x, View factor, View gradIn) { return false; }
+
     /** {@code out = cond ? a : b}. */
     void where(View cond, View a, View b, View out);
 

@@ -2,6 +2,7 @@ package dev.kindling.nn;
 
 import dev.kindling.Autocast;
 import dev.kindling.Kindling;
+import dev.kindling.GeluOps;
 import dev.kindling.Tensor;
 import dev.kindling.ValuesIndices;
 
@@ -45,7 +46,7 @@ public final class F {
     public static Tensor elu(Tensor x) { return elu(x, 1.0); }
 
     /** The exact GELU, {@code x * Phi(x)}. */
-    public static Tensor gelu(Tensor x) { return Temporaries.freed(() -> x.mul(x.mul(1 / Math.sqrt(2)).erf().add(1)).mul(0.5), x); }
+    public static Tensor gelu(Tensor x) { return GeluOps.gelu(x); }
 
     /** GELU; {@code approximate = "tanh"} uses the tanh formula, {@code "none"} the exact one. */
     public static Tensor gelu(Tensor x, String approximate) {

@@ -486,6 +486,50 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    @Override public boolean gelu(View x, View out, View factor) {
+        if (!allFloat32(x, out, factor)) return false;
+        CpuBuffer xb = buf(x), ob = buf(out), fb = factor == null ? null : buf(factor);
+        View[] views = factor == null ? new View[]{out, x} : new View[]{out, x, factor};
+        forChunks(out.shape(), views, null, GRAIN / 8, (sc, off, st, n) -> {
+            Chunks.readF(xb, off[1], st[1], n, sc.f0);
+            GeluKernel.forward(sc.f0, sc.f1, sc.f2, n);
+            Chunks.writeF(ob, off[0], st[0], n, sc.f1);
+            if (fb != null) Chunks.writeF(fb, off[2], st[2], n, sc.f2);
+        });
+        return true;
+    }
+
+    @Override public boolean geluBackward(View grad, View x, View factor, View gradIn) {
+        if (!allFloat32(grad, x, factor, gradIn) || !gradIn.isContiguous()) return false;
+        CpuBuffer gb = buf(grad), xb = buf(x), fb = buf(factor), rb = buf(gradIn);
+        int[] shape = gradIn.shape();
+        forChunks(shape, new View[]{gradIn, x}, null, GRAIN, (sc, off, st, n) -> {
+            Chunks.readF(xb, off[1], st[1], n, sc.f0);
+            GeluKernel.negSquare(sc.f0, sc.f1, n);
+            Chunks.writeF(rb, off[0], st[0], n, sc.f1);
+        });
+        // the ops' own exponential (oneDNN's from 65,536 elements, the Java loop below), so its bits are theirs
+        unary(UnaryOp.EXP, gradIn, gradIn);
+        forChunks(shape, new View[]{gradIn, grad, x, factor}, (sc, off, st, n) -> {
+            Chunks.readF(gb, off[1], st[1], n, sc.f0);
+            Chunks.readF(xb, off[2], st[2], n, sc.f1);
+            Chunks.readF(rb, off[0], st[0], n, sc.f2);
+            GeluKernel.backwardTail(sc.f0, sc.f1, sc.f2, n);
+            Chunks.readF(fb, off[3], st[3], n, sc.f2);
+            GeluKernel.backward(sc.f0, sc.f2, sc.f1, n);
+            Chunks.writeF(rb, off[0], st[0], n, sc.f0);
+        });
+        return true;
+    }
+
+    /** Every view (null ones aside) float32 and of the first one's shape. */
+    private static boolean allFloat32(View... views) {
+        for (View v : views) {
+            if (v != null && (v.dtype() != DType.FLOAT32 || !java.util.Arrays.equals(v.shape(), views[0].shape()))) return false;
+        }
+        return true;
+    }
+
     @Override public boolean softmaxBackward(View grad, View out, int dim, boolean log, View gradIn) {
         return SoftmaxKernel.backward(grad, out, dim, log, gradIn);
     }

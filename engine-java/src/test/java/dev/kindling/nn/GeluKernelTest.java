@@ -1,0 +1,95 @@
+package dev.kindling.nn;
+
+import dev.kindling.DType;
+import dev.kindling.Kindling;
+import dev.kindling.Tensor;
+import dev.kindling.testing.GradCheck;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The exact GELU as one node with fused kernels gives the bits of the ops it replaced, {@code x.mul(x.mul(1 / sqrt 2)
+ * .erf().add(1)).mul(0.5)}, forward and backward: below and above 65,536 elements (where the ops' exp is oneDNN's),
+ * on strided inputs, on special values; a second derivative through the ops (another graph: equal to float32
+ * rounding); float64 by gradcheck.
+ */
+class GeluKernelTest {
+    private static Tensor ops(Tensor x) { return x.mul(x.mul(1 / Math.sqrt(2)).erf().add(1)).mul(0.5); }
+
+    private static void assertSameBits(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                throw new AssertionError(what + ", element " + i + ": " + got[i] + " where the ops give " + want[i]);
+            }
+        }
+    }
+
+    /** Forward and x's gradient for the incoming {@code g}, fused against the ops. */
+    private static void check(Tensor x0, Tensor g, String what) {
+        Tensor x = x0.detach().requiresGrad(true), xo = x0.detach().requiresGrad(true);
+        Tensor y = F.gelu(x), yo = ops(xo);
+        assertEquals("GeluBackward0", y.gradFn().name(), what);
+        assertSameBits(yo.toFloatArray(), y.toFloatArray(), "forward, " + what);
+        try (var off = Kindling.noGrad()) {
+            assertSameBits(yo.toFloatArray(), F.gelu(x0).toFloatArray(), "forward without a graph, " + what);
+        }
+        y.backward(g);
+        yo.backward(g);
+        assertSameBits(xo.grad().toFloatArray(), x.grad().toFloatArray(), "backward, " + what);
+    }
+
+    @Test
+    void givesTheOpsBitsForwardAndBackward() {
+        Kindling.manualSeed(31);
+        for (int[] shape : new int[][]{{1}, {7}, {64, 512}, {300, 300}, {3, 5, 1031}}) {
+            for (double spread : new double[]{1, 4, 30}) {
+                Tensor x = Tensor.randn(shape).mul(spread), g = Tensor.randn(shape).mul(spread == 30 ? 1e4 : 1);
+                check(x, g, java.util.Arrays.toString(shape) + " spread " + spread);
+            }
+        }
+    }
+
+    @Test
+    void stridedInputsAndSpecialValues() {
+        Kindling.manualSeed(32);
+        check(Tensor.randn(70, 40).mul(3).t(), Tensor.randn(40, 70), "transposed input");
+        check(Tensor.randn(30, 50).mul(2), Tensor.randn(50, 30).t(), "transposed gradient");
+        float[] v = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE,
+                1e-30f, -1e-30f, 3e38f, -3e38f, 5.6f, -5.6f, 4f, -4f, 1.4142135f, -1.4142135f, 13f, -13f, 1e-8f, -1e-8f};
+        float[] g = new float[v.length];
+        java.util.Arrays.fill(g, 1.5f);
+        check(Tensor.fromArray(v, v.length), Tensor.fromArray(g, g.length), "special values");
+    }
+
+    @Test
+    void secondDerivativeAndFloat64() {
+        Kindling.manualSeed(33);
+        Tensor x0 = Tensor.randn(5, 9).mul(2);
+        double[][] second = new double[2][];
+        int k = 0;
+        for (boolean fused : new boolean[]{true, false}) {
+            Tensor x = x0.detach().requiresGrad(true);
+            Tensor y = fused ? F.gelu(x) : ops(x);
+            Tensor first = Kindling.grad(y.mul(y).sum(), List.of(x), true).get(0);
+            first.mul(first).sum().backward();
+            second[k++] = x.grad().to(DType.FLOAT64).toDoubleArray();
+        }
+        // the same function of x through another graph: float32 rounding apart
+        double scale = 0;
+        for (double d : second[1]) scale = Math.max(scale, Math.abs(d));
+        assertArrayEquals(second[1], second[0], 1e-6 * scale, "second derivative through the ops");
+        Tensor xd = Tensor.randn(4, 6).mul(2).to(DType.FLOAT64).requiresGrad(true);
+        assertTrue(GradCheck.gradcheck(in -> F.gelu(in.get(0)), List.of(xd)), "gradcheck");
+        assertTrue(GradCheck.gradgradcheck(in -> F.gelu(in.get(0)), List.of(xd)), "gradgradcheck");
+        Tensor yd = F.gelu(xd.detach());
+        assertArrayEquals(ops(xd.detach()).toDoubleArray(), yd.toDoubleArray(), 0, "float64 forward");
+        // an integer input is computed in the default dtype, as before
+        assertArrayEquals(ops(Tensor.arange(-3, 4).to(DType.FLOAT32)).toFloatArray(), F.gelu(Tensor.arange(-3, 4)).toFloatArray(), 0);
+    }
+}
