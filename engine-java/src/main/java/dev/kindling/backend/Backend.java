@@ -113,6 +113,21 @@ public interface Backend {
      */
     default boolean geluBackward(View grad, View x, View factor, View gradIn) { return false; }
 
+    /**
+     * ELU, {@code x} where {@code x > 0}, else {@code expm1(min(x, 0)) * alpha}, into {@code out} (same shape), with the
+     * bits of the ops it is made of ({@code where(x > 0, x, x.clampMax(0).expm1().mul(alpha))}); the exponential
+     * {@code expm1(min(x, 0))} also into {@code factor} where that is not null (the gradient reads it). False when this
+     * backend has no kernel for the dtype; the caller then runs the ops.
+     */
+    default boolean elu(View x, double alpha, View out, View factor) { return false; }
+
+    /**
+     * ELU's gradient from the incoming {@code grad}, the input {@code x} and the forward's {@code factor} (see
+     * {@link #elu}) into the contiguous {@code gradIn}, with the bits of the ops' own backward: {@code where(x > 0, grad,
+     * 0) + where(x > 0, 0, grad) * alpha * (factor + 1) * (x <= 0)}. False when this backend has no kernel for the case.
+     */
+    default boolean eluBackward(View grad, View x, double alpha, View factor, View gradIn) { return false; }
+
     /** {@code out = cond ? a : b}. */
     void where(View cond, View a, View b, View out);
 

@@ -2,6 +2,7 @@ package dev.kindling.nn;
 
 import dev.kindling.Autocast;
 import dev.kindling.Kindling;
+import dev.kindling.EluOps;
 import dev.kindling.GeluOps;
 import dev.kindling.Tensor;
 import dev.kindling.ValuesIndices;
@@ -37,10 +38,7 @@ public final class F {
     public static Tensor leakyRelu(Tensor x) { return leakyRelu(x, 0.01); }
 
     /** {@code x} where positive, {@code alpha * (exp(x) - 1)} elsewhere. */
-    public static Tensor elu(Tensor x, double alpha) {
-        // clamp before expm1 so the unused branch never overflows (inf * 0 would poison the gradient)
-        return Temporaries.freed(() -> Tensor.where(x.gt(0), x, x.clampMax(0).expm1().mul(alpha)), x);
-    }
+    public static Tensor elu(Tensor x, double alpha) { return EluOps.elu(x, alpha); }
 
     /** {@code F.elu} with PyTorch's defaults for the arguments left out. */
     public static Tensor elu(Tensor x) { return elu(x, 1.0); }

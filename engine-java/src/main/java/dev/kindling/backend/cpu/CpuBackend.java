@@ -522,6 +522,34 @@ public final class CpuBackend implements Backend {
         return true;
     }
 
+    @Override public boolean elu(View x, double alpha, View out, View factor) {
+        if (!allFloat32(x, out, factor)) return false;
+        CpuBuffer xb = buf(x), ob = buf(out), fb = factor == null ? null : buf(factor);
+        float a = (float) alpha;
+        View[] views = factor == null ? new View[]{out, x} : new View[]{out, x, factor};
+        forChunks(out.shape(), views, null, GRAIN / 8, (sc, off, st, n) -> {
+            Chunks.readF(xb, off[1], st[1], n, sc.f0);
+            EluKernel.forward(sc.f0, sc.f1, sc.f2, a, n);
+            Chunks.writeF(ob, off[0], st[0], n, sc.f1);
+            if (fb != null) Chunks.writeF(fb, off[2], st[2], n, sc.f2);
+        });
+        return true;
+    }
+
+    @Override public boolean eluBackward(View grad, View x, double alpha, View factor, View gradIn) {
+        if (!allFloat32(grad, x, factor, gradIn)) return false;
+        CpuBuffer gb = buf(grad), xb = buf(x), fb = buf(factor), rb = buf(gradIn);
+        float a = (float) alpha;
+        forChunks(gradIn.shape(), new View[]{gradIn, grad, x, factor}, (sc, off, st, n) -> {
+            Chunks.readF(gb, off[1], st[1], n, sc.f0);
+            Chunks.readF(xb, off[2], st[2], n, sc.f1);
+            Chunks.readF(fb, off[3], st[3], n, sc.f2);
+            EluKernel.backward(sc.f0, sc.f1, sc.f2, a, n);
+            Chunks.writeF(rb, off[0], st[0], n, sc.f0);
+        });
+        return true;
+    }
+
     /** Every view (null ones aside) float32 and of the first one's shape. */
     private static boolean allFloat32(View... views) {
         for (View v : views) {

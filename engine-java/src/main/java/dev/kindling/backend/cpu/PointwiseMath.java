@@ -144,8 +144,27 @@ final class PointwiseMath {
             // Math.max/min propagate NaN from either side, like torch.maximum/minimum, and vectorise
             case MAXIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.max(a[i], b[i]); }
             case MINIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.min(a[i], b[i]); }
-            case THRESHOLD_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = b[i] <= 0 ? 0f : a[i]; }
+            case THRESHOLD_BACKWARD -> thresholdBackward(a, b, o, n);
             default -> throw new IllegalStateException("no float loop for " + op);
+        }
+    }
+
+    /**
+     * ReLU's gradient {@code b <= 0 ? +0 : a} (NaN in {@code b} passes {@code a}). Through the bits where {@link FloatBits}
+     * is on: a branch-free int loop C2 vectorises, where the branch per element, mispredicted on the random signs of
+     * activations, made a [64, 512] ReLU backward cost 150-180 us (its forward 10).
+     */
+    private static void thresholdBackward(float[] a, float[] b, float[] o, int n) {
+        if (!FloatBits.ON) {
+            for (int i = 0; i < n; i++) o[i] = b[i] <= 0 ? 0f : a[i];
+            return;
+        }
+        FloatBits.check(n, a, b, o);
+        for (int i = 0; i < n; i++) {
+            int v = FloatBits.get(b, i);
+            // all bits where v is above +0 as a float (-0's bits are the int minimum, above +inf is NaN), or is NaN
+            int pass = (-v & (v - 0x7f800001)) >> 31 | (0x7f800000 - (v & 0x7fffffff)) >> 31;
+            FloatBits.put(o, i, FloatBits.get(a, i) & pass);
         }
     }
 

@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The branch-free float32 clamp against a zero bound and {@code where} over a BOOL mask give the bits of the plain
  * definitions: {@code v < lo ? lo : v > hi ? hi : v} (a zero keeps its own sign against a zero bound of the other
- * sign; NaN stays NaN) and {@code c ? x : y} (NaN payloads and zero signs carried through).
+ * sign; NaN stays NaN) and {@code c ? x : y} (NaN payloads and zero signs carried through); ReLU's gradient
+ * {@code out <= 0 ? +0 : g} (NaN passing g).
  */
 class ClampWhereBitsTest {
     private static float[] data(int n, long seed) {
@@ -71,6 +72,36 @@ class ClampWhereBitsTest {
                 int r = i / 70, col = i % 70, src = col * 1000 + r;
                 float wantT = c[src] > 0 ? a[src] : b[src];
                 assertEquals(Float.floatToRawIntBits(wantT), Float.floatToRawIntBits(gotT[i]), "where (transposed) at " + i);
+            }
+        }
+    }
+
+    @Test
+    void reluGradientPassesWhereTheOutputIsAboveZeroOrNaN() {
+        float[] g = data(70_000, 7), out = data(70_000, 8);
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                Float.NaN, Float.intBitsToFloat(0xffc00001), Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xff800001),
+                Float.MAX_VALUE, -Float.MAX_VALUE};
+        System.arraycopy(special, 0, out, 5, special.length);
+        for (int n : new int[]{1, 17, 1024, 70_000}) {
+            float[] o = new float[n];
+            PointwiseMath.binaryF(dev.kindling.backend.BinaryOp.THRESHOLD_BACKWARD, g, out, o, n);
+            for (int i = 0; i < n; i++) {
+                float want = out[i] <= 0 ? 0f : g[i];
+                if (Float.floatToRawIntBits(want) != Float.floatToRawIntBits(o[i])) {
+                    assertEquals(Integer.toHexString(Float.floatToRawIntBits(want)), Integer.toHexString(Float.floatToRawIntBits(o[i])),
+                            "output " + out[i] + " (bits " + Integer.toHexString(Float.floatToRawIntBits(out[i])) + "), gradient " + g[i]);
+                }
+            }
+        }
+        // and through autograd: x.relu() backward, x of both signs and zeros
+        try (Tensor x = Tensor.fromArray(out, 70, 1000).requiresGrad(true); Tensor gt = Tensor.fromArray(g, 70, 1000)) {
+            Tensor y = x.relu();
+            y.backward(gt);
+            float[] yv = y.toFloatArray(), got = x.grad().toFloatArray();
+            for (int i = 0; i < got.length; i++) {
+                float want = yv[i] <= 0 ? 0f : g[i];
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[i]), "relu backward at " + i);
             }
         }
     }
