@@ -46,6 +46,8 @@ final class Pointwise {
             case LOGICAL_OR -> "logical_or";
             case LOGICAL_XOR -> "logical_xor";
             case THRESHOLD_BACKWARD -> "threshold_backward";
+            case SIGMOID_BACKWARD -> "sigmoid_backward";
+            case TANH_BACKWARD -> "tanh_backward";
             default -> op.name().toLowerCase(Locale.ROOT);
         };
     }
@@ -227,8 +229,8 @@ final class Pointwise {
             case SIN -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(x.cos())}, x);
             case COS -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(x.sin()).neg()}, x);
             case TAN -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(out.square().add(1))}, out);
-            case TANH -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(out.square().rsub(1))}, out);
-            case SIGMOID -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(out).mul(out.rsub(1))}, out);
+            case TANH -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{outputBackward(BinaryOp.TANH_BACKWARD, g, out)}, out);
+            case SIGMOID -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{outputBackward(BinaryOp.SIGMOID_BACKWARD, g, out)}, out);
             case RELU -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{thresholdBackward(g, out)}, out);
             case RECIPROCAL -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(out.square()).neg()}, out);
             case SQUARE -> Autograd.record("PowBackward0", out, x, (g, k) -> new Tensor[]{g.mul(x).mul(2)}, x);
@@ -237,6 +239,24 @@ final class Pointwise {
             case SIGN, FLOOR, CEIL, ROUND, TRUNC -> Autograd.record(n, out, x, (g, k) -> new Tensor[]{g.mul(0)});
             default -> out;
         };
+    }
+
+    /**
+     * Sigmoid's gradient {@code g * out * (1 - out)} or tanh's {@code g * (1 - out^2)} from the forward's output, in one
+     * pass with the bits of those ops run one by one (PyTorch's {@code sigmoid_backward}, {@code tanh_backward}); the
+     * ops themselves where the operands differ in dtype, shape or device, and for a backward that records its graph
+     * (the ops are differentiable in {@code out} too).
+     */
+    static Tensor outputBackward(BinaryOp op, Tensor g, Tensor out) {
+        if (GradMode.isEnabled() || g.dtype() != out.dtype() || !g.dtype().isFloatingPoint() || g.dtype().isHalf()
+                || !Arrays.equals(g.shapeInternal(), out.shapeInternal()) || !g.device().equals(out.device())) {
+            return op == BinaryOp.SIGMOID_BACKWARD ? g.mul(out).mul(out.rsub(1)) : g.mul(out.square().rsub(1));
+        }
+        Tensor r = Tensor.empty(g.dtype(), g.device(), g.shapeInternal());
+        r.backend().binary(op, g.view(), out.view(), r.view());
+        Reference.reachabilityFence(g);
+        Reference.reachabilityFence(out);
+        return r;
     }
 
     /**

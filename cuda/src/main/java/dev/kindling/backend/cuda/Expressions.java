@@ -14,6 +14,11 @@ final class Expressions {
 
     static boolean isFloat(String ct) { return ct.equals("float") || ct.equals("double"); }
 
+    /** {@code a * b} rounded once, never fused with a neighbouring addition ({@code __fmul_rn}, {@code __dmul_rn}). */
+    private static String mulRn(String ct, String a, String b) {
+        return (ct.equals("float") ? "__fmul_rn(" : "__dmul_rn(") + a + ", " + b + ")";
+    }
+
     /** {@code name} in {@code ct}'s precision: {@code expf} for float, {@code exp} for double. */
     private static String fn(String name, String ct) { return ct.equals("float") ? name + "f" : name; }
 
@@ -60,6 +65,10 @@ final class Expressions {
             case REMAINDER -> fl ? "fremainder(" + a + ", " + b + ")" : "iremainder(" + a + ", " + b + ")";
             case FLOOR_DIVIDE -> fl ? fn("floor", ct) + "(" + a + " / " + b + ")" : "ifloordiv(" + a + ", " + b + ")";
             case THRESHOLD_BACKWARD -> "(" + b + " <= 0 ? (" + ct + ") 0 : " + a + ")";
+            // products through the _rn intrinsics, which NVRTC never contracts into a multiply-add with the
+            // subtraction: the bits of the ops run one by one
+            case SIGMOID_BACKWARD -> fl ? mulRn(ct, mulRn(ct, a, b), "((" + ct + ") 1 - " + b + ")") : null;
+            case TANH_BACKWARD -> fl ? mulRn(ct, a, "((" + ct + ") 1 - " + mulRn(ct, b, b) + ")") : null;
             case EQ -> "(" + a + " == " + b + ")";
             case NE -> "(" + a + " != " + b + ")";
             case LT -> "(" + a + " < " + b + ")";

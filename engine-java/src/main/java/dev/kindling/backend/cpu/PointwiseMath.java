@@ -28,7 +28,7 @@ final class PointwiseMath {
 
     static boolean hasFloatLoop(BinaryOp op) {
         return switch (op) {
-            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, THRESHOLD_BACKWARD -> true;
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, THRESHOLD_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD -> true;
             default -> false;
         };
     }
@@ -145,6 +145,9 @@ final class PointwiseMath {
             case MAXIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.max(a[i], b[i]); }
             case MINIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.min(a[i], b[i]); }
             case THRESHOLD_BACKWARD -> thresholdBackward(a, b, o, n);
+            // the ops of the composite gradients, in their order: g.mul(out).mul(out.rsub(1)), g.mul(out.square().rsub(1))
+            case SIGMOID_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = a[i] * b[i] * (1f - b[i]); }
+            case TANH_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = a[i] * (1f - b[i] * b[i]); }
             default -> throw new IllegalStateException("no float loop for " + op);
         }
     }
@@ -179,6 +182,8 @@ final class PointwiseMath {
             case MINIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.min(a[i], b[i]); }
             case ATAN2 -> { for (int i = 0; i < n; i++) o[i] = Math.atan2(a[i], b[i]); }
             case THRESHOLD_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = b[i] <= 0 ? 0.0 : a[i]; }
+            case SIGMOID_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = a[i] * b[i] * (1.0 - b[i]); }
+            case TANH_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = a[i] * (1.0 - b[i] * b[i]); }
             case FMOD -> { for (int i = 0; i < n; i++) o[i] = a[i] % b[i]; }
             case REMAINDER -> { for (int i = 0; i < n; i++) { double r = a[i] % b[i]; o[i] = r != 0 && (r < 0) != (b[i] < 0) ? r + b[i] : r; } }
             case FLOOR_DIVIDE -> { for (int i = 0; i < n; i++) o[i] = Math.floor(a[i] / b[i]); }
