@@ -34,6 +34,9 @@ final class HostKernels {
             inline float __uint_as_float(unsigned u) { float f; std::memcpy(&f, &u, 4); return f; }
             inline unsigned __float_as_uint(float f) { unsigned u; std::memcpy(&u, &f, 4); return u; }
             inline double __longlong_as_double(long long v) { double d; std::memcpy(&d, &v, 8); return d; }
+            // a product rounded once and never contracted into a multiply-add (volatile stops g++ fusing it)
+            inline float __fmul_rn(float a, float b) { volatile float r = a * b; return r; }
+            inline double __dmul_rn(double a, double b) { volatile double r = a * b; return r; }
             template <typename T> inline T atomicAdd(T* p, T v) { T old = *p; *p = old + v; return old; }
             static void save(const char* name, const void* p, size_t n) {
                 FILE* f = std::fopen(name, "wb"); std::fwrite(p, 1, n, f); std::fclose(f);

@@ -160,10 +160,7 @@ final class CachingAllocator {
      * training fell from 6,500 to 1,150 samples/s, every big block faulted in afresh each batch).
      */
     private void evictStale(int cls, long bytes, long live) {
-        Integer[] order = new Integer[CLASSES];
-        for (int i = 0; i < CLASSES; i++) order[i] = i;
-        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(lastUse::get));
-        for (int c : order) {
+        for (int c : staleFirst(CLASSES, lastUse::get)) {
             if (c == cls) continue;
             ArrayDeque<CpuBuffer> q = free[c];
             while (!keep(bytes, live)) {
@@ -177,6 +174,22 @@ final class CachingAllocator {
             }
             if (keep(bytes, live)) return;
         }
+    }
+
+    /**
+     * The size classes {@code 0 .. n}, the one stamped longest ago first. The stamps are read once each, before sorting:
+     * other threads stamp their classes meanwhile, and a comparator reading them live broke the sort's contract
+     * ("Comparison method violates its general contract!" while a DataLoader's workers freed blocks).
+     */
+    static Integer[] staleFirst(int n, java.util.function.IntToLongFunction stamp) {
+        long[] stamps = new long[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            stamps[i] = stamp.applyAsLong(i);
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> stamps[i]));
+        return order;
     }
 
     /** Releases every pooled block back to the operating system. */

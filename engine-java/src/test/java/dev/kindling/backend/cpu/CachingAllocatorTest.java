@@ -44,4 +44,17 @@ class CachingAllocatorTest {
                 () -> new CachingAllocator().allocate(CachingAllocator.MAX_BYTES + 1));
         assertTrue(e.getMessage().contains("2 GiB"), e.getMessage());
     }
+
+    @Test
+    void eachClassIsStampedOnceBeforeTheStaleOnesAreSorted() {
+        // stamps that change under the sort (other threads allocating) must not break it: read live, these made
+        // TimSort throw "Comparison method violates its general contract!"
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int round = 0; round < 20; round++) {
+            Integer[] order = CachingAllocator.staleFirst(124, i -> r.nextLong());
+            assertEquals(124, java.util.Arrays.stream(order).distinct().count());
+        }
+        long[] fixed = {5, 1, 9, 3};
+        assertEquals(java.util.List.of(1, 3, 0, 2), java.util.List.of(CachingAllocator.staleFirst(4, i -> fixed[i])));
+    }
 }
