@@ -283,6 +283,13 @@ def more_ops():
             F.cross_entropy(ce_x, ce_y).backward()
         ce_x.grad = None
     time_op("cross_entropy_64x1000_fwd_bwd", ce_step)
+    act_x, act_g = torch.randn(64, 512, requires_grad=True), torch.randn(64, 512)
+    for name, act in (("relu", torch.relu), ("gelu", F.gelu), ("elu", F.elu), ("sigmoid", torch.sigmoid)):
+        def act_step(act=act):
+            with torch.enable_grad():
+                act(act_x).backward(act_g)
+            act_x.grad = None
+        time_op(name + "_64x512_fwd_bwd", act_step)
 
 
 def cnn_model():
