@@ -114,6 +114,21 @@ public interface Backend {
     default boolean geluBackward(View grad, View x, View factor, View gradIn) { return false; }
 
     /**
+     * {@code binary_cross_entropy}'s unreduced loss {@code -(t log x + (1 - t) log(1 - x))} into {@code out}, with the
+     * bits of those ops run one by one, where every {@code x} lies inside (0, 1) with {@code x (1 - x) >= 1e-12}:
+     * returns 0 then; 1 when some {@code x} is on that boundary or NaN, 2 when some lies outside [0, 1] ({@code out}
+     * unspecified for both), -1 when this backend has no kernel for the case. The caller composes all but 0.
+     */
+    default int binaryCrossEntropy(View x, View t, View out) { return -1; }
+
+    /**
+     * That loss's gradient from the incoming {@code grad} into the contiguous {@code gradIn}, with the bits of the
+     * ops' own backward: {@code h = -grad}, {@code (h t) / x + -((h (1 - t)) / (1 - x))}. False when this backend has no
+     * kernel for the case.
+     */
+    default boolean binaryCrossEntropyBackward(View grad, View x, View t, View gradIn) { return false; }
+
+    /**
      * ELU, {@code x} where {@code x > 0}, else {@code expm1(min(x, 0)) * alpha}, into {@code out} (same shape), with the
      * bits of the ops it is made of ({@code where(x > 0, x, x.clampMax(0).expm1().mul(alpha))}); the exponential
      * {@code expm1(min(x, 0))} also into {@code factor} where that is not null (the gradient reads it). False when this

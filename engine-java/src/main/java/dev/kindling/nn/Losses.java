@@ -2,6 +2,7 @@ package dev.kindling.nn;
 
 import dev.kindling.DType;
 import dev.kindling.Autocast;
+import dev.kindling.BceOps;
 import dev.kindling.BceWithLogitsOps;
 import dev.kindling.Kindling;
 import dev.kindling.NllOps;
@@ -61,11 +62,13 @@ final class Losses {
     static Tensor bce(Tensor x, Tensor t, Tensor weight, Reduction r) {
         if (Autocast.on()) return Autocast.call("binary_cross_entropy", c -> bce(c[0], c[1], c[2], r), x, t, weight);
         sameShape("binary_cross_entropy", x, t);
+        if (BceOps.supports(x, t)) {
+            // one node with the plain formula's bits where every element is inside (0, 1); else the ops below
+            Tensor loss = BceOps.interiorLoss(x, t);
+            if (loss != null) return reduce("binary_cross_entropy", weight != null ? loss.mul(weight) : loss, r);
+        }
         try (var off = Kindling.noGrad()) {
-            if (x.numel() > 0 && (x.lt(0).any().item() != 0 || x.gt(1).any().item() != 0)) {
-                throw new IllegalArgumentException("binary_cross_entropy: all elements of input should be between 0 and 1"
-                        + " (apply sigmoid first, or use BCEWithLogitsLoss)");
-            }
+            if (x.numel() > 0 && (x.lt(0).any().item() != 0 || x.gt(1).any().item() != 0)) throw BceOps.outOfRange();
         }
         // Inside (0, 1) the plain formula (its gradient is PyTorch's (x - t) / (x (1 - x)), and it has a second
         // derivative). Where x (1 - x) < 1e-12 PyTorch clamps: the logs at -100 for the value and the denominator at

@@ -550,6 +550,33 @@ public final class CpuBackend implements Backend {
         return true;
     }
 
+    @Override public int binaryCrossEntropy(View x, View t, View out) {
+        if (!allFloat32(x, t, out)) return -1;
+        CpuBuffer xb = buf(x), tb = buf(t), ob = buf(out);
+        java.util.concurrent.atomic.AtomicInteger found = new java.util.concurrent.atomic.AtomicInteger();
+        forChunks(out.shape(), new View[]{out, x, t}, null, GRAIN / 8, (sc, off, st, n) -> {
+            Chunks.readF(xb, off[1], st[1], n, sc.f0);
+            Chunks.readF(tb, off[2], st[2], n, sc.f1);
+            int f = BceKernel.forward(sc.f0, sc.f1, sc.f2, n);
+            if (f != BceKernel.INSIDE) found.accumulateAndGet(f, Math::max);
+            else Chunks.writeF(ob, off[0], st[0], n, sc.f2);
+        });
+        return found.get();
+    }
+
+    @Override public boolean binaryCrossEntropyBackward(View grad, View x, View t, View gradIn) {
+        if (!allFloat32(grad, x, t, gradIn)) return false;
+        CpuBuffer gb = buf(grad), xb = buf(x), tb = buf(t), rb = buf(gradIn);
+        forChunks(gradIn.shape(), new View[]{gradIn, grad, x, t}, (sc, off, st, n) -> {
+            Chunks.readF(gb, off[1], st[1], n, sc.f0);
+            Chunks.readF(xb, off[2], st[2], n, sc.f1);
+            Chunks.readF(tb, off[3], st[3], n, sc.f2);
+            BceKernel.backward(sc.f0, sc.f1, sc.f2, n);
+            Chunks.writeF(rb, off[0], st[0], n, sc.f0);
+        });
+        return true;
+    }
+
     /** Every view (null ones aside) float32 and of the first one's shape. */
     private static boolean allFloat32(View... views) {
         for (View v : views) {
