@@ -284,7 +284,7 @@ def more_ops():
         ce_x.grad = None
     time_op("cross_entropy_64x1000_fwd_bwd", ce_step)
     act_x, act_g = torch.randn(64, 512, requires_grad=True), torch.randn(64, 512)
-    for name, act in (("relu", torch.relu), ("gelu", F.gelu), ("elu", F.elu), ("sigmoid", torch.sigmoid)):
+    for name, act in (("relu", torch.relu), ("gelu", F.gelu), ("elu", F.elu), ("sigmoid", torch.sigmoid), ("silu", F.silu)):
         def act_step(act=act):
             with torch.enable_grad():
                 act(act_x).backward(act_g)

@@ -116,14 +116,15 @@ final class OpWorkloads {
                 ceX.setGrad(null);
             }
         });
-        // session 12: activations' forward and backward over a [64, 512] batch (GELU and ELU one node each now, ReLU's
-        // and sigmoid's gradients one pass each; ReLU's took a mispredicted branch an element before)
+        // session 12: activations' forward and backward over a [64, 512] batch (GELU, ELU and SiLU one node each now,
+        // ReLU's and sigmoid's gradients one pass each; ReLU's took a mispredicted branch an element before)
         Tensor actX = Tensor.randn(64, 512).requiresGrad(true), actG = Tensor.randn(64, 512);
         java.util.Map<String, java.util.function.UnaryOperator<Tensor>> acts = new java.util.LinkedHashMap<>();
         acts.put("relu", Tensor::relu);
         acts.put("gelu", dev.kindling.nn.F::gelu);
         acts.put("elu", dev.kindling.nn.F::elu);
         acts.put("sigmoid", Tensor::sigmoid);
+        acts.put("silu", dev.kindling.nn.F::silu);
         for (var act : acts.entrySet()) {
             time(act.getKey() + "_64x512_fwd_bwd", () -> {
                 try (var step = dev.kindling.Kindling.scope()) {

@@ -129,6 +129,13 @@ public interface Backend {
     default boolean binaryCrossEntropyBackward(View grad, View x, View t, View gradIn) { return false; }
 
     /**
+     * SiLU's gradient from the incoming {@code grad}, the input {@code x} and its sigmoid {@code s} into the contiguous
+     * {@code gradIn}, with the bits of the ops' own backward through {@code x * s}: {@code grad * s + ((grad * x) * s) *
+     * (1 - s)}. False when this backend has no kernel for the case; the caller then runs the ops.
+     */
+    default boolean siluBackward(View grad, View x, View s, View gradIn) { return false; }
+
+    /**
      * ELU, {@code x} where {@code x > 0}, else {@code expm1(min(x, 0)) * alpha}, into {@code out} (same shape), with the
      * bits of the ops it is made of ({@code where(x > 0, x, x.clampMax(0).expm1().mul(alpha))}); the exponential
      * {@code expm1(min(x, 0))} also into {@code factor} where that is not null (the gradient reads it). False when this

@@ -4,6 +4,7 @@ import dev.kindling.Autocast;
 import dev.kindling.Kindling;
 import dev.kindling.EluOps;
 import dev.kindling.GeluOps;
+import dev.kindling.SiluOps;
 import dev.kindling.Tensor;
 import dev.kindling.ValuesIndices;
 
@@ -57,7 +58,7 @@ public final class F {
     }
 
     /** {@code F.silu(x)}, elementwise. */
-    public static Tensor silu(Tensor x) { return Temporaries.freed(() -> x.mul(x.sigmoid()), x); }
+    public static Tensor silu(Tensor x) { return SiluOps.silu(x); }
 
     /** {@code F.sigmoid(x)}, elementwise. */
     public static Tensor sigmoid(Tensor x) { return x.sigmoid(); }

@@ -577,6 +577,22 @@ public final class CpuBackend implements Backend {
         return true;
     }
 
+    @Override public boolean siluBackward(View grad, View x, View s, View gradIn) {
+        if (!allFloat32(grad, x, s, gradIn)) return false;
+        CpuBuffer gb = buf(grad), xb = buf(x), sb = buf(s), rb = buf(gradIn);
+        forChunks(gradIn.shape(), new View[]{gradIn, grad, x, s}, (sc, off, st, n) -> {
+            Chunks.readF(gb, off[1], st[1], n, sc.f0);
+            Chunks.readF(xb, off[2], st[2], n, sc.f1);
+            Chunks.readF(sb, off[3], st[3], n, sc.f2);
+            float[] g = sc.f0, xs = sc.f1, ss = sc.f2;
+            FloatBits.check(n, g, xs, ss);
+            // MulBackward0's two gradients, the second through sigmoid's one-pass backward, added
+            for (int i = 0; i < n; i++) g[i] = g[i] * ss[i] + g[i] * xs[i] * ss[i] * (1f - ss[i]);
+            Chunks.writeF(rb, off[0], st[0], n, g);
+        });
+        return true;
+    }
+
     /** Every view (null ones aside) float32 and of the first one's shape. */
     private static boolean allFloat32(View... views) {
         for (View v : views) {

@@ -1,0 +1,49 @@
+package dev.kindling;
+
+import java.lang.ref.Reference;
+
+/**
+ * SiLU, {@code x * sigmoid(x)}, as one autograd node (PyTorch's {@code SiluBackward0}) with the bits of the ops it
+ * replaces, {@code x.mul(x.sigmoid())}, forward (those two ops) and backward (one pass on the backend,
+ * {@link dev.kindling.backend.Backend#siluBackward}, where the ops' graph made four and two nodes). Where a backend has
+ * no kernel for the dtype, and for a backward that records its graph, the ops run. {@code nn.F.silu} and
+ * {@code nn.SiLU} call this.
+ */
+public final class SiluOps {
+    private SiluOps() {}
+
+    /** {@code x * sigmoid(x)} of a floating point {@code x}, the ops' bits (an integer x is first made the default dtype). */
+    public static Tensor silu(Tensor x) {
+        Tensor in = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
+        if (!GradMode.isEnabled() || !in.requiresGrad()) {
+            try (Scope scope = new Scope()) {
+                return scope.keep(in.mul(in.sigmoid()));
+            }
+        }
+        // half precision rounds every op's result to its dtype: the ops' graph, as before
+        if (in.dtype().isHalf()) return in.mul(in.sigmoid());
+        Tensor s, out;
+        try (var off = GradMode.set(false)) {
+            s = in.sigmoid();
+            out = in.mul(s);
+        }
+        return Autograd.record("SiluBackward0", out, in, (g, n) -> new Tensor[]{backward(g, in, s)}, in, s);
+    }
+
+    /** The ops' gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
+    private static Tensor backward(Tensor g, Tensor x, Tensor s) {
+        if (!GradMode.isEnabled() && g.dtype() == x.dtype() && g.device() == x.device()
+                && java.util.Arrays.equals(g.shapeInternal(), x.shapeInternal())) {
+            Tensor r = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
+            boolean done = r.backend().siluBackward(g.view(), x.view(), s.view(), r.view());
+            Reference.reachabilityFence(g);
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(s);
+            if (done) return r;
+            r.close();
+        }
+        // the sigmoid recomputed from x, so that a graph recorded here differentiates through it
+        Tensor sg = x.sigmoid();
+        return g.mul(sg).add(g.mul(x).mul(sg).mul(sg.rsub(1)));
+    }
+}
