@@ -52,16 +52,8 @@ public final class BceOps {
 
     /** The composite's gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
     private static Tensor backward(Tensor g, Tensor x, Tensor t) {
-        if (!GradMode.isEnabled() && g.dtype() == x.dtype() && g.device() == x.device()
-                && Arrays.equals(g.shapeInternal(), x.shapeInternal())) {
-            Tensor r = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
-            boolean done = r.backend().binaryCrossEntropyBackward(g.view(), x.view(), t.view(), r.view());
-            Reference.reachabilityFence(g);
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(t);
-            if (done) return r;
-            r.close();
-        }
+        Tensor fused = FusedGradient.of(g, x, (b, out) -> b.binaryCrossEntropyBackward(g.view(), x.view(), t.view(), out), t);
+        if (fused != null) return fused;
         Tensor h = g.neg();
         return h.mul(t).div(x).add(h.mul(t.rsub(1)).div(x.rsub(1)).neg());
     }

@@ -39,16 +39,8 @@ public final class EluOps {
 
     /** The composite's gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
     private static Tensor backward(Tensor g, Tensor x, double alpha, Tensor factor) {
-        if (!GradMode.isEnabled() && g.dtype() == x.dtype() && g.device() == x.device()
-                && java.util.Arrays.equals(g.shapeInternal(), x.shapeInternal())) {
-            Tensor r = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
-            boolean done = r.backend().eluBackward(g.view(), x.view(), alpha, factor.view(), r.view());
-            Reference.reachabilityFence(g);
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(factor);
-            if (done) return r;
-            r.close();
-        }
+        Tensor fused = FusedGradient.of(g, x, (b, out) -> b.eluBackward(g.view(), x.view(), alpha, factor.view(), out), factor);
+        if (fused != null) return fused;
         // the exponential recomputed from x, so that a graph recorded here differentiates through it
         Tensor positive = x.gt(0), zero = Tensor.scalar(0, g.dtype());
         Tensor kept = x.isnan().logicalNot().logicalAnd(x.le(0));

@@ -40,16 +40,8 @@ public final class GeluOps {
 
     /** The composite's gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
     private static Tensor backward(Tensor g, Tensor x, Tensor factor) {
-        if (!GradMode.isEnabled() && g.dtype() == x.dtype() && g.device() == x.device()
-                && java.util.Arrays.equals(g.shapeInternal(), x.shapeInternal())) {
-            Tensor r = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
-            boolean done = r.backend().geluBackward(g.view(), x.view(), factor.view(), r.view());
-            Reference.reachabilityFence(g);
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(factor);
-            if (done) return r;
-            r.close();
-        }
+        Tensor fused = FusedGradient.of(g, x, (b, out) -> b.geluBackward(g.view(), x.view(), factor.view(), out), factor);
+        if (fused != null) return fused;
         // the factor recomputed from x, so that a graph recorded here differentiates through it
         Tensor h = g.mul(0.5), u = x.mul(C);
         return h.mul(u.erf().add(1)).add(h.mul(x).mul(u.square().neg().exp()).mul(K).mul(C));

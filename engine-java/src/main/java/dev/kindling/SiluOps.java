@@ -1,7 +1,5 @@
 package dev.kindling;
 
-import java.lang.ref.Reference;
-
 /**
  * SiLU, {@code x * sigmoid(x)}, as one autograd node (PyTorch's {@code SiluBackward0}) with the bits of the ops it
  * replaces, {@code x.mul(x.sigmoid())}, forward (those two ops) and backward (one pass on the backend,
@@ -32,16 +30,8 @@ public final class SiluOps {
 
     /** The ops' gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
     private static Tensor backward(Tensor g, Tensor x, Tensor s) {
-        if (!GradMode.isEnabled() && g.dtype() == x.dtype() && g.device() == x.device()
-                && java.util.Arrays.equals(g.shapeInternal(), x.shapeInternal())) {
-            Tensor r = Tensor.empty(x.dtype(), x.device(), x.shapeInternal());
-            boolean done = r.backend().siluBackward(g.view(), x.view(), s.view(), r.view());
-            Reference.reachabilityFence(g);
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(s);
-            if (done) return r;
-            r.close();
-        }
+        Tensor fused = FusedGradient.of(g, x, (b, out) -> b.siluBackward(g.view(), x.view(), s.view(), out), s);
+        if (fused != null) return fused;
         // the sigmoid recomputed from x, so that a graph recorded here differentiates through it
         Tensor sg = x.sigmoid();
         return g.mul(sg).add(g.mul(x).mul(sg).mul(sg.rsub(1)));

@@ -2,8 +2,8 @@ package dev.kindling;
 
 import org.junit.jupiter.api.Test;
 
+import static dev.kindling.SameBits.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Softmax's and log-softmax's backward kernel (one pass per row over the last dimension, float32) gives the bits of the
@@ -12,14 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * shapes it leaves to the ops (another dimension, a strided gradient, float64, a graph recorded by the backward).
  */
 class SoftmaxBackwardKernelTest {
-    private static void assertSameBits(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) {
-            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
-                throw new AssertionError(what + ", element " + i + ": " + got[i] + " where the ops give " + want[i]);
-            }
-        }
-    }
 
     /** x's gradient through the op's backward, and the ops' value for the same incoming gradient. */
     private static void check(Tensor x0, Tensor g, int dim, boolean log, String what) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.kindling.SameBits.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,14 +27,6 @@ class BceKernelTest {
         return r == Reduction.MEAN ? l.mean() : r == Reduction.SUM ? l.sum() : l;
     }
 
-    private static void assertSameBits(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) {
-            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
-                throw new AssertionError(what + ", element " + i + ": " + got[i] + " where the ops give " + want[i]);
-            }
-        }
-    }
 
     private static void check(Tensor x0, Tensor t, Tensor w, Reduction r, String what) {
         Tensor x = x0.detach().requiresGrad(true), xo = x0.detach().requiresGrad(true);

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -20,26 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EluKernelTest {
     private static Tensor ops(Tensor x, double alpha) { return Tensor.where(x.gt(0), x, x.clampMax(0).expm1().mul(alpha)); }
 
-    private static void assertSameBits(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) {
-            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
-                throw new AssertionError(what + ", element " + i + ": " + got[i] + " where the ops give " + want[i]);
-            }
-        }
-    }
 
     private static void check(Tensor x0, Tensor g, double alpha, String what) {
-        Tensor x = x0.detach().requiresGrad(true), xo = x0.detach().requiresGrad(true);
-        Tensor y = F.elu(x, alpha), yo = ops(xo, alpha);
-        assertEquals("EluBackward0", y.gradFn().name(), what);
-        assertSameBits(yo.toFloatArray(), y.toFloatArray(), "forward, " + what);
-        try (var off = Kindling.noGrad()) {
-            assertSameBits(yo.toFloatArray(), F.elu(x0, alpha).toFloatArray(), "forward without a graph, " + what);
-        }
-        y.backward(g);
-        yo.backward(g);
-        assertSameBits(xo.grad().toFloatArray(), x.grad().toFloatArray(), "backward, " + what);
+        FusedOpChecks.sameBitsAsOps(x -> F.elu(x, alpha), x -> ops(x, alpha), "EluBackward0", x0, g, what);
     }
 
     @Test
@@ -72,19 +54,7 @@ class EluKernelTest {
     @Test
     void secondDerivativeAndFloat64() {
         Kindling.manualSeed(43);
-        Tensor x0 = Tensor.randn(5, 9).mul(2);
-        double[][] second = new double[2][];
-        int k = 0;
-        for (boolean fused : new boolean[]{true, false}) {
-            Tensor x = x0.detach().requiresGrad(true);
-            Tensor y = fused ? F.elu(x, 0.8) : ops(x, 0.8);
-            Tensor first = Kindling.grad(y.mul(y).sum(), List.of(x), true).get(0);
-            first.mul(first).sum().backward();
-            second[k++] = x.grad().to(DType.FLOAT64).toDoubleArray();
-        }
-        double scale = 0;
-        for (double d : second[1]) scale = Math.max(scale, Math.abs(d));
-        assertArrayEquals(second[1], second[0], 1e-6 * scale, "second derivative through the ops");
+        FusedOpChecks.secondDerivativeAsOps(x -> F.elu(x, 0.8), x -> ops(x, 0.8), Tensor.randn(5, 9).mul(2));
         // away from 0, where ELU's second derivative jumps
         Tensor xd = Tensor.randn(4, 6).mul(2).to(DType.FLOAT64);
         xd = xd.add(xd.sign().mul(0.1)).requiresGrad(true);

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -21,27 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GeluKernelTest {
     private static Tensor ops(Tensor x) { return x.mul(x.mul(1 / Math.sqrt(2)).erf().add(1)).mul(0.5); }
 
-    private static void assertSameBits(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) {
-            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
-                throw new AssertionError(what + ", element " + i + ": " + got[i] + " where the ops give " + want[i]);
-            }
-        }
-    }
 
-    /** Forward and x's gradient for the incoming {@code g}, fused against the ops. */
     private static void check(Tensor x0, Tensor g, String what) {
-        Tensor x = x0.detach().requiresGrad(true), xo = x0.detach().requiresGrad(true);
-        Tensor y = F.gelu(x), yo = ops(xo);
-        assertEquals("GeluBackward0", y.gradFn().name(), what);
-        assertSameBits(yo.toFloatArray(), y.toFloatArray(), "forward, " + what);
-        try (var off = Kindling.noGrad()) {
-            assertSameBits(yo.toFloatArray(), F.gelu(x0).toFloatArray(), "forward without a graph, " + what);
-        }
-        y.backward(g);
-        yo.backward(g);
-        assertSameBits(xo.grad().toFloatArray(), x.grad().toFloatArray(), "backward, " + what);
+        FusedOpChecks.sameBitsAsOps(F::gelu, GeluKernelTest::ops, "GeluBackward0", x0, g, what);
     }
 
     @Test
@@ -70,20 +51,7 @@ class GeluKernelTest {
     @Test
     void secondDerivativeAndFloat64() {
         Kindling.manualSeed(33);
-        Tensor x0 = Tensor.randn(5, 9).mul(2);
-        double[][] second = new double[2][];
-        int k = 0;
-        for (boolean fused : new boolean[]{true, false}) {
-            Tensor x = x0.detach().requiresGrad(true);
-            Tensor y = fused ? F.gelu(x) : ops(x);
-            Tensor first = Kindling.grad(y.mul(y).sum(), List.of(x), true).get(0);
-            first.mul(first).sum().backward();
-            second[k++] = x.grad().to(DType.FLOAT64).toDoubleArray();
-        }
-        // the same function of x through another graph: float32 rounding apart
-        double scale = 0;
-        for (double d : second[1]) scale = Math.max(scale, Math.abs(d));
-        assertArrayEquals(second[1], second[0], 1e-6 * scale, "second derivative through the ops");
+        FusedOpChecks.secondDerivativeAsOps(F::gelu, GeluKernelTest::ops, Tensor.randn(5, 9).mul(2));
         Tensor xd = Tensor.randn(4, 6).mul(2).to(DType.FLOAT64).requiresGrad(true);
         assertTrue(GradCheck.gradcheck(in -> F.gelu(in.get(0)), List.of(xd)), "gradcheck");
         assertTrue(GradCheck.gradgradcheck(in -> F.gelu(in.get(0)), List.of(xd)), "gradgradcheck");

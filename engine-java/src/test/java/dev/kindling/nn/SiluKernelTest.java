@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,26 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SiluKernelTest {
     private static Tensor ops(Tensor x) { return x.mul(x.sigmoid()); }
 
-    private static void assertSameBits(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int i = 0; i < want.length; i++) {
-            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
-                throw new AssertionError(what + ", element " + i + ": " + got[i] + " where the ops give " + want[i]);
-            }
-        }
-    }
 
     private static void check(Tensor x0, Tensor g, String what) {
-        Tensor x = x0.detach().requiresGrad(true), xo = x0.detach().requiresGrad(true);
-        Tensor y = F.silu(x), yo = ops(xo);
-        assertEquals("SiluBackward0", y.gradFn().name(), what);
-        assertSameBits(yo.toFloatArray(), y.toFloatArray(), "forward, " + what);
-        try (var off = Kindling.noGrad()) {
-            assertSameBits(yo.toFloatArray(), F.silu(x0).toFloatArray(), "forward without a graph, " + what);
-        }
-        y.backward(g);
-        yo.backward(g);
-        assertSameBits(xo.grad().toFloatArray(), x.grad().toFloatArray(), "backward, " + what);
+        FusedOpChecks.sameBitsAsOps(F::silu, SiluKernelTest::ops, "SiluBackward0", x0, g, what);
     }
 
     @Test
@@ -60,19 +42,7 @@ class SiluKernelTest {
     @Test
     void secondDerivativeFloat64AndHalf() {
         Kindling.manualSeed(72);
-        Tensor x0 = Tensor.randn(5, 9).mul(2);
-        double[][] second = new double[2][];
-        int k = 0;
-        for (boolean fused : new boolean[]{true, false}) {
-            Tensor x = x0.detach().requiresGrad(true);
-            Tensor y = fused ? F.silu(x) : ops(x);
-            Tensor first = Kindling.grad(y.mul(y).sum(), List.of(x), true).get(0);
-            first.mul(first).sum().backward();
-            second[k++] = x.grad().to(DType.FLOAT64).toDoubleArray();
-        }
-        double scale = 0;
-        for (double d : second[1]) scale = Math.max(scale, Math.abs(d));
-        assertArrayEquals(second[1], second[0], 1e-6 * scale, "second derivative through the ops");
+        FusedOpChecks.secondDerivativeAsOps(F::silu, SiluKernelTest::ops, Tensor.randn(5, 9).mul(2));
         Tensor xd = Tensor.randn(4, 6).mul(2).to(DType.FLOAT64).requiresGrad(true);
         assertTrue(GradCheck.gradcheck(in -> F.silu(in.get(0)), List.of(xd)), "gradcheck");
         assertTrue(GradCheck.gradgradcheck(in -> F.silu(in.get(0)), List.of(xd)), "gradgradcheck");

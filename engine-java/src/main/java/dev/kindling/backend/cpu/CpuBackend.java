@@ -538,15 +538,8 @@ public final class CpuBackend implements Backend {
 
     @Override public boolean eluBackward(View grad, View x, double alpha, View factor, View gradIn) {
         if (!allFloat32(grad, x, factor, gradIn)) return false;
-        CpuBuffer gb = buf(grad), xb = buf(x), fb = buf(factor), rb = buf(gradIn);
         float a = (float) alpha;
-        forChunks(gradIn.shape(), new View[]{gradIn, grad, x, factor}, (sc, off, st, n) -> {
-            Chunks.readF(gb, off[1], st[1], n, sc.f0);
-            Chunks.readF(xb, off[2], st[2], n, sc.f1);
-            Chunks.readF(fb, off[3], st[3], n, sc.f2);
-            EluKernel.backward(sc.f0, sc.f1, sc.f2, a, n);
-            Chunks.writeF(rb, off[0], st[0], n, sc.f0);
-        });
+        threeIntoFirst(gradIn, grad, x, factor, (g, xs, f, n) -> EluKernel.backward(g, xs, f, a, n));
         return true;
     }
 
@@ -566,31 +559,33 @@ public final class CpuBackend implements Backend {
 
     @Override public boolean binaryCrossEntropyBackward(View grad, View x, View t, View gradIn) {
         if (!allFloat32(grad, x, t, gradIn)) return false;
-        CpuBuffer gb = buf(grad), xb = buf(x), tb = buf(t), rb = buf(gradIn);
-        forChunks(gradIn.shape(), new View[]{gradIn, grad, x, t}, (sc, off, st, n) -> {
-            Chunks.readF(gb, off[1], st[1], n, sc.f0);
-            Chunks.readF(xb, off[2], st[2], n, sc.f1);
-            Chunks.readF(tb, off[3], st[3], n, sc.f2);
-            BceKernel.backward(sc.f0, sc.f1, sc.f2, n);
-            Chunks.writeF(rb, off[0], st[0], n, sc.f0);
-        });
+        threeIntoFirst(gradIn, grad, x, t, BceKernel::backward);
         return true;
     }
 
     @Override public boolean siluBackward(View grad, View x, View s, View gradIn) {
         if (!allFloat32(grad, x, s, gradIn)) return false;
-        CpuBuffer gb = buf(grad), xb = buf(x), sb = buf(s), rb = buf(gradIn);
-        forChunks(gradIn.shape(), new View[]{gradIn, grad, x, s}, (sc, off, st, n) -> {
-            Chunks.readF(gb, off[1], st[1], n, sc.f0);
-            Chunks.readF(xb, off[2], st[2], n, sc.f1);
-            Chunks.readF(sb, off[3], st[3], n, sc.f2);
-            float[] g = sc.f0, xs = sc.f1, ss = sc.f2;
+        threeIntoFirst(gradIn, grad, x, s, (g, xs, ss, n) -> {
             FloatBits.check(n, g, xs, ss);
             // MulBackward0's two gradients, the second through sigmoid's one-pass backward, added
             for (int i = 0; i < n; i++) g[i] = g[i] * ss[i] + g[i] * xs[i] * ss[i] * (1f - ss[i]);
-            Chunks.writeF(rb, off[0], st[0], n, g);
         });
         return true;
+    }
+
+    /** A kernel over three float32 chunks that leaves its result in the first. */
+    private interface ThreeFloats { void run(float[] a, float[] b, float[] c, int n); }
+
+    /** {@code out = body(a, b, c)} chunk by chunk, the three float32 operands read into heap arrays. */
+    private static void threeIntoFirst(View out, View a, View b, View c, ThreeFloats body) {
+        CpuBuffer ab = buf(a), bb = buf(b), cb = buf(c), ob = buf(out);
+        forChunks(out.shape(), new View[]{out, a, b, c}, (sc, off, st, n) -> {
+            Chunks.readF(ab, off[1], st[1], n, sc.f0);
+            Chunks.readF(bb, off[2], st[2], n, sc.f1);
+            Chunks.readF(cb, off[3], st[3], n, sc.f2);
+            body.run(sc.f0, sc.f1, sc.f2, n);
+            Chunks.writeF(ob, off[0], st[0], n, sc.f0);
+        });
     }
 
     /** Every view (null ones aside) float32 and of the first one's shape. */
