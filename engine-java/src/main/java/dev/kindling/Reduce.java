@@ -100,7 +100,9 @@ final class Reduce {
         }
         int[] in = x.shape(), d = dims;
         double c = count;
-        return Autograd.record(node("Mean", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g, in, d, keepdim).div(c)});
+        // divided before it is expanded: the same quotient in every element, one division per output, where dividing
+        // the expanded view ran a whole pass over the input's shape (a [64, 512] MSE loss's backward: 27 of 86 us)
+        return Autograd.record(node("Mean", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g.div(c), in, d, keepdim)});
     }
 
     static Tensor prod(Tensor x, int[] dims0, boolean keepdim) {
