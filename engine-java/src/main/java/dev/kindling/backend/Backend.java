@@ -136,6 +136,19 @@ public interface Backend {
     default boolean siluBackward(View grad, View x, View s, View gradIn) { return false; }
 
     /**
+     * LeakyReLU, {@code x > 0 ? x : x * slope} into {@code out} (same shape), with the bits of the ops it is made of
+     * ({@code where(x > 0, x, x.mul(slope))}, the slope rounded to the dtype). False when this backend has no kernel for
+     * the dtype; the caller then runs the ops.
+     */
+    default boolean leakyRelu(View x, double slope, View out) { return false; }
+
+    /**
+     * LeakyReLU's gradient into the contiguous {@code gradIn} with the bits of the ops' backward: {@code where(x > 0,
+     * grad, 0) + where(x > 0, 0, grad) * slope}. False when this backend has no kernel for the case.
+     */
+    default boolean leakyReluBackward(View grad, View x, double slope, View gradIn) { return false; }
+
+    /**
      * ELU, {@code x} where {@code x > 0}, else {@code expm1(min(x, 0)) * alpha}, into {@code out} (same shape), with the
      * bits of the ops it is made of ({@code where(x > 0, x, x.clampMax(0).expm1().mul(alpha))}); the exponential
      * {@code expm1(min(x, 0))} also into {@code factor} where that is not null (the gradient reads it). False when this

@@ -4,6 +4,7 @@ import dev.kindling.Autocast;
 import dev.kindling.Kindling;
 import dev.kindling.EluOps;
 import dev.kindling.GeluOps;
+import dev.kindling.LeakyReluOps;
 import dev.kindling.SiluOps;
 import dev.kindling.Tensor;
 import dev.kindling.ValuesIndices;
@@ -33,7 +34,7 @@ public final class F {
     public static Tensor relu(Tensor x) { return x.relu(); }
 
     /** {@code x} where positive, {@code negativeSlope * x} elsewhere. */
-    public static Tensor leakyRelu(Tensor x, double negativeSlope) { return Tensor.where(x.gt(0), x, x.mul(negativeSlope)); }
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) { return LeakyReluOps.leakyRelu(x, negativeSlope); }
 
     /** {@code F.leaky_relu} with PyTorch's defaults for the arguments left out. */
     public static Tensor leakyRelu(Tensor x) { return leakyRelu(x, 0.01); }

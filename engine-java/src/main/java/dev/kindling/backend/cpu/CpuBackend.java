@@ -573,6 +573,31 @@ public final class CpuBackend implements Backend {
         return true;
     }
 
+    @Override public boolean leakyRelu(View x, double slope, View out) {
+        if (!allFloat32(x, out)) return false;
+        CpuBuffer xb = buf(x), ob = buf(out);
+        float s = (float) slope;
+        forChunks(out.shape(), new View[]{out, x}, (sc, off, st, n) -> {
+            Chunks.readF(xb, off[1], st[1], n, sc.f0);
+            LeakyReluKernel.forward(sc.f0, sc.f1, s, n);
+            Chunks.writeF(ob, off[0], st[0], n, sc.f1);
+        });
+        return true;
+    }
+
+    @Override public boolean leakyReluBackward(View grad, View x, double slope, View gradIn) {
+        if (!allFloat32(grad, x, gradIn)) return false;
+        CpuBuffer gb = buf(grad), xb = buf(x), rb = buf(gradIn);
+        float s = (float) slope;
+        forChunks(gradIn.shape(), new View[]{gradIn, grad, x}, (sc, off, st, n) -> {
+            Chunks.readF(gb, off[1], st[1], n, sc.f0);
+            Chunks.readF(xb, off[2], st[2], n, sc.f1);
+            LeakyReluKernel.backward(sc.f0, sc.f1, sc.f2, s, n);
+            Chunks.writeF(rb, off[0], st[0], n, sc.f0);
+        });
+        return true;
+    }
+
     /** A kernel over three float32 chunks that leaves its result in the first. */
     private interface ThreeFloats { void run(float[] a, float[] b, float[] c, int n); }
 

@@ -14,7 +14,7 @@ final class EluKernel {
     private static final ThreadLocal<float[]> SPARE = ThreadLocal.withInitial(() -> new float[Chunks.SIZE]);
 
     /** All bits where the float of bits {@code b} is above 0 (NaN is not), else none. */
-    private static int positive(int b) { return (-b & (b - 0x7f800001)) >> 31; }
+    static int positive(int b) { return (-b & (b - 0x7f800001)) >> 31; }
 
     /** {@code e = expm1(min(x, 0))} and {@code r = x > 0 ? x : e alpha}; the three arrays distinct. */
     static void forward(float[] x, float[] r, float[] e, float alpha, int n) {
