@@ -52,7 +52,7 @@ public final class BceOps {
 
     /** The composite's gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
     private static Tensor backward(Tensor g, Tensor x, Tensor t) {
-        Tensor fused = FusedGradient.of(g, x, (b, out) -> b.binaryCrossEntropyBackward(g.view(), x.view(), t.view(), out), t);
+        Tensor fused = FusedOps.gradient(g, x, (b, out) -> b.binaryCrossEntropyBackward(g.view(), x.view(), t.view(), out), t);
         if (fused != null) return fused;
         Tensor h = g.neg();
         return h.mul(t).div(x).add(h.mul(t.rsub(1)).div(x.rsub(1)).neg());

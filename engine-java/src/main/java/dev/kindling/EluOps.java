@@ -1,7 +1,5 @@
 package dev.kindling;
 
-import java.lang.ref.Reference;
-
 /**
  * ELU, {@code x} where positive, {@code alpha (exp(x) - 1)} elsewhere, as one autograd node (PyTorch's
  * {@code EluBackward0}) with the bits of the ops it replaces, {@code where(x > 0, x, x.clampMax(0).expm1().mul(alpha))},
@@ -14,32 +12,18 @@ public final class EluOps {
 
     /** ELU of a floating point {@code x}, the ops' bits (an integer x is first made the default dtype). */
     public static Tensor elu(Tensor x, double alpha) {
-        Tensor in = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
+        Tensor in = FusedOps.floating(x);
         boolean grad = GradMode.isEnabled() && in.requiresGrad();
-        Tensor out = Tensor.empty(in.dtype(), in.device(), in.shapeInternal());
-        Tensor factor = grad ? Tensor.empty(in.dtype(), in.device(), in.shapeInternal()) : null;
-        boolean done = out.backend().elu(in.view(), alpha, out.view(), factor == null ? null : factor.view());
-        Reference.reachabilityFence(in);
-        if (!done) {
-            out.close();
-            if (factor != null) factor.close();
-            return composite(in, alpha);
-        }
-        if (!grad) return out;
-        return Autograd.record("EluBackward0", out, in, (g, n) -> new Tensor[]{backward(g, in, alpha, factor)}, in, factor);
-    }
-
-    private static Tensor composite(Tensor x, double alpha) {
-        try (var scope = x.requiresGrad() && GradMode.isEnabled() ? null : Kindling.scope()) {
-            // clamp before expm1 so the unused branch never overflows (inf * 0 would poison the gradient)
-            Tensor y = Tensor.where(x.gt(0), x, x.clampMax(0).expm1().mul(alpha));
-            return scope == null ? y : scope.keep(y);
-        }
+        Tensor[] r = FusedOps.forward(in, grad, (b, out, factor) -> b.elu(in.view(), alpha, out, factor));
+        // clamp before expm1 so the unused branch never overflows (inf * 0 would poison the gradient)
+        if (r == null) return FusedOps.ops(in, () -> Tensor.where(in.gt(0), in, in.clampMax(0).expm1().mul(alpha)));
+        Tensor factor = r[1];
+        return grad ? Autograd.record("EluBackward0", r[0], in, (g, n) -> new Tensor[]{backward(g, in, alpha, factor)}, in, factor) : r[0];
     }
 
     /** The composite's gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
     private static Tensor backward(Tensor g, Tensor x, double alpha, Tensor factor) {
-        Tensor fused = FusedGradient.of(g, x, (b, out) -> b.eluBackward(g.view(), x.view(), alpha, factor.view(), out), factor);
+        Tensor fused = FusedOps.gradient(g, x, (b, out) -> b.eluBackward(g.view(), x.view(), alpha, factor.view(), out), factor);
         if (fused != null) return fused;
         // the exponential recomputed from x, so that a graph recorded here differentiates through it
         Tensor positive = x.gt(0), zero = Tensor.scalar(0, g.dtype());

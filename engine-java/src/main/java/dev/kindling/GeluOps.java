@@ -1,7 +1,5 @@
 package dev.kindling;
 
-import java.lang.ref.Reference;
-
 /**
  * The exact GELU, {@code x Phi(x)}, as one autograd node (PyTorch's {@code GeluBackward0}) with the bits of the ops it
  * replaces, {@code x.mul(x.mul(1 / sqrt 2).erf().add(1)).mul(0.5)}, forward and backward: the backend's fused kernels
@@ -16,31 +14,17 @@ public final class GeluOps {
 
     /** {@code x Phi(x)} of a floating point {@code x}, the ops' bits (an integer x is first made the default dtype). */
     public static Tensor gelu(Tensor x) {
-        Tensor in = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
+        Tensor in = FusedOps.floating(x);
         boolean grad = GradMode.isEnabled() && in.requiresGrad();
-        Tensor out = Tensor.empty(in.dtype(), in.device(), in.shapeInternal());
-        Tensor factor = grad ? Tensor.empty(in.dtype(), in.device(), in.shapeInternal()) : null;
-        boolean done = out.backend().gelu(in.view(), out.view(), factor == null ? null : factor.view());
-        Reference.reachabilityFence(in);
-        if (!done) {
-            out.close();
-            if (factor != null) factor.close();
-            return composite(in);
-        }
-        if (!grad) return out;
-        return Autograd.record("GeluBackward0", out, in, (g, n) -> new Tensor[]{backward(g, in, factor)}, in, factor);
-    }
-
-    private static Tensor composite(Tensor x) {
-        try (var scope = x.requiresGrad() && GradMode.isEnabled() ? null : Kindling.scope()) {
-            Tensor y = x.mul(x.mul(C).erf().add(1)).mul(0.5);
-            return scope == null ? y : scope.keep(y);
-        }
+        Tensor[] r = FusedOps.forward(in, grad, (b, out, factor) -> b.gelu(in.view(), out, factor));
+        if (r == null) return FusedOps.ops(in, () -> in.mul(in.mul(C).erf().add(1)).mul(0.5));
+        Tensor factor = r[1];
+        return grad ? Autograd.record("GeluBackward0", r[0], in, (g, n) -> new Tensor[]{backward(g, in, factor)}, in, factor) : r[0];
     }
 
     /** The composite's gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
     private static Tensor backward(Tensor g, Tensor x, Tensor factor) {
-        Tensor fused = FusedGradient.of(g, x, (b, out) -> b.geluBackward(g.view(), x.view(), factor.view(), out), factor);
+        Tensor fused = FusedOps.gradient(g, x, (b, out) -> b.geluBackward(g.view(), x.view(), factor.view(), out), factor);
         if (fused != null) return fused;
         // the factor recomputed from x, so that a graph recorded here differentiates through it
         Tensor h = g.mul(0.5), u = x.mul(C);

@@ -1,7 +1,5 @@
 package dev.kindling;
 
-import java.lang.ref.Reference;
-
 /**
  * LeakyReLU, {@code x} where positive, {@code x * slope} elsewhere, as one autograd node (PyTorch's
  * {@code LeakyReluBackward0}) with the bits of the ops it replaces, {@code where(x > 0, x, x.mul(slope))}: one pass each
@@ -14,20 +12,15 @@ public final class LeakyReluOps {
 
     /** LeakyReLU of {@code x}, the ops' bits (an integer x is first made the default dtype, as the ops' product makes it). */
     public static Tensor leakyRelu(Tensor x, double slope) {
-        Tensor in = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
-        Tensor out = Tensor.empty(in.dtype(), in.device(), in.shapeInternal());
-        boolean done = out.backend().leakyRelu(in.view(), slope, out.view());
-        Reference.reachabilityFence(in);
-        if (!done) {
-            out.close();
-            return Tensor.where(in.gt(0), in, in.mul(slope));
-        }
-        return Autograd.record("LeakyReluBackward0", out, in, (g, n) -> new Tensor[]{backward(g, in, slope)}, in);
+        Tensor in = FusedOps.floating(x);
+        Tensor[] r = FusedOps.forward(in, false, (b, out, factor) -> b.leakyRelu(in.view(), slope, out));
+        if (r == null) return FusedOps.ops(in, () -> Tensor.where(in.gt(0), in, in.mul(slope)));
+        return Autograd.record("LeakyReluBackward0", r[0], in, (g, n) -> new Tensor[]{backward(g, in, slope)}, in);
     }
 
     /** The ops' gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
     private static Tensor backward(Tensor g, Tensor x, double slope) {
-        Tensor fused = FusedGradient.of(g, x, (b, out) -> b.leakyReluBackward(g.view(), x.view(), slope, out));
+        Tensor fused = FusedOps.gradient(g, x, (b, out) -> b.leakyReluBackward(g.view(), x.view(), slope, out));
         if (fused != null) return fused;
         Tensor positive = x.gt(0), zero = Tensor.scalar(0, g.dtype());
         return Tensor.where(positive, g, zero).add(Tensor.where(positive, zero, g).mul(slope));

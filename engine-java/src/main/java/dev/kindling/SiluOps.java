@@ -12,14 +12,9 @@ public final class SiluOps {
 
     /** {@code x * sigmoid(x)} of a floating point {@code x}, the ops' bits (an integer x is first made the default dtype). */
     public static Tensor silu(Tensor x) {
-        Tensor in = x.dtype().isFloatingPoint() ? x : x.to(Kindling.defaultDType());
-        if (!GradMode.isEnabled() || !in.requiresGrad()) {
-            try (Scope scope = new Scope()) {
-                return scope.keep(in.mul(in.sigmoid()));
-            }
-        }
-        // half precision rounds every op's result to its dtype: the ops' graph, as before
-        if (in.dtype().isHalf()) return in.mul(in.sigmoid());
+        Tensor in = FusedOps.floating(x);
+        // without a graph the ops are the forward; half precision rounds every op's result to its dtype: its graph too
+        if (!GradMode.isEnabled() || !in.requiresGrad() || in.dtype().isHalf()) return FusedOps.ops(in, () -> in.mul(in.sigmoid()));
         Tensor s, out;
         try (var off = GradMode.set(false)) {
             s = in.sigmoid();
@@ -30,7 +25,7 @@ public final class SiluOps {
 
     /** The ops' gradient: the backend's kernel where it has one, else the ops (always, to record a graph). */
     private static Tensor backward(Tensor g, Tensor x, Tensor s) {
-        Tensor fused = FusedGradient.of(g, x, (b, out) -> b.siluBackward(g.view(), x.view(), s.view(), out), s);
+        Tensor fused = FusedOps.gradient(g, x, (b, out) -> b.siluBackward(g.view(), x.view(), s.view(), out), s);
         if (fused != null) return fused;
         // the sigmoid recomputed from x, so that a graph recorded here differentiates through it
         Tensor sg = x.sigmoid();

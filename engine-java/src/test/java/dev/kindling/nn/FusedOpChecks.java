@@ -4,12 +4,15 @@ import dev.kindling.DType;
 import dev.kindling.Kindling;
 import dev.kindling.Tensor;
 
+import dev.kindling.testing.GradCheck;
+
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 import static dev.kindling.SameBits.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Checks shared by the tests of elementwise ops made one node (GELU, ELU, SiLU) against the ops they replaced. */
 final class FusedOpChecks {
@@ -46,5 +49,35 @@ final class FusedOpChecks {
         double scale = 0;
         for (double d : second[1]) scale = Math.max(scale, Math.abs(d));
         assertArrayEquals(second[1], second[0], 1e-6 * scale, "second derivative through the ops");
+    }
+
+    /** Zeros of both signs, NaN, infinities, the extremes and the subnormals: every activation's kernel meets them. */
+    static final float[] SPECIAL = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+            -Float.MIN_VALUE, 1e-30f, -1e-30f, 3e38f, -3e38f, 0.5f, -0.5f};
+
+    /** A check of one input against one incoming gradient, described by {@code what}. */
+    interface Check { void run(Tensor x, Tensor g, String what); }
+
+    /** {@code check} over {@link #SPECIAL} and {@code more} inputs, with each of {@code gradients} as every element's gradient. */
+    static void atSpecialValues(float[] more, float[] gradients, Check check) {
+        float[] v = java.util.Arrays.copyOf(SPECIAL, SPECIAL.length + more.length);
+        System.arraycopy(more, 0, v, SPECIAL.length, more.length);
+        for (float gv : gradients) {
+            float[] g = new float[v.length];
+            java.util.Arrays.fill(g, gv);
+            check.run(Tensor.fromArray(v, v.length), Tensor.fromArray(g, g.length), "special values, gradient " + gv);
+        }
+    }
+
+    /**
+     * float64, where the ops run: gradcheck and gradgradcheck of {@code fused}, and its forward equal to {@code ops}, on
+     * inputs kept 0.1 away from 0 (where ELU's and LeakyReLU's derivatives jump).
+     */
+    static void float64AsOps(UnaryOperator<Tensor> fused, UnaryOperator<Tensor> ops) {
+        Tensor xd = Tensor.randn(4, 6).mul(2).to(DType.FLOAT64);
+        xd = xd.add(xd.sign().mul(0.1)).requiresGrad(true);
+        assertTrue(GradCheck.gradcheck(in -> fused.apply(in.get(0)), List.of(xd)), "gradcheck");
+        assertTrue(GradCheck.gradgradcheck(in -> fused.apply(in.get(0)), List.of(xd)), "gradgradcheck");
+        assertArrayEquals(ops.apply(xd.detach()).toDoubleArray(), fused.apply(xd.detach()).toDoubleArray(), 0, "float64 forward");
     }
 }

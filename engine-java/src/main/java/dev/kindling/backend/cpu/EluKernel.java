@@ -13,9 +13,6 @@ final class EluKernel {
     /** The gradient's fourth array, per thread. */
     private static final ThreadLocal<float[]> SPARE = ThreadLocal.withInitial(() -> new float[Chunks.SIZE]);
 
-    /** All bits where the float of bits {@code b} is above 0 (NaN is not), else none. */
-    static int positive(int b) { return (-b & (b - 0x7f800001)) >> 31; }
-
     /** {@code e = expm1(min(x, 0))} and {@code r = x > 0 ? x : e alpha}; the three arrays distinct. */
     static void forward(float[] x, float[] r, float[] e, float alpha, int n) {
         FloatBits.check(n, x, r, e);
@@ -28,7 +25,7 @@ final class EluKernel {
             return;
         }
         for (int i = 0; i < n; i++) {
-            int b = FloatBits.get(x, i), m = positive(b);
+            int b = FloatBits.get(x, i), m = FloatBits.positiveMask(b);
             FloatBits.put(r, i, b & m | FloatBits.get(r, i) & ~m);
         }
     }
@@ -49,11 +46,10 @@ final class EluKernel {
                 x[i] = !p && x[i] == x[i] ? 1f : 0f;
             }
         } else for (int i = 0; i < n; i++) {
-            int b = FloatBits.get(x, i), m = positive(b), gb = FloatBits.get(g, i);
-            int notNaN = ((b & 0x7fffffff) - 0x7f800001) >> 31;
+            int b = FloatBits.get(x, i), m = FloatBits.positiveMask(b), gb = FloatBits.get(g, i);
             FloatBits.put(u, i, gb & ~m);
             FloatBits.put(g, i, gb & m);
-            FloatBits.put(x, i, 0x3f800000 & ~m & notNaN);
+            FloatBits.put(x, i, 0x3f800000 & ~m & ~FloatBits.nanMask(b));
         }
         for (int i = 0; i < n; i++) g[i] = g[i] + u[i] * alpha * (e[i] + 1f) * x[i];
     }

@@ -56,6 +56,15 @@ final class FloatBits {
         ON = why == null;
     }
 
+    /**
+     * All bits where the float of bits {@code b} is above +0, else none (-0's bits are the int minimum; NaN is not
+     * above anything): the mask of the branch-free selects of ReLU's, ELU's and LeakyReLU's kernels.
+     */
+    static int positiveMask(int b) { return (-b & (b - 0x7f800001)) >> 31; }
+
+    /** All bits where the float of bits {@code b} is NaN, else none. */
+    static int nanMask(int b) { return (0x7f800000 - (b & 0x7fffffff)) >> 31; }
+
     /** The bits of {@code a[i]}; {@code i} must be inside {@code a} (see {@link #check}). */
     static int get(float[] a, int i) { return U.getInt(a, BASE + 4L * i); }
 

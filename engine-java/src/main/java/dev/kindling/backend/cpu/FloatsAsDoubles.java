@@ -13,12 +13,13 @@ package dev.kindling.backend.cpu;
  * function's {@link Kernel} runs over each half in double, within a few double ulps of the true value. The results
  * are rounded to float with integer operations, half to even ({@link #join}); inputs below 2^-100 are kept as they
  * are where the function is x there ({@link #keepTiny}). {@link #near} flags each result whose dropped bits lie within
- * {@link #NEAR} double ulps of a float halfway point: there the kernel's error could decide the rounding, and those
- * elements, like the inputs a kernel does not take (NaN, outside its limits: {@link #specials}), are computed again
- * by {@link Kernel#exact}. Wherever the kernel and {@code f} are both within {@code NEAR / 2} double ulps of the true
- * value, no halfway point lies between them, so both round to the same float: the results are {@code (float) f(x)}
- * on every input, which the tests check over every 127th float bit pattern (every 61st positive float for log) and,
- * with {@code -Dkindling.exhaustive=true}, over all of them.
+ * {@link #NEAR} double ulps of a float halfway point (a kernel less accurate than a few ulps widens that margin: erf's
+ * polynomials take 1024, see {@link Kernel#Kernel(float, float, float, int)}): there the kernel's error could decide
+ * the rounding, and those elements, like the inputs a kernel does not take (NaN, outside its limits:
+ * {@link #specials}), are computed again by {@link Kernel#exact}. Wherever the kernel and {@code f} are both within
+ * half the margin of the true value, no halfway point lies between them, so both round to the same float: the
+ * results are {@code (float) f(x)} on every input, which the tests check over every 127th float bit pattern (every
+ * 61st positive float for log) and, with {@code -Dkindling.exhaustive=true}, over all of them.
  */
 final class FloatsAsDoubles {
     private FloatsAsDoubles() {}

@@ -18,7 +18,7 @@ final class LeakyReluKernel {
             return;
         }
         for (int i = 0; i < n; i++) {
-            int b = FloatBits.get(x, i), m = EluKernel.positive(b);
+            int b = FloatBits.get(x, i), m = FloatBits.positiveMask(b);
             FloatBits.put(r, i, b & m | FloatBits.get(r, i) & ~m);
         }
     }
@@ -37,7 +37,7 @@ final class LeakyReluKernel {
             }
         } else {
             for (int i = 0; i < n; i++) {
-                int m = EluKernel.positive(FloatBits.get(x, i)), gb = FloatBits.get(g, i);
+                int m = FloatBits.positiveMask(FloatBits.get(x, i)), gb = FloatBits.get(g, i);
                 FloatBits.put(u, i, gb & ~m);
                 FloatBits.put(g, i, gb & m);
             }

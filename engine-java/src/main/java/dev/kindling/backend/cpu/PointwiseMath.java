@@ -165,8 +165,7 @@ final class PointwiseMath {
         FloatBits.check(n, a, b, o);
         for (int i = 0; i < n; i++) {
             int v = FloatBits.get(b, i);
-            // all bits where v is above +0 as a float (-0's bits are the int minimum, above +inf is NaN), or is NaN
-            int pass = (-v & (v - 0x7f800001)) >> 31 | (0x7f800000 - (v & 0x7fffffff)) >> 31;
+            int pass = FloatBits.positiveMask(v) | FloatBits.nanMask(v);
             FloatBits.put(o, i, FloatBits.get(a, i) & pass);
         }
     }
