@@ -28,10 +28,7 @@ class SiluKernelTest {
             }
         }
         check(Tensor.randn(70, 40).mul(3).t(), Tensor.randn(40, 70), "transposed input");
-        float[] v = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-30f, -1e-30f, 90f, -90f, 100f, -100f};
-        float[] g = new float[v.length];
-        java.util.Arrays.fill(g, -1.25f);
-        check(Tensor.fromArray(v, v.length), Tensor.fromArray(g, g.length), "special values");
+        FusedOpChecks.atSpecialValues(new float[]{90f, -90f, 100f, -100f}, new float[]{-1.25f}, SiluKernelTest::check);
     }
 
     @Test

@@ -4,8 +4,7 @@ package dev.kindling.backend.cpu;
  * ELU over float32 chunks, forward and backward, each step rounded to float as the ops it replaces round it
  * ({@code where(x > 0, x, x.clampMax(0).expm1().mul(alpha))} and that composite's gradient, zeros' signs included),
  * so the bits are the ops'. The expm1 is {@link Expm1Log1p#EXPM1}'s (bit for bit {@code (float) StrictMath.expm1}).
- * The choices between the branches are bit masks ({@link FloatBits}; plain selects where it is off): a branch per
- * element, mispredicted on random signs, costs more than the arithmetic, and C2 17 leaves float selects scalar.
+ * The choices between the branches are {@link WherePositive}'s bit masks, and clamp's mask is one too.
  */
 final class EluKernel {
     private EluKernel() {}
@@ -20,14 +19,7 @@ final class EluKernel {
         for (int i = 0; i < n; i++) r[i] = Math.min(x[i], 0f);
         FloatsAsDoubles.apply(Expm1Log1p.EXPM1, r, e, n);
         for (int i = 0; i < n; i++) r[i] = e[i] * alpha;
-        if (!FloatBits.ON) {
-            for (int i = 0; i < n; i++) if (x[i] > 0) r[i] = x[i];
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            int b = FloatBits.get(x, i), m = FloatBits.positiveMask(b);
-            FloatBits.put(r, i, b & m | FloatBits.get(r, i) & ~m);
-        }
+        WherePositive.forward(x, r, n);
     }
 
     /**
@@ -38,18 +30,15 @@ final class EluKernel {
     static void backward(float[] g, float[] x, float[] e, float alpha, int n) {
         FloatBits.check(n, g, x, e);
         float[] u = SPARE.get();
+        WherePositive.backward(g, x, u, n);
+        // clamp's mask as a float: 1 where x <= 0 (NaN is not), else 0
         if (!FloatBits.ON) {
+            for (int i = 0; i < n; i++) x[i] = x[i] <= 0 ? 1f : 0f;
+        } else {
             for (int i = 0; i < n; i++) {
-                boolean p = x[i] > 0;
-                u[i] = p ? 0f : g[i];
-                g[i] = p ? g[i] : 0f;
-                x[i] = !p && x[i] == x[i] ? 1f : 0f;
+                int b = FloatBits.get(x, i);
+                FloatBits.put(x, i, 0x3f800000 & ~(FloatBits.positiveMask(b) | FloatBits.nanMask(b)));
             }
-        } else for (int i = 0; i < n; i++) {
-            int b = FloatBits.get(x, i), m = FloatBits.positiveMask(b), gb = FloatBits.get(g, i);
-            FloatBits.put(u, i, gb & ~m);
-            FloatBits.put(g, i, gb & m);
-            FloatBits.put(x, i, 0x3f800000 & ~m & ~FloatBits.nanMask(b));
         }
         for (int i = 0; i < n; i++) g[i] = g[i] + u[i] * alpha * (e[i] + 1f) * x[i];
     }

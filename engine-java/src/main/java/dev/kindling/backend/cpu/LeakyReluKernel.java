@@ -2,9 +2,8 @@ package dev.kindling.backend.cpu;
 
 /**
  * LeakyReLU over float32 chunks, forward and backward, with the bits of the ops it replaces
- * ({@code where(x > 0, x, x.mul(slope))} and that composite's gradient, zeros' signs included). The choices between
- * the branches are bit masks where {@link FloatBits} is on (a branch per element, mispredicted on random signs, costs
- * more than the arithmetic), plain selects where it is off.
+ * ({@code where(x > 0, x, x.mul(slope))} and that composite's gradient, zeros' signs included; the selects are
+ * {@link WherePositive}'s).
  */
 final class LeakyReluKernel {
     private LeakyReluKernel() {}
@@ -13,14 +12,7 @@ final class LeakyReluKernel {
     static void forward(float[] x, float[] r, float slope, int n) {
         FloatBits.check(n, x, r, r);
         for (int i = 0; i < n; i++) r[i] = x[i] * slope;
-        if (!FloatBits.ON) {
-            for (int i = 0; i < n; i++) if (x[i] > 0) r[i] = x[i];
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            int b = FloatBits.get(x, i), m = FloatBits.positiveMask(b);
-            FloatBits.put(r, i, b & m | FloatBits.get(r, i) & ~m);
-        }
+        WherePositive.forward(x, r, n);
     }
 
     /**
@@ -28,20 +20,7 @@ final class LeakyReluKernel {
      * two gradients, {@code u}'s through the product with the slope; {@code u} is scratch.
      */
     static void backward(float[] g, float[] x, float[] u, float slope, int n) {
-        FloatBits.check(n, g, x, u);
-        if (!FloatBits.ON) {
-            for (int i = 0; i < n; i++) {
-                boolean p = x[i] > 0;
-                u[i] = p ? 0f : g[i];
-                g[i] = p ? g[i] : 0f;
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                int m = FloatBits.positiveMask(FloatBits.get(x, i)), gb = FloatBits.get(g, i);
-                FloatBits.put(u, i, gb & ~m);
-                FloatBits.put(g, i, gb & m);
-            }
-        }
+        WherePositive.backward(g, x, u, n);
         for (int i = 0; i < n; i++) g[i] = g[i] + u[i] * slope;
     }
 }
