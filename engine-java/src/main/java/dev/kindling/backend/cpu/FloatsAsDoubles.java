@@ -9,7 +9,9 @@ package dev.kindling.backend.cpu;
  *
  * <p>JDK 17's C2 vectorises neither float-to-double conversions nor bit moves between floats and longs, so the floats
  * are read in pairs as longs ({@link FloatBits#getPair}) and their doubles built with integer operations, the even
- * elements into {@code [0, HALF)} of a scratch array and the odd into {@code [HALF, BLOCK)} ({@link #split}). The
+ * elements into {@code [0, HALF)} of a scratch array and the odd into {@code [HALF, BLOCK)} ({@link #split}). (Where
+ * {@link FloatBits} moves bits through memory segments, JDK 24 and later, there are no pairs, and C2 vectorises the
+ * conversions themselves: {@link #split} and {@link #join} convert, a block's first half into {@code [0, HALF)}.) The
  * function's {@link Kernel} runs over each half in double, within a few double ulps of the true value. The results
  * are rounded to float with integer operations, half to even ({@link #join}); inputs below 2^-100 are kept as they
  * are where the function is x there ({@link #keepTiny}). {@link #near} flags each result whose dropped bits lie within
@@ -127,8 +129,18 @@ final class FloatsAsDoubles {
         return count;
     }
 
-    /** Pairs {@code p0 ..} of {@code a} into {@code x} as doubles (even elements at {@code j}, odd at {@code HALF + j}). */
+    /**
+     * Pairs {@code p0 ..} of {@code a} into {@code x} as doubles: through pairs of bits, the even elements at {@code j} and
+     * the odd at {@code HALF + j}; converted, the first {@code np} elements at {@code j} and the next at {@code HALF + j}
+     * ({@link #index}).
+     */
     private static void split(float[] a, int p0, int np, double[] x) {
+        if (!FloatBits.PAIRS) {
+            int from = 2 * p0;
+            for (int j = 0; j < np; j++) x[j] = a[from + j];
+            for (int j = 0; j < np; j++) x[HALF + j] = a[from + np + j];
+            return;
+        }
         for (int j = 0; j < np; j++) {
             long pair = FloatBits.getPair(a, p0 + j);
             FloatBits.put(x, j, widen(pair & 0xffffffffL));
@@ -143,6 +155,12 @@ final class FloatsAsDoubles {
 
     /** The doubles of pairs {@code p0 ..} rounded to float, half to even, into {@code o}. */
     private static void join(float[] o, int p0, int np, double[] x) {
+        if (!FloatBits.PAIRS) {
+            int from = 2 * p0;
+            for (int j = 0; j < np; j++) o[from + j] = (float) x[j];
+            for (int j = 0; j < np; j++) o[from + np + j] = (float) x[HALF + j];
+            return;
+        }
         for (int j = 0; j < np; j++) FloatBits.putPair(o, p0 + j, round(FloatBits.get(x, j)) | round(FloatBits.get(x, HALF + j)) << 32);
     }
 
@@ -185,14 +203,20 @@ final class FloatsAsDoubles {
         return (off - 1) >>> 63;
     }
 
+    /** The element of {@code a} whose double {@link #split} put at {@code j} (at {@code HALF + j} where {@code odd}). */
+    private static int index(int p0, int np, int j, boolean odd) {
+        if (FloatBits.PAIRS) return 2 * (p0 + j) + (odd ? 1 : 0);
+        return 2 * p0 + j + (odd ? np : 0);
+    }
+
     /** The inputs of pairs {@code p0 ..} that are special or whose results are near a halfway point, again by {@code exact}. */
     private static void fix(Kernel f, float[] a, float[] o, int p0, int np, double[] x) {
         int shift = f.nearShift;
         long near = 1L << (shift - 1);
         for (int j = 0; j < np; j++) {
-            int i = 2 * (p0 + j);
+            int i = index(p0, np, j, false), k = index(p0, np, j, true);
             if (specials(f, a, i, 1) != 0 || nearHalf(FloatBits.get(x, j), near, shift) != 0) o[i] = (float) f.exact(a[i]);
-            if (specials(f, a, i + 1, 1) != 0 || nearHalf(FloatBits.get(x, HALF + j), near, shift) != 0) o[i + 1] = (float) f.exact(a[i + 1]);
+            if (specials(f, a, k, 1) != 0 || nearHalf(FloatBits.get(x, HALF + j), near, shift) != 0) o[k] = (float) f.exact(a[k]);
         }
     }
 }

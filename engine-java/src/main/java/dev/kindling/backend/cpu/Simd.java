@@ -5,8 +5,8 @@ import java.util.logging.Logger;
 
 /**
  * Whether the Vector API kernels ({@link VectorMath}) run: only when the JVM was started with
- * {@code --add-modules jdk.incubator.vector}, the scalar kernels cannot vectorise their float bit moves
- * ({@link FloatBits} off: JDK 24 and later, or {@code -Dkindling.unsafe=false}), vectors hold at least 8 floats
+ * {@code --add-modules jdk.incubator.vector}, the scalar kernels do not move float bits through {@code sun.misc.Unsafe}
+ * ({@link FloatBits#UNSAFE} false: JDK 24 and later, or {@code -Dkindling.unsafe=false}), vectors hold at least 8 floats
  * (AVX2 or wider, where the API compiles to vector instructions rather than a slow fallback),
  * {@code -Dkindling.vector=false} is not set, and the kernels give the scalar kernels' bits on a self-test.
  * Otherwise the scalar kernels run and nothing of the incubator module is touched. The decision is made once, when
@@ -61,10 +61,12 @@ final class Simd {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return "start the JVM with --add-modules jdk.incubator.vector to use them";
         }
-        if (FloatBits.ON) {
+        if (FloatBits.UNSAFE) {
             // measured on JDK 17: softmax 64x1000 67 against 79 us, exp of 640 floats 0.9 against 0.8 us; but the API's
             // kernels, once deoptimised, run through its Java fallback for seconds (sigmoid of 640 floats 100-430 us,
-            // softmax 7-24 ms in one benchmark process out of three), which the scalar kernels never do
+            // softmax 7-24 ms in one benchmark process out of three), which the scalar kernels never do. Through memory
+            // segments (JDK 24 and later) the scalar softmax stayed behind: 83 against 59 us on JDK 25, so there the
+            // flag still brings the API's kernels
             return "not used on JDK " + Runtime.version().feature() + ", where the scalar kernels vectorise their float bit moves"
                     + " and are as fast";
         }
