@@ -32,6 +32,7 @@ public final class Doctor {
         line(sb, "oneDNN", Kindling.convKernels());
         line(sb, "Vector API", dev.kindling.backend.cpu.CpuBackend.vectorKernels());
         line(sb, "Scalar kernels", dev.kindling.backend.cpu.CpuBackend.scalarKernels());
+        line(sb, "Native memory", dev.kindling.backend.cpu.CpuBackend.nativeMemory());
         sb.append("CUDA:\n");
         for (String l : Backends.describe(Device.Type.CUDA).split("\n")) sb.append("  ").append(l).append('\n');
         String why = Backends.unavailableReason(Device.Type.CUDA);

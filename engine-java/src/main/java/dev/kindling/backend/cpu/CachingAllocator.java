@@ -2,7 +2,6 @@ package dev.kindling.backend.cpu;
 
 import dev.kindling.memory.MemoryStats;
 
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -35,7 +34,6 @@ final class CachingAllocator {
      * classes round up by up to 25%, so the top class is cut to this.
      */
     static final long MAX_BYTES = Integer.MAX_VALUE - ALIGN;
-    private static final sun.misc.Unsafe UNSAFE = unsafe();
 
     // whole CpuBuffers are pooled, typed views included, so a pool hit allocates nothing on the Java heap;
     // each class is a LIFO stack (the most recently freed block is the one still in cache) under its own lock
@@ -114,20 +112,21 @@ final class CachingAllocator {
         }
         int cap = (int) Math.min(classBytes(cls), MAX_BYTES); // the top class is cut to what a buffer can index
         maybeCollect(cap);
-        ByteBuffer bb;
+        NativeBlocks.Block block;
         try {
-            bb = ByteBuffer.allocateDirect(cap + ALIGN);
+            block = NativeBlocks.allocate(cap + NativeBlocks.margin(ALIGN), ALIGN);
         } catch (OutOfMemoryError e) {
             trim();
             System.gc();
-            bb = ByteBuffer.allocateDirect(cap + ALIGN);
+            block = NativeBlocks.allocate(cap + NativeBlocks.margin(ALIGN), ALIGN);
         }
+        ByteBuffer bb = block.buffer;
         int skip = (ALIGN - bb.alignmentOffset(0, ALIGN)) % ALIGN;
         ByteBuffer aligned = bb.position(skip).limit(skip + cap).slice().order(ByteOrder.nativeOrder());
         long live = liveBytes.addAndGet(cap);
         peakLiveBytes.accumulateAndGet(live, Math::max);
         highWater.accumulateAndGet(live, Math::max);
-        return new CpuBuffer(bb, aligned, cls, this);
+        return new CpuBuffer(block, aligned, cls, this);
     }
 
     private CpuBuffer poll(int cls) {
@@ -149,7 +148,7 @@ final class CachingAllocator {
                 q.offerFirst(buffer);
             }
         } else {
-            UNSAFE.invokeCleaner(buffer.base);
+            buffer.block.release();
         }
     }
 
@@ -170,7 +169,7 @@ final class CachingAllocator {
                 }
                 if (b == null) break;
                 pooledBytes.addAndGet(-b.data.capacity());
-                UNSAFE.invokeCleaner(b.base);
+                b.block.release();
             }
             if (keep(bytes, live)) return;
         }
@@ -202,7 +201,7 @@ final class CachingAllocator {
                 }
                 if (b == null) break;
                 pooledBytes.addAndGet(-b.data.capacity());
-                UNSAFE.invokeCleaner(b.base);
+                b.block.release();
             }
         }
         returnFreedPages();
@@ -272,15 +271,5 @@ final class CachingAllocator {
         int quarter = cls % 4 + 1;
         long base = 1L << hi;
         return base + quarter * (base / 4);
-    }
-
-    private static sun.misc.Unsafe unsafe() {
-        try {
-            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            return (sun.misc.Unsafe) f.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 }

@@ -749,6 +749,9 @@ public final class CpuBackend implements Backend {
     /** How the kernels without the Vector API (exp, sigmoid, softmax) move float bits: one line for {@code Kindling.doctor()}. */
     public static String scalarKernels() { return FloatBits.describe(); }
 
+    /** Where the pool's native blocks come from and how they are released, for {@code Kindling.doctor()}. */
+    public static String nativeMemory() { return "blocks from " + NativeBlocks.describe() + ", released as they leave the pool"; }
+
     @Override public void conv2d(View x, View w, View bias, View y, ConvParams p) {
         OneDnn.conv2dForward(allocator, x, w, bias, y, p);
     }

@@ -15,7 +15,7 @@ import java.nio.ShortBuffer;
  */
 public final class CpuBuffer implements Buffer {
     /** The allocation itself, released when the block leaves the pool; {@link #data} is its cache-line-aligned part. */
-    final ByteBuffer base;
+    final NativeBlocks.Block block;
     final ByteBuffer data;
     final FloatBuffer f;
     final DoubleBuffer d;
@@ -26,8 +26,8 @@ public final class CpuBuffer implements Buffer {
     private final int sizeClass;
     private final CachingAllocator allocator;
 
-    CpuBuffer(ByteBuffer base, ByteBuffer data, int sizeClass, CachingAllocator allocator) {
-        this.base = base;
+    CpuBuffer(NativeBlocks.Block block, ByteBuffer data, int sizeClass, CachingAllocator allocator) {
+        this.block = block;
         this.data = data;
         this.f = data.asFloatBuffer();
         this.d = data.asDoubleBuffer();

@@ -1,0 +1,109 @@
+package dev.kindling.backend.cpu;
+
+import org.bytedeco.javacpp.Pointer;
+
+import java.lang.ref.Cleaner;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Where {@link CachingAllocator}'s blocks come from and how they are released at once (not when the collector gets to
+ * them). On JDK 17 to 23: direct byte buffers, released through {@code sun.misc.Unsafe.invokeCleaner}. JDK 24 and
+ * later print a warning on that call ("will be removed in a future release"), so there a block is C memory from
+ * {@code calloc} through JavaCPP ({@link Malloc}), seen as a direct byte buffer and released by {@code free}; a block
+ * dropped without being released is freed by a {@link Cleaner} once unreachable, as a direct buffer's memory is.
+ * Both zero a new block and leave the caller to align it within {@link #margin} spare bytes.
+ */
+final class NativeBlocks {
+    private NativeBlocks() {}
+
+    private static final Logger LOG = Logger.getLogger("dev.kindling.backend");
+
+    /** A block's memory and its release, which runs once however often it is asked for. */
+    abstract static class Block {
+        /** The whole allocation (its cache-line-aligned part is the caller's to slice). */
+        final ByteBuffer buffer;
+
+        Block(ByteBuffer buffer) { this.buffer = buffer; }
+
+        /** Gives the memory back to the operating system; the buffer must not be used afterwards. */
+        abstract void release();
+    }
+
+    private static final sun.misc.Unsafe UNSAFE;
+    private static final Malloc MALLOC;
+
+    static {
+        Malloc malloc = null;
+        if (Runtime.version().feature() >= 24) {
+            try {
+                malloc = new Malloc();
+                // a self-test, which loads JavaCPP's JNI library (Pointer's): where it cannot, direct buffers serve
+                malloc.allocate(64, 64).release();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "kindling: native memory through JavaCPP unavailable, direct buffers instead", e);
+                malloc = null;
+            }
+        }
+        MALLOC = malloc;
+        UNSAFE = malloc == null ? unsafe() : null;
+    }
+
+    /** A zeroed block of {@code bytes} starting on an {@code align}-byte boundary where it can (the caller checks). */
+    static Block allocate(int bytes, int align) {
+        if (MALLOC != null) return MALLOC.allocate(bytes, align);
+        ByteBuffer b = ByteBuffer.allocateDirect(bytes + align);
+        return new Block(b) {
+            private boolean released;
+
+            @Override synchronized void release() {
+                if (released) return;
+                released = true;
+                UNSAFE.invokeCleaner(buffer);
+            }
+        };
+    }
+
+    /** Extra bytes a block needs so that {@code align} bytes of slack let the caller align it. */
+    static int margin(int align) { return align; }
+
+    /** One line for diagnostics: where blocks come from. */
+    static String describe() {
+        return MALLOC != null ? "calloc/free through JavaCPP" : "direct byte buffers (sun.misc.Unsafe.invokeCleaner)";
+    }
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Blocks from the C library's {@code calloc}, freed by {@code free}, through JavaCPP (whose native library the
+     * OpenBLAS binding loads anyway), each seen as a direct byte buffer. Shared {@code java.lang.foreign} arenas, one
+     * per block, were tried first: closing one costs a handshake with every thread (20-25 us here against 3 for a
+     * direct buffer), and a loop that drops its tensors to the collector then returned blocks so slowly that its
+     * footprint grew to 685 MiB over a budget of 128 (MemoryTest; 256 with direct buffers).
+     */
+    private static final class Malloc {
+        private static final Cleaner CLEANER = Cleaner.create();
+
+        Block allocate(int bytes, int align) {
+            Pointer p = Pointer.calloc(1, bytes + align);
+            if (p == null || p.isNull()) throw new OutOfMemoryError("calloc could not give " + (bytes + align) + " bytes of native memory");
+            ByteBuffer b = p.capacity(bytes + align).asByteBuffer();
+            return new Block(b) {
+                // the block itself is what the cleaner watches: its action holds the pointer only
+                private final Cleaner.Cleanable cleanable = CLEANER.register(this, () -> Pointer.free(p));
+
+                @Override void release() { cleanable.clean(); }
+            };
+        }
+    }
+}
