@@ -72,7 +72,22 @@ if [[ $torch == 1 ]]; then
         echo "$fix"
         exit 1
     fi >&2
-    gflops=$(OMP_WAIT_POLICY=PASSIVE "$PY" - "$threads" <<'EOF'
+    # Debian's OpenBLAS picks its kernels by CPU model and falls back to generic SSE3 ones ("Prescott") on models newer
+    # than it knows (seen on an Emerald Rapids VM, model 207: 1024^3 matmul 24-31 GFLOP/s instead of 168-180): then
+    # name the kernels the CPU can run, for the PyTorch processes only (Kindling's own OpenBLAS knows the model)
+    torch_env=(OMP_WAIT_POLICY=PASSIVE)
+    if [[ -z ${OPENBLAS_CORETYPE:-} ]]; then
+        core=$(OPENBLAS_VERBOSE=2 "$PY" -c "import torch; torch.randn(64, 64) @ torch.randn(64, 64)" 2>&1 | sed -n 's/^Core: //p' | head -1)
+        flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)
+        if [[ $core == Prescott || $core == Katmai || $core == Core2 ]]; then
+            if [[ $flags == *avx512bw* && $flags == *avx512vl* ]]; then torch_env+=(OPENBLAS_CORETYPE=SkylakeX)
+            elif [[ $flags == *avx2* ]]; then torch_env+=(OPENBLAS_CORETYPE=Haswell)
+            fi
+            [[ ${#torch_env[@]} -gt 1 ]] && echo "run.sh: PyTorch's OpenBLAS does not know this CPU (it chose $core kernels):" \
+                "running PyTorch with ${torch_env[1]}" >&2
+        fi
+    fi
+    gflops=$(env "${torch_env[@]}" "$PY" - "$threads" <<'EOF'
 import sys, time, torch
 torch.set_num_threads(int(sys.argv[1]))
 a, b = torch.randn(512, 512), torch.randn(512, 512)
@@ -128,12 +143,13 @@ meta cpu "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cu
 meta load_average_at_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta kindling_jvm_flags "-Xss4m ${java_opts[*]} ${KINDLING_JAVA_OPTS:-}"
 [[ $torch == 1 ]] && meta pytorch_matmul_512 "$gflops GFLOP/s"
+[[ $torch == 1 ]] && meta pytorch_env "${torch_env[*]}"
 failed=()
 run_one() {   # impl group rep nrep
     local impl=$1 g=$2 t0=$EPOCHREALTIME rc=0
     echo "== $impl $g rep $3/$4" >> "$log"
     if [[ $impl == pytorch ]]; then
-        OMP_WAIT_POLICY=PASSIVE "$PY" "$ROOT/bench/python/suite.py" "$g" --threads "$threads" "${extra[@]}" >> "$raw" 2>> "$log" || rc=$?
+        env "${torch_env[@]}" "$PY" "$ROOT/bench/python/suite.py" "$g" --threads "$threads" "${extra[@]}" >> "$raw" 2>> "$log" || rc=$?
     else
         # shellcheck disable=SC2086 # KINDLING_JAVA_OPTS is a list of flags, split on purpose
         "$JAVA" -Xss4m "${java_opts[@]}" ${KINDLING_JAVA_OPTS:-} -cp "$CP" dev.kindling.bench.Suite "$g" --threads "$threads" "${extra[@]}" >> "$raw" 2>> "$log" || rc=$?
