@@ -61,7 +61,13 @@ final class NativeBlocks {
             @Override synchronized void release() {
                 if (released) return;
                 released = true;
-                UNSAFE.invokeCleaner(buffer);
+                try {
+                    UNSAFE.invokeCleaner(buffer);
+                } catch (RuntimeException | LinkageError e) {
+                    // a JDK that refuses it (here only where JavaCPP could not load either): the collector frees the
+                    // buffer once unreachable, as it frees any direct buffer
+                    LOG.log(Level.FINE, "kindling: Unsafe.invokeCleaner refused; the collector frees the block", e);
+                }
             }
         };
     }
