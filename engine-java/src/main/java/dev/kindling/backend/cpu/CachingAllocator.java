@@ -114,11 +114,11 @@ final class CachingAllocator {
         maybeCollect(cap);
         NativeBlocks.Block block;
         try {
-            block = NativeBlocks.allocate(cap + NativeBlocks.margin(ALIGN), ALIGN);
+            block = NativeBlocks.allocate(cap + ALIGN);
         } catch (OutOfMemoryError e) {
             trim();
             System.gc();
-            block = NativeBlocks.allocate(cap + NativeBlocks.margin(ALIGN), ALIGN);
+            block = NativeBlocks.allocate(cap + ALIGN);
         }
         ByteBuffer bb = block.buffer;
         int skip = (ALIGN - bb.alignmentOffset(0, ALIGN)) % ALIGN;

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
  * later print a warning on that call ("will be removed in a future release"), so there a block is C memory from
  * {@code calloc} through JavaCPP ({@link Malloc}), seen as a direct byte buffer and released by {@code free}; a block
  * dropped without being released is freed by a {@link Cleaner} once unreachable, as a direct buffer's memory is.
- * Both zero a new block and leave the caller to align it within {@link #margin} spare bytes.
+ * Both zero a new block; malloc and direct buffers start on 16 bytes, so a caller that needs more asks for the spare
+ * bytes to align it.
  */
 final class NativeBlocks {
     private NativeBlocks() {}
@@ -41,7 +42,7 @@ final class NativeBlocks {
             try {
                 malloc = new Malloc();
                 // a self-test, which loads JavaCPP's JNI library (Pointer's): where it cannot, direct buffers serve
-                malloc.allocate(64, 64).release();
+                malloc.allocate(64).release();
             } catch (RuntimeException | LinkageError e) {
                 LOG.log(Level.WARNING, "kindling: native memory through JavaCPP unavailable, direct buffers instead", e);
                 malloc = null;
@@ -51,10 +52,10 @@ final class NativeBlocks {
         UNSAFE = malloc == null ? unsafe() : null;
     }
 
-    /** A zeroed block of {@code bytes} starting on an {@code align}-byte boundary where it can (the caller checks). */
-    static Block allocate(int bytes, int align) {
-        if (MALLOC != null) return MALLOC.allocate(bytes, align);
-        ByteBuffer b = ByteBuffer.allocateDirect(bytes + align);
+    /** A zeroed block of {@code bytes}. */
+    static Block allocate(int bytes) {
+        if (MALLOC != null) return MALLOC.allocate(bytes);
+        ByteBuffer b = ByteBuffer.allocateDirect(bytes);
         return new Block(b) {
             private boolean released;
 
@@ -71,9 +72,6 @@ final class NativeBlocks {
             }
         };
     }
-
-    /** Extra bytes a block needs so that {@code align} bytes of slack let the caller align it. */
-    static int margin(int align) { return align; }
 
     /** One line for diagnostics: where blocks come from. */
     static String describe() {
@@ -100,10 +98,10 @@ final class NativeBlocks {
     private static final class Malloc {
         private static final Cleaner CLEANER = Cleaner.create();
 
-        Block allocate(int bytes, int align) {
-            Pointer p = Pointer.calloc(1, bytes + align);
-            if (p == null || p.isNull()) throw new OutOfMemoryError("calloc could not give " + (bytes + align) + " bytes of native memory");
-            ByteBuffer b = p.capacity(bytes + align).asByteBuffer();
+        Block allocate(int bytes) {
+            Pointer p = Pointer.calloc(1, bytes);
+            if (p == null || p.isNull()) throw new OutOfMemoryError("calloc could not give " + bytes + " bytes of native memory");
+            ByteBuffer b = p.capacity(bytes).asByteBuffer();
             return new Block(b) {
                 // the block itself is what the cleaner watches: its action holds the pointer only
                 private final Cleaner.Cleanable cleanable = CLEANER.register(this, () -> Pointer.free(p));
