@@ -77,7 +77,8 @@ if [[ $torch == 1 ]]; then
     # name the kernels the CPU can run, for the PyTorch processes only (Kindling's own OpenBLAS knows the model)
     torch_env=(OMP_WAIT_POLICY=PASSIVE)
     if [[ -z ${OPENBLAS_CORETYPE:-} ]]; then
-        core=$(OPENBLAS_VERBOSE=2 "$PY" -c "import torch; torch.randn(64, 64) @ torch.randn(64, 64)" 2>&1 | sed -n 's/^Core: //p' | head -1)
+        # the same question suite.py asks and records (openblas_get_corename of the BLAS torch mapped)
+        core=$(cd "$ROOT/bench/python" && "$PY" -c "import suite; print(suite.openblas_core(suite.loaded_blas()))" 2>/dev/null || true)
         flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)
         if [[ $core == Prescott || $core == Katmai || $core == Core2 ]]; then
             if [[ $flags == *avx512bw* && $flags == *avx512vl* ]]; then torch_env+=(OPENBLAS_CORETYPE=SkylakeX)

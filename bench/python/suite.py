@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import statistics
+import sys
 import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -55,6 +56,17 @@ def loaded_blas():
         return os.path.realpath(libs[0]) if libs else "none mapped (torch's own kernels)"
     except OSError:
         return "unknown"
+
+
+def openblas_core(blas):
+    """The kernels OpenBLAS chose on this CPU (openblas_get_corename), or None where the BLAS is not OpenBLAS."""
+    import ctypes
+    try:
+        get = ctypes.CDLL(blas).openblas_get_corename
+    except (OSError, AttributeError):
+        return None
+    get.restype = ctypes.c_char_p
+    return get().decode()
 
 
 def mlp():
@@ -411,7 +423,15 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     meta("torch", torch.__version__)
-    meta("torch_blas", loaded_blas())
+    blas = loaded_blas()
+    meta("torch_blas", blas)
+    core = openblas_core(blas)
+    meta("torch_openblas_core", core)
+    if core in ("Prescott", "Katmai", "Core2") and not os.environ.get("OPENBLAS_CORETYPE"):
+        # OpenBLAS did not know this CPU model and took generic SSE3 kernels (5-7x slower products); bench/run.sh
+        # names the right ones, a run by hand must too
+        print(f"suite.py: PyTorch's OpenBLAS chose generic {core} kernels: set OPENBLAS_CORETYPE=SkylakeX (AVX-512)"
+              " or Haswell (AVX2), or run through bench/run.sh, which does", file=sys.stderr)
     groups[args.group]()
 
 
