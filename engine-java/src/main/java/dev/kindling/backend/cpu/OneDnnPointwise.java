@@ -22,8 +22,8 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 /**
  * Large float32 elementwise ops and full reductions on oneDNN: its kernels are vectorised over the whole buffer,
  * where JDK 17's JIT leaves a loop over off-heap memory scalar (4M-element exp 7.5 ms in Java, sum 1.3 ms).
- * Only contiguous, equally shaped operands of at least {@link #MIN_ELEMENTS} go here (below that, the call's
- * fixed cost outweighs the gain), and only ops whose special values (NaN, infinities) oneDNN treats as PyTorch
+ * Only contiguous, equally shaped operands of at least {@link #MIN_ELEMENTS} or {@link #MIN_EXACT_ELEMENTS} go here
+ * (below that, the call's fixed cost outweighs the gain), and only ops whose special values (NaN, infinities) oneDNN treats as PyTorch
  * does: arithmetic, tanh, sqrt, abs, square, ReLU in a NaN-keeping form (see {@link #relu}), and exp and sigmoid
  * on inputs a BLAS pass vouches for (not log or max/min; see {@link #eltwise}).
  */
@@ -32,6 +32,15 @@ final class OneDnnPointwise {
 
     /** Elements below which the Java loops stay (a oneDNN call costs a few microseconds). */
     static final long MIN_ELEMENTS = 1 << 16;
+
+    /**
+     * The same for ReLU, abs, square, sqrt and arithmetic on equally shaped operands, whose Java loops C2 vectorises and
+     * which give the same bits either way: below 2^18 elements those loops win, since a oneDNN call also wakes its
+     * OpenMP workers, which sleep between calls (session 14, two threads: add of 65,536 floats 11-16 us against 20-24,
+     * abs + sqrt 23-28 against 43-55, 131,072: add 21-33 against 29-34, ReLU 22-31 against 28-35; even around 200,000;
+     * from 2^18 on oneDNN is as fast or faster). Not tanh (Java's is 5-9x slower), exp and sigmoid (other bits).
+     */
+    static final long MIN_EXACT_ELEMENTS = 1 << 18;
 
     private static int eltwise(UnaryOp op) {
         return switch (op) {
@@ -57,9 +66,9 @@ final class OneDnnPointwise {
         };
     }
 
-    private static boolean big(View... views) {
+    private static boolean big(long min, View... views) {
         long n = views[0].numel();
-        if (n < MIN_ELEMENTS) return false;
+        if (n < min) return false;
         for (View v : views) {
             if (v.dtype() != DType.FLOAT32 || v.numel() != n || !v.isContiguous()) return false;
         }
@@ -103,7 +112,8 @@ final class OneDnnPointwise {
     static boolean unary(CachingAllocator alloc, UnaryOp op, View in, View out) {
         if (op == UnaryOp.RELU) return relu(alloc, in, out);
         int alg = eltwise(op);
-        if (alg < 0 || !big(in, out)) return false;
+        boolean exact = op == UnaryOp.SQRT || op == UnaryOp.ABS || op == UnaryOp.SQUARE;
+        if (alg < 0 || !big(exact ? MIN_EXACT_ELEMENTS : MIN_ELEMENTS, in, out)) return false;
         if (!vouched(op, in)) return false;
         long n = in.numel();
         run(alloc, "eltwise " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, (pd, md, dst) ->
@@ -122,7 +132,7 @@ final class OneDnnPointwise {
      * build give the primitive no JIT kernel (its reference one is 200x slower), or none at all, the Java loops run it.
      */
     private static boolean relu(CachingAllocator alloc, View in, View out) {
-        if (!big(in, out)) return false;
+        if (!big(MIN_EXACT_ELEMENTS, in, out)) return false;
         ReluPlan plan = (ReluPlan) OneDnn.plan("relu " + in.numel(), () -> new ReluPlan(in.numel()));
         if (!plan.jit) {
             OneDnn.release(plan);
@@ -149,7 +159,7 @@ final class OneDnnPointwise {
         boolean same = b.isContiguous() && b.numel() == n;
         // decided before big(), which loads oneDNN: a layout it cannot take never does
         long[][] dims = same ? null : broadcastDims(out.shape(), b.strides());
-        if ((!same && dims == null) || !big(a, out)) return false;
+        if ((!same && dims == null) || !big(same ? MIN_EXACT_ELEMENTS : MIN_ELEMENTS, a, out)) return false;
         if (same) {
             run(alloc, "binary " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, (pd, md, dst) ->
                     dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, md, md, md, null), a, b, out);
@@ -204,7 +214,7 @@ final class OneDnnPointwise {
 
     /** A sum over every element of a contiguous float32 view into a one-element {@code out}, on oneDNN when it can. */
     static boolean sumAll(CachingAllocator alloc, ReduceOp op, View in, int[] dims, View out) {
-        if (op != ReduceOp.SUM || dims.length != in.dim() || out.numel() != 1 || out.dtype() != DType.FLOAT32 || !big(in)) return false;
+        if (op != ReduceOp.SUM || dims.length != in.dim() || out.numel() != 1 || out.dtype() != DType.FLOAT32 || !big(MIN_ELEMENTS, in)) return false;
         long n = in.numel();
         run(alloc, "sum " + n, n, 1, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, (pd, md, dst) ->
                 dnnl_reduction_primitive_desc_create(pd, OneDnn.engine, dnnl_reduction_sum, md, dst, 0f, 0f, null), in, out);

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * a few ulp, and exactly PyTorch's special values (NaN, infinities, signed zeros) on every element.
  */
 class OneDnnPointwiseTest {
-    private static final int N = (int) OneDnnPointwise.MIN_ELEMENTS * 2 + 37;
+    private static final int N = (int) OneDnnPointwise.MIN_EXACT_ELEMENTS * 2 + 37;
 
     /** Random values of every magnitude with the special values sprinkled through. */
     private static float[] values(long seed, boolean positive) {
