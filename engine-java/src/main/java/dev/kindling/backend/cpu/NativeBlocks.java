@@ -62,6 +62,7 @@ final class NativeBlocks {
             @Override synchronized void release() {
                 if (released) return;
                 released = true;
+                if (UNSAFE == null) return; // no Unsafe at all: the collector frees the buffer once unreachable
                 try {
                     UNSAFE.invokeCleaner(buffer);
                 } catch (RuntimeException | LinkageError e) {
@@ -75,16 +76,22 @@ final class NativeBlocks {
 
     /** One line for diagnostics: where blocks come from. */
     static String describe() {
-        return MALLOC != null ? "calloc/free through JavaCPP" : "direct byte buffers (sun.misc.Unsafe.invokeCleaner)";
+        return MALLOC != null ? "calloc/free through JavaCPP"
+                : UNSAFE != null ? "direct byte buffers (sun.misc.Unsafe.invokeCleaner)" : "direct byte buffers (freed by the collector)";
     }
 
+    /**
+     * {@code sun.misc.Unsafe}, or null where a JDK withholds it: then blocks are still allocated (direct buffers) and
+     * the collector frees them, rather than the whole CPU backend failing to start.
+     */
     private static sun.misc.Unsafe unsafe() {
         try {
             Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
             f.setAccessible(true);
             return (sun.misc.Unsafe) f.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "kindling: sun.misc.Unsafe unavailable; pooled blocks are freed by the collector", e);
+            return null;
         }
     }
 

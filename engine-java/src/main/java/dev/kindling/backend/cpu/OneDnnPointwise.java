@@ -23,8 +23,8 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * Large float32 elementwise ops and full reductions on oneDNN: its kernels are vectorised over the whole buffer,
  * where JDK 17's JIT leaves a loop over off-heap memory scalar (4M-element exp 7.5 ms in Java, sum 1.3 ms).
  * Only contiguous, equally shaped operands of at least {@link #MIN_ELEMENTS} or {@link #MIN_EXACT_ELEMENTS} go here
- * (below that, the call's fixed cost outweighs the gain), and only ops whose special values (NaN, infinities) oneDNN treats as PyTorch
- * does: arithmetic, tanh, sqrt, abs, square, ReLU in a NaN-keeping form (see {@link #relu}), and exp and sigmoid
+ * (below that, the call's fixed cost outweighs the gain), and only ops whose special values (NaN, infinities) oneDNN
+ * treats as PyTorch does: arithmetic, tanh, sqrt, abs, square, ReLU in a NaN-keeping form (see {@link #relu}), and exp and sigmoid
  * on inputs a BLAS pass vouches for (not log or max/min; see {@link #eltwise}).
  */
 final class OneDnnPointwise {
@@ -41,6 +41,14 @@ final class OneDnnPointwise {
      * from 2^18 on oneDNN is as fast or faster). Not tanh (Java's is 5-9x slower), exp and sigmoid (other bits).
      */
     static final long MIN_EXACT_ELEMENTS = 1 << 18;
+
+    /** The size from which {@code op} runs here: {@link #MIN_EXACT_ELEMENTS} for the ops it names, else {@link #MIN_ELEMENTS}. */
+    private static long minElements(UnaryOp op) {
+        return switch (op) {
+            case RELU, SQRT, ABS, SQUARE -> MIN_EXACT_ELEMENTS;
+            default -> MIN_ELEMENTS;
+        };
+    }
 
     private static int eltwise(UnaryOp op) {
         return switch (op) {
@@ -112,8 +120,7 @@ final class OneDnnPointwise {
     static boolean unary(CachingAllocator alloc, UnaryOp op, View in, View out) {
         if (op == UnaryOp.RELU) return relu(alloc, in, out);
         int alg = eltwise(op);
-        boolean exact = op == UnaryOp.SQRT || op == UnaryOp.ABS || op == UnaryOp.SQUARE;
-        if (alg < 0 || !big(exact ? MIN_EXACT_ELEMENTS : MIN_ELEMENTS, in, out)) return false;
+        if (alg < 0 || !big(minElements(op), in, out)) return false;
         if (!vouched(op, in)) return false;
         long n = in.numel();
         run(alloc, "eltwise " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC, DNNL_ARG_DST}, (pd, md, dst) ->
@@ -132,7 +139,7 @@ final class OneDnnPointwise {
      * build give the primitive no JIT kernel (its reference one is 200x slower), or none at all, the Java loops run it.
      */
     private static boolean relu(CachingAllocator alloc, View in, View out) {
-        if (!big(MIN_EXACT_ELEMENTS, in, out)) return false;
+        if (!big(minElements(UnaryOp.RELU), in, out)) return false;
         ReluPlan plan = (ReluPlan) OneDnn.plan("relu " + in.numel(), () -> new ReluPlan(in.numel()));
         if (!plan.jit) {
             OneDnn.release(plan);
