@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fused one-pass updates (taken by contiguous FLOAT32 parameters) against the chains of tensor ops
@@ -66,5 +67,47 @@ class FusedStepTest {
                 }
             }
         }
+    }
+
+    /**
+     * Moments that decay into subnormal floats (the gradient zero in three of four columns, as for blank pixels' weights),
+     * where the fused Adam takes its road without subnormal arithmetic ({@code TinyMoments}): still the composite's bits,
+     * step after step, through the subnormals to their fixed point.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decaying")
+    void decayingMomentsKeepTheCompositeBits(String name, Function<List<Tensor>, Optimizer> make) {
+        Kindling.manualSeed(3);
+        Tensor data = Tensor.randn(40, 60).mul(0.05);
+        Tensor fused = data.clone().requiresGrad(true);
+        Tensor chain = data.t().contiguous().t().requiresGrad(true);
+        Tensor mask = Tensor.arange(60).remainder(4).eq(0).float_().expand(40, 60);
+        Optimizer a = make.apply(List.of(fused)), b = make.apply(List.of(chain));
+        for (int step = 0; step < 400; step++) {
+            // the first steps give every weight a moment; then only every fourth column keeps a gradient
+            Tensor g = Tensor.randn(40, 60).mul(1e-2);
+            if (step >= 3) g = g.mul(mask);
+            fused.setGrad(g.clone());
+            chain.setGrad(g.clone());
+            a.step();
+            b.step();
+        }
+        float[] x = fused.detach().toFloatArray(), y = chain.detach().toFloatArray();
+        for (int i = 0; i < x.length; i++) assertEquals(Float.floatToIntBits(y[i]), Float.floatToIntBits(x[i]), name + " element " + i);
+        float[] m = a.state(fused).get("exp_avg") instanceof Tensor t ? t.toFloatArray() : new float[0];
+        float[] mc = b.state(chain).get("exp_avg") instanceof Tensor t ? t.contiguous().toFloatArray() : new float[0];
+        int subnormal = 0;
+        for (int i = 0; i < m.length; i++) {
+            assertEquals(Float.floatToIntBits(mc[i]), Float.floatToIntBits(m[i]), name + " exp_avg element " + i);
+            if (m[i] != 0 && Math.abs(m[i]) < Float.MIN_NORMAL) subnormal++;
+        }
+        assertTrue(subnormal > m.length / 2, name + ": " + subnormal + " subnormal moments of " + m.length);
+    }
+
+    static Stream<Arguments> decaying() {
+        return Stream.of(
+                Arguments.of("Adam betas (0.7, 0.999)", (Function<List<Tensor>, Optimizer>) ps -> new Adam(ps, 1e-3, 0.7, 0.999)),
+                Arguments.of("AdamW betas (0.75, 0.99) maximize", (Function<List<Tensor>, Optimizer>) ps ->
+                        AdamW.builder(ps).lr(1e-2).betas(0.75, 0.99).weightDecay(0.05).maximize(true).build()));
     }
 }

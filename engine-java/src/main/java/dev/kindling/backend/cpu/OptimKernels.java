@@ -21,8 +21,11 @@ final class OptimKernels {
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[MAX_OPERANDS][SIZE]);
 
-    /** One optimizer's arithmetic on a run of {@code len} elements of each operand, copied into heap arrays. */
-    private interface Kernel { void apply(float[][] x, int len); }
+    /**
+     * One optimizer's arithmetic on a run of {@code len} elements of each operand, copied into heap arrays;
+     * {@code probe} marks the first run of each thread's range (see {@link TinyMoments#probe}).
+     */
+    private interface Kernel { void apply(float[][] x, int len, boolean probe); }
 
     static boolean run(OptimStep step, View... t) {
         for (View v : t) if (v.dtype() != DType.FLOAT32) return false;
@@ -35,9 +38,9 @@ final class OptimKernels {
         // one kernel object per optimizer, called through an interface: each kernel is compiled on its own,
         // so a program that runs Adam first does not leave SGD on a path specialised (and trapped) for Adam
         Kernel k;
-        if (step instanceof OptimStep.Adam a) k = (x, len) -> adam(a, x, len);
-        else if (step instanceof OptimStep.Sgd g) k = (x, len) -> sgd(g, x, len);
-        else k = (x, len) -> rmsProp((OptimStep.RmsProp) step, x, len);
+        if (step instanceof OptimStep.Adam a) k = (x, len, probe) -> adam(a, x, len, probe);
+        else if (step instanceof OptimStep.Sgd g) k = (x, len, probe) -> sgd(g, x, len);
+        else k = (x, len, probe) -> rmsProp((OptimStep.RmsProp) step, x, len);
         Parallel.range(t[0].numel(), CpuBackend.GRAIN, (s, e) -> chunks(bufs, offs, s, e, k));
         return true;
     }
@@ -47,19 +50,29 @@ final class OptimKernels {
         for (long c = s; c < e; c += SIZE) {
             int len = (int) Math.min(SIZE, e - c);
             for (int j = 0; j < bufs.length; j++) bufs[j].get(offs[j] + (int) c, x[j], 0, len);
-            k.apply(x, len);
+            k.apply(x, len, c == s);
             // the gradient (operand 1) is read only
             for (int j = 0; j < bufs.length; j++) if (j != 1) bufs[j].put(offs[j] + (int) c, x[j], 0, len);
         }
     }
 
-    private static void adam(OptimStep.Adam a, float[][] x, int n) {
+    static void adam(OptimStep.Adam a, float[][] x, int n, boolean probe) {
         float[] p = x[0], g = x[1], m = x[2], v = x[3], mx = a.amsgrad() ? x[4] : null;
         float decay = (float) a.decay(), wd = (float) a.weightDecay(), b1 = (float) a.beta1(), b2 = (float) a.beta2();
         float c1 = (float) (1 - a.beta1()), c2 = (float) (1 - a.beta2()), bc2 = (float) a.biasCorrection2Sqrt();
         float eps = (float) a.eps(), step = (float) a.negStepSize();
         boolean maximize = a.maximize(), l2 = a.weightDecay() != 0;
-        for (int i = 0; i < n; i++) {
+        // moments decayed into subnormals: the same bits without the microcode assists, on the whole run or, when
+        // probing, on a short prefix (see TinyMoments.probe)
+        int from = 0;
+        if (mx == null && !l2 && TinyMoments.ON) {
+            int road = probe ? TinyMoments.probe() : TinyMoments.FREE, end = probe ? Math.min(n, TinyMoments.PROBE) : n;
+            if ((TinyMoments.small(m, end) | road) != 0 && TinyMoments.adam(x, end, decay, maximize, b1, b2, c1, c2,
+                    bc2, eps, step, TinyMoments.bound(step, eps, decay), road)) {
+                from = end;
+            }
+        }
+        for (int i = from; i < n; i++) {
             float pi = p[i], gi = g[i];
             pi = pi * decay;                                 // p.mul_(1 - lr * wd); exact for Adam's 1
             if (maximize) gi = -gi;                          // grad.neg()
