@@ -22,7 +22,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 /**
  * Large float32 elementwise ops and full reductions on oneDNN: its kernels are vectorised over the whole buffer,
  * where JDK 17's JIT leaves a loop over off-heap memory scalar (4M-element exp 7.5 ms in Java, sum 1.3 ms).
- * Only contiguous, equally shaped operands of at least {@link #MIN_ELEMENTS} or {@link #MIN_EXACT_ELEMENTS} go here
+ * Only contiguous, equally shaped operands of at least {@link #MIN_ELEMENTS}, {@link #MIN_VECTORISED} or {@link #MIN_STREAMING} go here
  * (below that, the call's fixed cost outweighs the gain), and only ops whose special values (NaN, infinities) oneDNN
  * treats as PyTorch does: arithmetic, tanh, sqrt, abs, square, ReLU in a NaN-keeping form (see {@link #relu}), and exp and sigmoid
  * on inputs a BLAS pass vouches for (not log or max/min; see {@link #eltwise}).
@@ -30,22 +30,32 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 final class OneDnnPointwise {
     private OneDnnPointwise() {}
 
-    /** Elements below which the Java loops stay (a oneDNN call costs a few microseconds). */
+    /** Elements below which the Java loops stay (a oneDNN call costs a few microseconds): tanh and sums. */
     static final long MIN_ELEMENTS = 1 << 16;
 
     /**
-     * The same for ReLU, abs, square, sqrt and arithmetic on equally shaped operands, whose Java loops C2 vectorises and
-     * which give the same bits either way: below 2^18 elements those loops win, since a oneDNN call also wakes its
-     * OpenMP workers, which sleep between calls (session 14, two threads: add of 65,536 floats 11-16 us against 20-24,
-     * abs + sqrt 23-28 against 43-55, 131,072: add 21-33 against 29-34, ReLU 22-31 against 28-35; even around 200,000;
-     * from 2^18 on oneDNN is as fast or faster). Not tanh (Java's is 5-9x slower), exp and sigmoid (other bits).
+     * The same for ReLU, abs, square, sqrt and broadcast arithmetic, whose Java loops C2 vectorises and which give the
+     * same bits either way. A oneDNN call also wakes its OpenMP workers, which sleep between calls, and right after a
+     * product (the Java threads just ran it) that costs most: ReLU over [1000, 512] in the MLP's inference 400 us on
+     * oneDNN, 180 in Java. Session 15, two threads, alone / after a product, us: ReLU of 2^19 floats 175 / 213 on oneDNN
+     * against 92 / 118 in Java, 2^20 302 / 251 against 204 / 223, 2^21 414 / 405 against 536 / 443; a bias add of 2^20
+     * 248 against 216, 2^22 725 against 812. (Session 14 had moved these from 2^16 to 2^18 on another machine.)
      */
-    static final long MIN_EXACT_ELEMENTS = 1 << 18;
+    static final long MIN_VECTORISED = 1 << 21;
 
-    /** The size from which {@code op} runs here: {@link #MIN_EXACT_ELEMENTS} for the ops it names, else {@link #MIN_ELEMENTS}. */
+    /**
+     * The same for arithmetic on equally shaped operands, and exp and sigmoid (whose oneDNN call needs a pass that
+     * vouches for the input first): session 15, add of 2^20 floats 372 / 329 us on oneDNN against 221 / 242 in Java,
+     * 2^21 538 / 554 against 454 / 463, 2^22 987 / 979 against 938 / 952; exp of 2^20 472 against 365, 2^22 1,450
+     * against 1,521; sigmoid 2^22 1,707 against 1,911.
+     */
+    static final long MIN_STREAMING = 1 << 22;
+
+    /** The size from which {@code op} runs here. */
     private static long minElements(UnaryOp op) {
         return switch (op) {
-            case RELU, SQRT, ABS, SQUARE -> MIN_EXACT_ELEMENTS;
+            case RELU, SQRT, ABS, SQUARE -> MIN_VECTORISED;
+            case EXP, SIGMOID -> MIN_STREAMING;
             default -> MIN_ELEMENTS;
         };
     }
@@ -166,7 +176,7 @@ final class OneDnnPointwise {
         boolean same = b.isContiguous() && b.numel() == n;
         // decided before big(), which loads oneDNN: a layout it cannot take never does
         long[][] dims = same ? null : broadcastDims(out.shape(), b.strides());
-        if ((!same && dims == null) || !big(same ? MIN_EXACT_ELEMENTS : MIN_ELEMENTS, a, out)) return false;
+        if ((!same && dims == null) || !big(same ? MIN_STREAMING : MIN_VECTORISED, a, out)) return false;
         if (same) {
             run(alloc, "binary " + alg + " " + n, n, n, new int[]{DNNL_ARG_SRC_0, DNNL_ARG_SRC_1, DNNL_ARG_DST}, (pd, md, dst) ->
                     dnnl_binary_primitive_desc_create(pd, OneDnn.engine, alg, md, md, md, null), a, b, out);

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * a few ulp, and exactly PyTorch's special values (NaN, infinities, signed zeros) on every element.
  */
 class OneDnnPointwiseTest {
-    private static final int N = (int) OneDnnPointwise.MIN_EXACT_ELEMENTS * 2 + 37;
+    /** Above every threshold, so each op takes its oneDNN path. */
+    private static final int N = (int) OneDnnPointwise.MIN_STREAMING + 37;
 
     /** Random values of every magnitude with the special values sprinkled through. */
     private static float[] values(long seed, boolean positive) {
