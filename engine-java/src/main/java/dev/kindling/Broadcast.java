@@ -40,8 +40,11 @@ final class Broadcast {
         if (lead < 0) return g.reshape(shape);
         int count = 0;
         int[] dims = new int[gs.length];
-        for (int i = 0; i < gs.length; i++) {
-            if (i < lead || (shape[i - lead] == 1 && gs[i] != 1)) dims[count++] = i;
+        // two loops, not one with i - lead: C2 hoisted that index's range check on the profile's lead and fell back
+        // to the interpreter whenever another came (four deoptimisations, three compiles of the backward's Engine.fit)
+        for (int i = 0; i < lead; i++) dims[count++] = i;
+        for (int j = 0; j < shape.length; j++) {
+            if (shape[j] == 1 && gs[j + lead] != 1) dims[count++] = j + lead;
         }
         Tensor r = count == 0 ? g : g.sum(Arrays.copyOf(dims, count), true);
         return Arrays.equals(r.shapeInternal(), shape) ? r : r.reshape(shape);
