@@ -427,10 +427,17 @@ public final class CpuBackend implements Backend {
         forChunks(out.shape(), new View[]{out, a, b}, direct, (sc, off, st, n) -> {
             switch (mode) {
                 case F -> {
-                    Chunks.readF(ab, off[1], st[1], n, sc.f0);
-                    Chunks.readF(bb, off[2], st[2], n, sc.f1);
-                    PointwiseMath.binaryF(op, sc.f0, sc.f1, sc.f2, n);
-                    Chunks.writeF(ob, off[0], st[0], n, sc.f2);
+                    if (op == BinaryOp.THRESHOLD_BACKWARD) {
+                        Chunks.readBits(ab, off[1], st[1], n, sc.i0);
+                        Chunks.readBits(bb, off[2], st[2], n, sc.i1);
+                        PointwiseMath.thresholdBackward(sc.i0, sc.i1, sc.i2, n);
+                        Chunks.writeBits(ob, off[0], st[0], n, sc.i2);
+                    } else {
+                        Chunks.readF(ab, off[1], st[1], n, sc.f0);
+                        Chunks.readF(bb, off[2], st[2], n, sc.f1);
+                        PointwiseMath.binaryF(op, sc.f0, sc.f1, sc.f2, n);
+                        Chunks.writeF(ob, off[0], st[0], n, sc.f2);
+                    }
                 }
                 case L -> {
                     Chunks.readL(ab, ct, off[1], st[1], n, sc.l0);

@@ -144,7 +144,6 @@ final class PointwiseMath {
             // Math.max/min propagate NaN from either side, like torch.maximum/minimum, and vectorise
             case MAXIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.max(a[i], b[i]); }
             case MINIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.min(a[i], b[i]); }
-            case THRESHOLD_BACKWARD -> thresholdBackward(a, b, o, n);
             // the ops of the composite gradients, in their order: g.mul(out).mul(out.rsub(1)), g.mul(out.square().rsub(1))
             case SIGMOID_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = a[i] * b[i] * (1f - b[i]); }
             case TANH_BACKWARD -> { for (int i = 0; i < n; i++) o[i] = a[i] * (1f - b[i] * b[i]); }
@@ -153,20 +152,15 @@ final class PointwiseMath {
     }
 
     /**
-     * ReLU's gradient {@code b <= 0 ? +0 : a} (NaN in {@code b} passes {@code a}). Through the bits where {@link FloatBits}
-     * is on: a branch-free int loop C2 vectorises, where the branch per element, mispredicted on the random signs of
-     * activations, made a [64, 512] ReLU backward cost 150-180 us (its forward 10).
+     * ReLU's gradient {@code b <= 0 ? +0 : a} (NaN in {@code b} passes {@code a}) on the floats' bits: a branch-free int
+     * loop C2 vectorises, where the branch per element, mispredicted on the random signs of activations, made a
+     * [64, 512] ReLU backward cost 150-180 us (its forward 10). On int arrays (see {@link Chunks#readBits}) rather than
+     * through {@link FloatBits} on the float arrays, whose vectorised form did not survive every caller's compilation.
      */
-    private static void thresholdBackward(float[] a, float[] b, float[] o, int n) {
-        if (!FloatBits.ON) {
-            for (int i = 0; i < n; i++) o[i] = b[i] <= 0 ? 0f : a[i];
-            return;
-        }
-        FloatBits.check(n, a, b, o);
+    static void thresholdBackward(int[] a, int[] b, int[] o, int n) {
         for (int i = 0; i < n; i++) {
-            int v = FloatBits.get(b, i);
-            int pass = FloatBits.positiveMask(v) | FloatBits.nanMask(v);
-            FloatBits.put(o, i, FloatBits.get(a, i) & pass);
+            int v = b[i];
+            o[i] = a[i] & (FloatBits.positiveMask(v) | FloatBits.nanMask(v));
         }
     }
 
