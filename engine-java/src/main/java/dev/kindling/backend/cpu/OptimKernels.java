@@ -67,8 +67,9 @@ final class OptimKernels {
         int from = 0;
         if (mx == null && !l2 && TinyMoments.ON) {
             int road = probe ? TinyMoments.probe() : TinyMoments.FREE, end = probe ? Math.min(n, TinyMoments.PROBE) : n;
-            if ((TinyMoments.small(m, end, TinyMoments.trigger(step)) | road) != 0 && TinyMoments.adam(x, end, decay, maximize, b1, b2, c1, c2,
-                    bc2, eps, step, TinyMoments.bound(step, eps, decay), road)) {
+            if ((TinyMoments.small(m, end, TinyMoments.trigger(step)) | road) != 0
+                    && TinyMoments.adam(x, end, decay, maximize, b1, b2, c1, c2, bc2, eps, step,
+                            TinyMoments.bound(step, eps, decay), road)) {
                 from = end;
             }
         }

@@ -39,7 +39,7 @@ final class TinyMoments {
     /** The bits of 2^-112: moments below it leave their parameter unchanged (given {@link #bound}). */
     private static final int SMALL_BITS = 0x07800000;
 
-    /** On where {@link FloatBits} is; {@code -Dkindling.tinyMoments=false} leaves every run to the plain loop (for A/B runs). */
+    /** On where {@link FloatBits} is; {@code -Dkindling.tinyMoments=false} leaves every run to the plain loop (A/B runs). */
     static final boolean ON = FloatBits.ON && !"false".equals(System.getProperty("kindling.tinyMoments"));
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][SIZE]);

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@link TinyMoments}' road for Adam against the plain loop it stands in for, bit for bit: runs full of subnormal and
  * small moments, signed zeros, zero and tiny gradients, tiny, zero, infinite and NaN parameters and second moments,
  * every beta1 kind, with and without decoupled decay and maximize, one step at a time and over hundreds of steps of
- * decaying moments (NaN matching any NaN). Each case also counts how often the road was taken, so the comparison cannot pass on the plain
- * loop alone.
+ * decaying moments (NaN matching any NaN). Each case also counts how often the road was taken, so the comparison
+ * cannot pass on the plain loop alone.
  */
 class TinyMomentsTest {
     private static final int N = Chunks.SIZE;
