@@ -24,8 +24,9 @@ package dev.kindling.backend.cpu;
  * are declined and take the plain loop: its results are the definition, this is only its fast road. Measured in the
  * MLP benchmark's first epoch (alternating processes, {@code -Dkindling.tinyMoments=false} for the plain loop alone):
  * Adam 1.6-2.5 -> 0.9-1.4 ms a step over its last 300 steps; the detection costs ~0.05-0.1 ms a step before that, so
- * the first epoch gains 1.6-3.1% (medians of 8 pairs, 21,141 -> 21,472 and 21,420 -> 22,080 samples/s); every later
- * epoch keeps the moments tiny and the gain.
+ * the first epoch gains 1.6-3.1% (medians of 8 pairs, 21,141 -> 21,472 and 21,420 -> 22,080 samples/s); later epochs,
+ * whose moments stay tiny, gain more (the same model's second and third epochs: 19,600-20,700 -> 21,500-23,600 and
+ * 22,000-24,800 -> 26,100-27,700 samples/s in two pairs).
  * Needs {@link FloatBits#ON}: C2 vectorises the int passes only through its accessors.
  */
 final class TinyMoments {
