@@ -49,12 +49,7 @@ final class Chunks {
         }
     }
 
-    /**
-     * FLOAT32 elements as their int bits, through the buffer's int view: kernels that only select bits then run on
-     * plain int arrays, which C2 vectorises wherever it inlines them (the same select through {@link FloatBits} on the
-     * float arrays lost its vectorised form in some callers' compiled code: ReLU's backward over [64, 512] 9 us or
-     * 26-31).
-     */
+    /** FLOAT32 elements as their int bits, through the buffer's int view (see {@link PointwiseMath#hasBitsLoop}). */
     static void readBits(CpuBuffer b, int off, int stride, int n, int[] dst) {
         if (stride == 1) {
             b.i.get(off, dst, 0, n);

@@ -61,7 +61,8 @@ public final class CpuBackend implements Backend {
     static CpuBuffer buf(View v) { return (CpuBuffer) v.buffer(); }
 
     /** How a kernel moves its operands: as floats, doubles or longs; CF and CL compare floats or longs into BOOL bytes. */
-    private enum Mode { F, D, L, CF, CL }
+    /** Float, double, long, comparisons of floats and of longs, and FLOAT32 bit selects ({@link PointwiseMath#hasBitsLoop}). */
+    private enum Mode { F, D, L, CF, CL, BITS }
 
     /** Runs {@code body} over the elements of equally shaped views, chunk by chunk, on all threads. */
     private static void forChunks(int[] shape, View[] views, ChunkBody body) { forChunks(shape, views, null, body); }
@@ -416,6 +417,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer ab = buf(a), bb = buf(b), ob = buf(out);
         boolean compare = ot == DType.BOOL && PointwiseMath.isComparison(op);
         Mode mode = ct == DType.FLOAT32 && ot == DType.FLOAT32 && PointwiseMath.hasFloatLoop(op) ? Mode.F
+                : ct == DType.FLOAT32 && ot == DType.FLOAT32 && PointwiseMath.hasBitsLoop(op) ? Mode.BITS
                 : compare && ct == DType.FLOAT32 ? Mode.CF
                 : compare && ct.isIntegral() ? Mode.CL
                 : ct.isIntegral() ? Mode.L : Mode.D;
@@ -427,17 +429,16 @@ public final class CpuBackend implements Backend {
         forChunks(out.shape(), new View[]{out, a, b}, direct, (sc, off, st, n) -> {
             switch (mode) {
                 case F -> {
-                    if (op == BinaryOp.THRESHOLD_BACKWARD) {
-                        Chunks.readBits(ab, off[1], st[1], n, sc.i0);
-                        Chunks.readBits(bb, off[2], st[2], n, sc.i1);
-                        PointwiseMath.thresholdBackward(sc.i0, sc.i1, sc.i2, n);
-                        Chunks.writeBits(ob, off[0], st[0], n, sc.i2);
-                    } else {
-                        Chunks.readF(ab, off[1], st[1], n, sc.f0);
-                        Chunks.readF(bb, off[2], st[2], n, sc.f1);
-                        PointwiseMath.binaryF(op, sc.f0, sc.f1, sc.f2, n);
-                        Chunks.writeF(ob, off[0], st[0], n, sc.f2);
-                    }
+                    Chunks.readF(ab, off[1], st[1], n, sc.f0);
+                    Chunks.readF(bb, off[2], st[2], n, sc.f1);
+                    PointwiseMath.binaryF(op, sc.f0, sc.f1, sc.f2, n);
+                    Chunks.writeF(ob, off[0], st[0], n, sc.f2);
+                }
+                case BITS -> {
+                    Chunks.readBits(ab, off[1], st[1], n, sc.i0);
+                    Chunks.readBits(bb, off[2], st[2], n, sc.i1);
+                    PointwiseMath.binaryBits(op, sc.i0, sc.i1, sc.i2, n);
+                    Chunks.writeBits(ob, off[0], st[0], n, sc.i2);
                 }
                 case L -> {
                     Chunks.readL(ab, ct, off[1], st[1], n, sc.l0);

@@ -23,10 +23,10 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * Large float32 elementwise ops and full reductions on oneDNN: its kernels are vectorised over the whole buffer,
  * where JDK 17's JIT leaves a loop over off-heap memory scalar (4M-element exp 7.5 ms in Java, sum 1.3 ms).
  * Only contiguous, equally shaped operands of at least {@link #MIN_ELEMENTS}, {@link #MIN_VECTORISED} or
- * {@link #MIN_STREAMING} go here
- * (below that, the call's fixed cost outweighs the gain), and only ops whose special values (NaN, infinities) oneDNN
- * treats as PyTorch does: arithmetic, tanh, sqrt, abs, square, ReLU in a NaN-keeping form (see {@link #relu}), and exp and sigmoid
- * on inputs a BLAS pass vouches for (not log or max/min; see {@link #eltwise}).
+ * {@link #MIN_STREAMING} elements, by op, go here (below that, the call's fixed cost outweighs the gain), and only ops
+ * whose special values (NaN, infinities) oneDNN treats as PyTorch does: arithmetic, tanh, sqrt, abs, square, ReLU in a
+ * NaN-keeping form (see {@link #relu}), and exp and sigmoid on inputs a BLAS pass vouches for (not log or max/min; see
+ * {@link #eltwise}).
  */
 final class OneDnnPointwise {
     private OneDnnPointwise() {}

@@ -38,7 +38,10 @@ final class OptimKernels {
         // one kernel object per optimizer, called through an interface: each kernel is compiled on its own,
         // so a program that runs Adam first does not leave SGD on a path specialised (and trapped) for Adam
         Kernel k;
-        if (step instanceof OptimStep.Adam a) k = (x, len, probe) -> adam(a, x, len, probe);
+        if (step instanceof OptimStep.Adam a) {
+            TinyMoments.Road road = TinyMoments.road(a);
+            k = (x, len, probe) -> adam(a, x, len, probe, road);
+        }
         else if (step instanceof OptimStep.Sgd g) k = (x, len, probe) -> sgd(g, x, len);
         else k = (x, len, probe) -> rmsProp((OptimStep.RmsProp) step, x, len);
         Parallel.range(t[0].numel(), CpuBackend.GRAIN, (s, e) -> chunks(bufs, offs, s, e, k));
@@ -56,7 +59,8 @@ final class OptimKernels {
         }
     }
 
-    static void adam(OptimStep.Adam a, float[][] x, int n, boolean probe) {
+    /** {@code road}: {@link TinyMoments#road} of {@code a}, or null for the plain loop alone. */
+    static void adam(OptimStep.Adam a, float[][] x, int n, boolean probe, TinyMoments.Road road) {
         float[] p = x[0], g = x[1], m = x[2], v = x[3], mx = a.amsgrad() ? x[4] : null;
         float decay = (float) a.decay(), wd = (float) a.weightDecay(), b1 = (float) a.beta1(), b2 = (float) a.beta2();
         float c1 = (float) (1 - a.beta1()), c2 = (float) (1 - a.beta2()), bc2 = (float) a.biasCorrection2Sqrt();
@@ -65,11 +69,10 @@ final class OptimKernels {
         // moments decayed into subnormals: the same bits without the microcode assists, on the whole run or, when
         // probing, on a short prefix (see TinyMoments.probe)
         int from = 0;
-        if (mx == null && !l2 && TinyMoments.ON) {
-            int road = probe ? TinyMoments.probe() : TinyMoments.FREE, end = probe ? Math.min(n, TinyMoments.PROBE) : n;
-            if ((TinyMoments.small(m, end, TinyMoments.trigger(step)) | road) != 0
-                    && TinyMoments.adam(x, end, decay, maximize, b1, b2, c1, c2, bc2, eps, step,
-                            TinyMoments.bound(step, eps, decay), road)) {
+        if (road != null) {
+            int forced = probe ? TinyMoments.probe() : TinyMoments.FREE, end = probe ? Math.min(n, TinyMoments.PROBE) : n;
+            if ((TinyMoments.small(m, end, road.trigger()) | forced) != 0
+                    && TinyMoments.adam(x, end, road, decay, maximize, b1, b2, c1, c2, bc2, eps, step, forced)) {
                 from = end;
             }
         }

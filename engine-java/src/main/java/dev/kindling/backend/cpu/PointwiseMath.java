@@ -28,7 +28,7 @@ final class PointwiseMath {
 
     static boolean hasFloatLoop(BinaryOp op) {
         return switch (op) {
-            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, THRESHOLD_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD -> true;
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, SIGMOID_BACKWARD, TANH_BACKWARD -> true;
             default -> false;
         };
     }
@@ -152,12 +152,27 @@ final class PointwiseMath {
     }
 
     /**
-     * ReLU's gradient {@code b <= 0 ? +0 : a} (NaN in {@code b} passes {@code a}) on the floats' bits: a branch-free int
-     * loop C2 vectorises, where the branch per element, mispredicted on the random signs of activations, made a
-     * [64, 512] ReLU backward cost 150-180 us (its forward 10). On int arrays (see {@link Chunks#readBits}) rather than
-     * through {@link FloatBits} on the float arrays, whose vectorised form did not survive every caller's compilation.
+     * FLOAT32 binary ops that only select bits, run on the floats' bits in int arrays (see {@link Chunks#readBits}):
+     * C2 vectorises plain int loops wherever it inlines them, where the same select through {@link FloatBits} on the
+     * float arrays lost its vectorised form in some callers' compiled code.
      */
-    static void thresholdBackward(int[] a, int[] b, int[] o, int n) {
+    static boolean hasBitsLoop(BinaryOp op) { return op == BinaryOp.THRESHOLD_BACKWARD; }
+
+    /** {@code o = op(a, b)} on FLOAT32 bits, for the ops of {@link #hasBitsLoop}. */
+    static void binaryBits(BinaryOp op, int[] a, int[] b, int[] o, int n) {
+        switch (op) {
+            case THRESHOLD_BACKWARD -> thresholdBackward(a, b, o, n);
+            default -> throw new IllegalStateException("no bits loop for " + op);
+        }
+    }
+
+    /**
+     * ReLU's gradient {@code b <= 0 ? +0 : a} (NaN in {@code b} passes {@code a}): a branch-free int loop C2
+     * vectorises, where the branch per element, mispredicted on the random signs of activations, made a [64, 512]
+     * ReLU backward cost 150-180 us (its forward 10); through FloatBits it took 9 us in a fresh JVM and 26-31 once other
+     * binary ops had run, on int arrays 8-9 either way.
+     */
+    private static void thresholdBackward(int[] a, int[] b, int[] o, int n) {
         for (int i = 0; i < n; i++) {
             int v = b[i];
             o[i] = a[i] & (FloatBits.positiveMask(v) | FloatBits.nanMask(v));

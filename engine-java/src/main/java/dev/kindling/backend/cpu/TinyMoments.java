@@ -1,5 +1,7 @@
 package dev.kindling.backend.cpu;
 
+import dev.kindling.backend.OptimStep;
+
 /**
  * Adam's update for runs where some first moments are tiny, with the bits of {@link OptimKernels}' loop but without
  * its subnormal arithmetic. A weight whose gradient stays zero (an always-black pixel's column, a dead ReLU unit) keeps
@@ -45,6 +47,23 @@ final class TinyMoments {
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][SIZE]);
 
+    /**
+     * One Adam step's constants for the road, computed once per parameter and step: the moment below which a run
+     * takes it ({@link #trigger}) and the parameters that absorb a small moment's update ({@link #bound}).
+     */
+    record Road(int trigger, int bound) {}
+
+    /**
+     * The road for {@code a}, or null where it does not apply: amsgrad or L2 weight decay (the plain loop alone
+     * handles them), beta1 outside [0, 1), no bound (eps not positive), or {@link #ON} false.
+     */
+    static Road road(OptimStep.Adam a) {
+        float b1 = (float) a.beta1(), step = (float) a.negStepSize();
+        if (!ON || a.amsgrad() || a.weightDecay() != 0 || !(b1 >= 0 && b1 < 1)) return null;
+        int pb = bound(step, (float) a.eps(), (float) a.decay());
+        return pb < 0 ? null : new Road(trigger(step), pb);
+    }
+
     /** All bits where {@code 0 < |bits| < limit} as floats (limit a positive float's bits), else none. */
     private static int below(int abs, int limit) { return ((abs - limit) & -abs) >> 31; }
 
@@ -83,7 +102,7 @@ final class TinyMoments {
     private static int probes;
 
     /**
-     * The road for a probing run's first {@link #PROBE} elements, {@link #TAKE} or {@link #LEAVE} in turn: they go
+     * What a probing run's first {@link #PROBE} elements do, {@link #TAKE} or {@link #LEAVE} in turn: they go
      * through {@link #adam} even when nothing in them is tiny (its results are exact for any run), and every other
      * time {@link #adam} then declines them for the plain loop. C2 compiles from the profile it sees, and a branch
      * never taken there becomes a trap that throws the compiled code away when it is first taken: moments turn tiny
@@ -97,18 +116,18 @@ final class TinyMoments {
     /** The elements a probe sends through {@link #adam}. */
     static final int PROBE = 64;
 
-    /** Roads for {@link #adam}: none forced, take it, or decline it. */
+    /** What {@link #adam} does with a run: decide by its moments, take it, or decline it after its first pass. */
     static final int FREE = 0, TAKE = 1, LEAVE = -1;
 
     /**
      * Adam without amsgrad and without L2 weight decay on one run, {@code x} = param, grad, exp_avg, exp_avg_sq as
      * {@link OptimKernels} holds them; false (nothing written) when the run needs the plain loop. The operations on
-     * every lane that is not tiny are the plain loop's, in its order. {@code road} {@link #LEAVE} declines the run
+     * every lane that is not tiny are the plain loop's, in its order. {@code forced} {@link #LEAVE} declines the run
      * after the first pass (see {@link #probe}).
      */
-    static boolean adam(float[][] x, int n, float decay, boolean maximize, float b1, float b2, float c1, float c2,
-                        float bc2, float eps, float step, int pb, int road) {
-        if (pb < 0 || !(b1 >= 0 && b1 < 1)) return false;
+    static boolean adam(float[][] x, int n, Road road, float decay, boolean maximize, float b1, float b2, float c1,
+                        float c2, float bc2, float eps, float step, int forced) {
+        int pb = road.bound();
         float[] p = x[0], g = x[1], m = x[2], v = x[3];
         float[][] s = SCRATCH.get();
         float[] k = s[0], mc = s[1], mt = s[2], keep = s[3];
@@ -118,7 +137,7 @@ final class TinyMoments {
         // C2 17 vectorises these passes only as separate loops over few arrays: as two loops, the first pass took
         // 2.5 us per 1024 elements instead of 0.6, and the last 2.7 instead of 0.8
         // which lanes leave p as it is: a moment below 2^-112 with a zero gradient stays below it; p must absorb
-        int bad = road;                                      // negative: decline
+        int bad = forced;                                    // negative: decline
         for (int i = 0; i < n; i++) {
             int ma = FloatBits.get(m, i) & ABS;
             int zeroGrad = ((FloatBits.get(g, i) & ABS) - 1) >> 31;

@@ -90,7 +90,7 @@ class ClampWhereBitsTest {
         }
         for (int n : new int[]{1, 17, 1024, 70_000}) {
             int[] o = new int[n];
-            PointwiseMath.thresholdBackward(gBits, outBits, o, n);
+            PointwiseMath.binaryBits(dev.kindling.backend.BinaryOp.THRESHOLD_BACKWARD, gBits, outBits, o, n);
             for (int i = 0; i < n; i++) {
                 float want = out[i] <= 0 ? 0f : g[i];
                 if (Float.floatToRawIntBits(want) != o[i]) {

@@ -113,13 +113,13 @@ class TinyMomentsTest {
             float[][] x = run(r, rare), want = copy(x), got = copy(x), direct = copy(x);
             int n = c % 9 == 0 ? 1 + r.nextInt(N) : N;
             plain(a, want, n);
-            OptimKernels.adam(a, got, n, c % 2 == 0);
+            OptimKernels.adam(a, got, n, c % 2 == 0, TinyMoments.road(a));
             assertSameBits(want, got, "run " + c + " (" + a + ", n " + n + ")");
             // the road alone, where it takes the run, must agree too
-            float step = (float) a.negStepSize(), eps = (float) a.eps(), decay = (float) a.decay();
-            boolean took = TinyMoments.adam(direct, n, decay, a.maximize(), (float) a.beta1(), (float) a.beta2(),
-                    (float) (1 - a.beta1()), (float) (1 - a.beta2()), (float) a.biasCorrection2Sqrt(), eps, step,
-                    TinyMoments.bound(step, eps, decay), TinyMoments.FREE);
+            TinyMoments.Road road = TinyMoments.road(a);
+            boolean took = road != null && TinyMoments.adam(direct, n, road, (float) a.decay(), a.maximize(),
+                    (float) a.beta1(), (float) a.beta2(), (float) (1 - a.beta1()), (float) (1 - a.beta2()),
+                    (float) a.biasCorrection2Sqrt(), (float) a.eps(), (float) a.negStepSize(), TinyMoments.FREE);
             if (took) {
                 taken++;
                 assertSameBits(want, direct, "road, run " + c);
@@ -152,7 +152,7 @@ class TinyMomentsTest {
                 OptimStep.Adam a = adam(1e-3, t % 2 == 0 ? 0.01 : 0, beta1, 1e-8, false, t);
                 plain(a, want, N);
                 float[][] before = copy(got);
-                OptimKernels.adam(a, got, N, t % 3 == 0);
+                OptimKernels.adam(a, got, N, t % 3 == 0, TinyMoments.road(a));
                 assertSameBits(want, got, "beta1 " + beta1 + ", step " + t);
                 if (TinyMoments.small(before[2], N, TinyMoments.trigger((float) a.negStepSize())) != 0) taken++;
             }
