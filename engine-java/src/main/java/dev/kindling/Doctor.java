@@ -29,6 +29,7 @@ public final class Doctor {
         String openblas = bindingVersion("org.bytedeco.openblas.global.openblas_nolapack");
         line(sb, "BLAS", (Kindling.nativeBlas() ? "OpenBLAS " + openblas : blas) + "; CPU kernels and products use "
                 + Kindling.getNumThreads() + " thread(s) (Kindling.setNumThreads), OpenBLAS itself runs single-threaded");
+        line(sb, "Products", dev.kindling.backend.cpu.CpuBackend.matmulKernels());
         line(sb, "oneDNN", Kindling.convKernels());
         line(sb, "Vector API", dev.kindling.backend.cpu.CpuBackend.vectorKernels());
         line(sb, "Scalar kernels", dev.kindling.backend.cpu.CpuBackend.scalarKernels());

@@ -52,6 +52,7 @@ public final class Suite {
         Kindling.setNumThreads(threads);
         Kindling.manualSeed(0);
         meta("kindling_blas", Kindling.nativeBlasStatus());
+        meta("kindling_matmul", dev.kindling.backend.cpu.CpuBackend.matmulKernels());
         meta("kindling_conv", dev.kindling.Kindling.convKernels());
         meta("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         switch (g) {

@@ -53,6 +53,7 @@ class DevicesMemorySnippetsTest {
         // endregion
         assertTrue(Kindling.doctor().contains("\nGPU: not used: no CUDA backend is installed; add the dependency dev.kindling:kindling-cuda"),
                 Kindling.doctor());
+        assertTrue(Kindling.doctor().contains("\nProducts: "), Kindling.doctor());
     }
 
     @Test

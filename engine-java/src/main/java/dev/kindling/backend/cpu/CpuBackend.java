@@ -751,6 +751,15 @@ public final class CpuBackend implements Backend {
     /** Why oneDNN is off, or null. */
     public static String oneDnnFailure() { return OneDnn.failure(); }
 
+    /** Which library multiplies matrices of which size, for {@code Kindling.doctor()}. */
+    public static String matmulKernels() {
+        if (!OpenBlas.available()) return "Java gemm (OpenBLAS off: " + OpenBlas.failure() + ")";
+        return OneDnnGemm.on()
+                ? "oneDNN sgemm for float32 products of 2^20 multiply-adds and more (sides >= " + OneDnnGemm.MIN_SIDE
+                        + "), OpenBLAS for smaller ones and float64"
+                : "OpenBLAS (oneDNN's sgemm not used: " + OneDnnGemm.whyNot() + ")";
+    }
+
     /** Whether the Vector API kernels run, and why not when they do not: one line for {@code Kindling.doctor()}. */
     public static String vectorKernels() { return Simd.describe(); }
 

@@ -105,7 +105,9 @@ final class Gemm {
         int offC = out.offset() + i * m * n + r0 * n + c0;
         int rows = r1 - r0, cols = c1 - c0;
         if (rows <= 0 || cols <= 0) return;
-        if (t == DType.FLOAT32) {
+        if (t == DType.FLOAT32 && OneDnnGemm.takes(rows, cols, k)) {
+            OneDnnGemm.sgemm(la.trans, lb.trans, rows, cols, k, ab.f, offA, la.ld, bb.f, offB, lb.ld, beta, ob.f, offC, n);
+        } else if (t == DType.FLOAT32) {
             OpenBlas.sgemm(la.trans, lb.trans, rows, cols, k, ab.f, offA, la.ld, bb.f, offB, lb.ld, beta, ob.f, offC, n);
         } else {
             OpenBlas.dgemm(la.trans, lb.trans, rows, cols, k, ab.d, offA, la.ld, bb.d, offB, lb.ld, beta, ob.d, offC, n);

@@ -45,9 +45,14 @@ final class OmpThreads {
         return "OpenMP threads from OMP_NUM_THREADS";
     }
 
-    static void matchKindling() {
+    static void matchKindling() { match(Parallel.threads()); }
+
+    /** Whether {@link #match} reaches OpenMP (else its thread count is whatever OMP_NUM_THREADS says). */
+    static boolean bound() { return setNumThreads != null; }
+
+    /** Sets the calling thread's OpenMP thread count to {@code want}, if it is not that already. */
+    static void match(int want) {
         if (setNumThreads == null) return;
-        int want = Parallel.threads();
         int[] matched = MATCHED.get();
         if (matched[0] != want) {
             setNumThreads.invokeVoid(new Object[]{want});

@@ -101,7 +101,7 @@ final class OpenBlas {
      * memory, or kills the JVM. So every call is checked here, in longs, against the buffers' capacities,
      * whatever the layers above have validated already.
      */
-    private static void checkGemm(String op, boolean transA, boolean transB, int m, int n, int k,
+    static void checkGemm(String op, boolean transA, boolean transB, int m, int n, int k,
                                   long capA, int offA, int lda, long capB, int offB, int ldb, long capC, int offC, int ldc) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException(op + ": negative size m=" + m + ", n=" + n + ", k=" + k);
@@ -123,7 +123,7 @@ final class OpenBlas {
 
     // JavaCPP passes a direct buffer's address plus its position, so a duplicate positioned at the offset
     // hands OpenBLAS a pointer into our memory without copying
-    private static FloatBuffer at(FloatBuffer b, int off) { return b.duplicate().position(off); }
+    static FloatBuffer at(FloatBuffer b, int off) { return b.duplicate().position(off); }
 
     private static DoubleBuffer at(DoubleBuffer b, int off) { return b.duplicate().position(off); }
 }
