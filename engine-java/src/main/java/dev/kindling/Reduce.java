@@ -19,7 +19,8 @@ final class Reduce {
      */
     static final int[] ALL = new int[0];
 
-    private static String node(String base, int[] dims0) { return base + (dims0.length == 0 ? "Backward0" : "Backward1"); }
+    /** PyTorch's node name over all dims or some: constants, since reductions run every step (no concatenation). */
+    private static String node(String all, String some, int[] dims0) { return dims0.length == 0 ? all : some; }
 
     /** Wrapped, de-duplicated, sorted dims. */
     static int[] dims(String op, int[] dims, int ndim) {
@@ -80,7 +81,7 @@ final class Reduce {
         DType outType = x.dtype().isIntegral() ? DType.INT64 : x.dtype();
         Tensor out = kernel(ReduceOp.SUM, x, dims, keepdim, outType);
         int[] in = x.shape(), d = dims;
-        return Autograd.record(node("Sum", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g, in, d, keepdim)});
+        return Autograd.record(node("SumBackward0", "SumBackward1", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g, in, d, keepdim)});
     }
 
     static Tensor mean(Tensor x, int[] dims0, boolean keepdim) {
@@ -102,7 +103,7 @@ final class Reduce {
         double c = count;
         // divided before it is expanded: the same quotient in every element, one division per output, where dividing
         // the expanded view ran a whole pass over the input's shape (a [64, 512] MSE loss's backward: 27 of 86 us)
-        return Autograd.record(node("Mean", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g.div(c), in, d, keepdim)});
+        return Autograd.record(node("MeanBackward0", "MeanBackward1", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g.div(c), in, d, keepdim)});
     }
 
     static Tensor prod(Tensor x, int[] dims0, boolean keepdim) {
@@ -112,7 +113,7 @@ final class Reduce {
         DType outType = x.dtype().isIntegral() ? DType.INT64 : x.dtype();
         Tensor out = kernel(ReduceOp.PROD, x, dims, keepdim, outType);
         int[] in = x.shape(), d = dims;
-        return Autograd.record(node("Prod", dims0), out, x, (g, n) -> {
+        return Autograd.record(node("ProdBackward0", "ProdBackward1", dims0), out, x, (g, n) -> {
             Tensor gk = keepdim ? g : g.reshape(keptShape(in, d));
             Tensor zero = x.eq(0);
             Tensor zeros = zero.sum(d, true);
