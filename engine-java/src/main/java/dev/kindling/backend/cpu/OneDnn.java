@@ -86,6 +86,15 @@ final class OneDnn {
     /** "oneDNN 3.11.0 (avx512_core, OpenMP threads governed by Kindling.setNumThreads)". */
     static String description() { return description; }
 
+    /** Whether oneDNN runs AVX-512 kernels on this CPU (with or without VNNI, bf16, fp16 or AMX). */
+    static boolean avx512() {
+        if (!available()) return false;
+        int isa = dnnl_get_effective_cpu_isa();
+        return isa == dnnl_cpu_isa_avx512_core || isa == dnnl_cpu_isa_avx512_core_vnni || isa == dnnl_cpu_isa_avx512_core_bf16
+                || isa == dnnl_cpu_isa_avx512_core_fp16 || isa == dnnl_cpu_isa_avx512_core_amx
+                || isa == dnnl_cpu_isa_avx512_core_amx_fp16;
+    }
+
     private static String isaName(int isa) {
         if (isa == dnnl_cpu_isa_avx512_core_amx || isa == dnnl_cpu_isa_avx512_core_amx_fp16) return "avx512_core_amx";
         if (isa == dnnl_cpu_isa_avx512_core_fp16) return "avx512_core_fp16";

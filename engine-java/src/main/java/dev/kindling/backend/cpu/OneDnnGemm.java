@@ -12,9 +12,10 @@ import java.nio.FloatBuffer;
  * float32 accumulation; their blocking differs, so products differ from OpenBLAS's in the last bits, as any two
  * BLAS libraries do (PyTorch's own results depend on which one it was built with).
  *
- * <p>Threads stay Kindling's: {@link Gemm} splits a product over its pool and each piece runs here on one thread,
- * with OpenMP told so on that thread ({@code omp_set_num_threads(1)}), as OpenBLAS runs single-threaded. Where that
- * cannot be set, or oneDNN did not load, or {@code -Dkindling.oneDnnGemm=false}, products stay on OpenBLAS.
+ * <p>Threads stay Kindling's: {@link Gemm} splits a product over its pool and each piece runs here on one thread, with
+ * OpenMP told so on that thread ({@code omp_set_num_threads(1)}), as OpenBLAS runs single-threaded. Products stay on
+ * OpenBLAS where that cannot be set, where oneDNN did not load, with {@code -Dkindling.oneDnnGemm=false}, and on CPUs
+ * without AVX-512, where the comparison was not measured ({@code -Dkindling.oneDnnGemm=true} turns it on there).
  */
 final class OneDnnGemm {
     private OneDnnGemm() {}
@@ -24,9 +25,12 @@ final class OneDnnGemm {
     /** Below this in any dimension OpenBLAS's small-matrix kernels win (64x10x256: 2.9 against 4.8 us). */
     static final int MIN_SIDE = 16;
 
-    private static final String WHY_NOT = "false".equals(System.getProperty("kindling.oneDnnGemm"))
-            ? "-Dkindling.oneDnnGemm=false" : !OneDnn.available() ? "oneDNN off: " + OneDnn.failure()
-            : !OmpThreads.bound() ? "OpenMP's thread count cannot be set here" : null;
+    private static final String SETTING = System.getProperty("kindling.oneDnnGemm", "");
+    private static final String WHY_NOT = "false".equals(SETTING) ? "-Dkindling.oneDnnGemm=false"
+            : !OneDnn.available() ? "oneDNN off: " + OneDnn.failure()
+            : !OmpThreads.bound() ? "OpenMP's thread count cannot be set here"
+            : !OneDnn.avx512() && !"true".equals(SETTING)
+                    ? "measured faster on AVX-512 CPUs only; -Dkindling.oneDnnGemm=true to use it here" : null;
     private static final boolean ON = WHY_NOT == null;
 
     static boolean on() { return ON; }

@@ -4,10 +4,16 @@ import dev.kindling.Kindling;
 import dev.kindling.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -121,6 +127,36 @@ class OneDnnGemmTest {
                 () -> OneDnnGemm.sgemm(false, true, 64, 128, 128, a, 0, 128, b, 0, 127, 0f, c, 0, 128));
         assertThrows(IllegalArgumentException.class,
                 () -> OneDnnGemm.sgemm(false, false, 64, 128, 128, a, 0, 128, b, 0, 128, 0f, c, 64, 128));
+    }
+
+    /** Runs {@link OneDnnGemmSettingMain} in a JVM with {@code flag} and {@code env}; its two lines. */
+    private static List<String> elsewhere(String flag, Map<String, String> env) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, flag, "-cp", System.getProperty("java.class.path"),
+                OneDnnGemmSettingMain.class.getName()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "JVM did not finish");
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+    }
+
+    /** The switch and the CPU guard are decided at start-up, said by the doctor's line, and give the same product. */
+    @Test
+    void settingsKeepProductsOnOpenBlasAndSaySo() throws IOException, InterruptedException {
+        double here = OneDnnGemmSettingMain.figure();
+        List<String> off = elsewhere("-Dkindling.oneDnnGemm=false", Map.of());
+        assertEquals("OpenBLAS (oneDNN's sgemm not used: -Dkindling.oneDnnGemm=false)", off.get(0));
+        assertEquals(here, Double.parseDouble(off.get(1)), 1e-5 * here, "the same product on OpenBLAS");
+        if (!OneDnnGemm.on()) return; // the CPU guard needs oneDNN loaded and on here
+        // oneDNN limited to AVX2 kernels: not measured there, so OpenBLAS unless asked for
+        List<String> avx2 = elsewhere("-Dkindling.oneDnnGemm=", Map.of("DNNL_MAX_CPU_ISA", "AVX2"));
+        assertTrue(avx2.get(0).startsWith("OpenBLAS (oneDNN's sgemm not used: measured faster on AVX-512 CPUs only"),
+                avx2.get(0));
+        List<String> forced = elsewhere("-Dkindling.oneDnnGemm=true", Map.of("DNNL_MAX_CPU_ISA", "AVX2"));
+        assertTrue(forced.get(0).startsWith("oneDNN sgemm for float32 products"), forced.get(0));
+        assertEquals(here, Double.parseDouble(forced.get(1)), 1e-5 * here, "the same product on AVX2 kernels");
     }
 
     /** Through the public API, split over the pool: Linear-sized products agree with float64 on 1 and 2 threads. */
