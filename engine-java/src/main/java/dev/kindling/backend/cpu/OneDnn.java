@@ -90,9 +90,9 @@ final class OneDnn {
     static boolean avx512() {
         if (!available()) return false;
         int isa = dnnl_get_effective_cpu_isa();
-        return isa == dnnl_cpu_isa_avx512_core || isa == dnnl_cpu_isa_avx512_core_vnni || isa == dnnl_cpu_isa_avx512_core_bf16
-                || isa == dnnl_cpu_isa_avx512_core_fp16 || isa == dnnl_cpu_isa_avx512_core_amx
-                || isa == dnnl_cpu_isa_avx512_core_amx_fp16;
+        return isa == dnnl_cpu_isa_avx512_core || isa == dnnl_cpu_isa_avx512_core_vnni
+                || isa == dnnl_cpu_isa_avx512_core_bf16 || isa == dnnl_cpu_isa_avx512_core_fp16
+                || isa == dnnl_cpu_isa_avx512_core_amx || isa == dnnl_cpu_isa_avx512_core_amx_fp16;
     }
 
     private static String isaName(int isa) {

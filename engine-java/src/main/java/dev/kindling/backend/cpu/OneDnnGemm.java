@@ -52,7 +52,7 @@ final class OneDnnGemm {
         OmpThreads.match(1);
         int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f,
                 OpenBlas.at(a, offA), lda, OpenBlas.at(b, offB), ldb, beta, OpenBlas.at(c, offC), ldc);
-        // the message only on failure: built on every call, its string concatenation was most of this path's compiled code
+        // the message only on failure: built on every call, its concatenation was most of this path's compiled code
         if (status != dnnl.dnnl_success) OneDnn.check(status, "dnnl_sgemm " + m + "x" + n + "x" + k);
     }
 }

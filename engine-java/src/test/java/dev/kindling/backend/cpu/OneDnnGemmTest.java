@@ -130,7 +130,8 @@ class OneDnnGemmTest {
     }
 
     /** Runs {@link OneDnnGemmSettingMain} in a JVM with {@code flag} and {@code env}; its two lines. */
-    private static List<String> elsewhere(String flag, Map<String, String> env) throws IOException, InterruptedException {
+    private static List<String> elsewhere(String flag, Map<String, String> env)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, flag, "-cp", System.getProperty("java.class.path"),
                 OneDnnGemmSettingMain.class.getName()).redirectErrorStream(true);
