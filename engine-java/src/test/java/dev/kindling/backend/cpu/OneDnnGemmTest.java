@@ -160,6 +160,29 @@ class OneDnnGemmTest {
         assertEquals(here, Double.parseDouble(forced.get(1)), 1e-5 * here, "the same product on AVX2 kernels");
     }
 
+    /** Four user threads multiplying at once (oneDNN called from several threads, OpenMP set on each): same bits. */
+    @Test
+    void concurrentCallersGetTheSameProducts() throws Exception {
+        Tensor x = Tensor.randn(64, 784), w = Tensor.randn(512, 784);
+        float[] expected = x.matmul(w.t()).toFloatArray();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> {
+                    boolean same = true;
+                    for (int i = 0; i < 20; i++) {
+                        same &= java.util.Arrays.equals(expected, x.matmul(w.t()).toFloatArray());
+                    }
+                    return same;
+                }));
+            }
+            for (var f : futures) assertTrue(f.get(60, TimeUnit.SECONDS), "a concurrent product differs");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Through the public API, split over the pool: Linear-sized products agree with float64 on 1 and 2 threads. */
     @Test
     void tensorProductsOnEitherThreadCount() {
