@@ -81,7 +81,8 @@ final class Reduce {
         DType outType = x.dtype().isIntegral() ? DType.INT64 : x.dtype();
         Tensor out = kernel(ReduceOp.SUM, x, dims, keepdim, outType);
         int[] in = x.shape(), d = dims;
-        return Autograd.record(node("SumBackward0", "SumBackward1", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g, in, d, keepdim)});
+        return Autograd.record(node("SumBackward0", "SumBackward1", dims0), out, x,
+                (g, n) -> new Tensor[]{expandBack(g, in, d, keepdim)});
     }
 
     static Tensor mean(Tensor x, int[] dims0, boolean keepdim) {
@@ -103,7 +104,8 @@ final class Reduce {
         double c = count;
         // divided before it is expanded: the same quotient in every element, one division per output, where dividing
         // the expanded view ran a whole pass over the input's shape (a [64, 512] MSE loss's backward: 27 of 86 us)
-        return Autograd.record(node("MeanBackward0", "MeanBackward1", dims0), out, x, (g, n) -> new Tensor[]{expandBack(g.div(c), in, d, keepdim)});
+        return Autograd.record(node("MeanBackward0", "MeanBackward1", dims0), out, x,
+                (g, n) -> new Tensor[]{expandBack(g.div(c), in, d, keepdim)});
     }
 
     static Tensor prod(Tensor x, int[] dims0, boolean keepdim) {

@@ -60,8 +60,10 @@ public final class CpuBackend implements Backend {
 
     static CpuBuffer buf(View v) { return (CpuBuffer) v.buffer(); }
 
-    /** How a kernel moves its operands: as floats, doubles or longs; CF and CL compare floats or longs into BOOL bytes. */
-    /** Float, double, long, comparisons of floats and of longs, and FLOAT32 bit selects ({@link PointwiseMath#hasBitsLoop}). */
+    /**
+     * How a kernel moves its operands: as floats, doubles or longs; CF and CL compare floats or longs into BOOL bytes;
+     * BITS moves FLOAT32 elements as their int bits, for bit selects ({@link PointwiseMath#hasBitsLoop}).
+     */
     private enum Mode { F, D, L, CF, CL, BITS }
 
     /** Runs {@code body} over the elements of equally shaped views, chunk by chunk, on all threads. */
@@ -755,8 +757,9 @@ public final class CpuBackend implements Backend {
     public static String matmulKernels() {
         if (!OpenBlas.available()) return "Java gemm (OpenBLAS off: " + OpenBlas.failure() + ")";
         return OneDnnGemm.on()
-                ? "oneDNN sgemm for float32 products of 2^20 multiply-adds and more (sides >= " + OneDnnGemm.MIN_SIDE
-                        + "), OpenBLAS for smaller ones and float64"
+                ? "oneDNN sgemm for float32 products of 2^" + Long.numberOfTrailingZeros(OneDnnGemm.MIN_WORK)
+                        + " multiply-adds and more (sides >= " + OneDnnGemm.MIN_SIDE + "), OpenBLAS for smaller ones"
+                        + " and float64"
                 : "OpenBLAS (oneDNN's sgemm not used: " + OneDnnGemm.whyNot() + ")";
     }
 

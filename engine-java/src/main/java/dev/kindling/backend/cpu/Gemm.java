@@ -8,7 +8,8 @@ import static dev.kindling.backend.cpu.CpuBackend.buf;
 /**
  * Batched matmul. Each matrix operand is handed to BLAS as it lies in memory when its layout allows
  * (row-major, or transposed, with a leading dimension); other layouts are copied once into a contiguous
- * scratch buffer. Integer matmul and the no-OpenBLAS case use {@link JavaGemm}-style loops.
+ * scratch buffer. Large float32 products go to {@link OneDnnGemm}, the rest to OpenBLAS; integer matmul and the
+ * no-OpenBLAS case use {@link JavaGemm}-style loops.
  */
 final class Gemm {
     private Gemm() {}

@@ -8,8 +8,9 @@ import com.sun.jna.Platform;
  * oneDNN runs on OpenMP, whose thread count and idle behaviour no preset exposes. Two C calls through JNA
  * give Kindling one thread story: before the OpenMP runtime loads, {@code OMP_WAIT_POLICY=PASSIVE} (unless the
  * user set it) so that its idle workers sleep instead of spinning against our pool on small machines; and
- * before each oneDNN call, {@code omp_set_num_threads} with {@code Kindling.getNumThreads()} on the calling
- * thread (an OpenMP setting is per thread, so each thread is matched once and again after a change).
+ * before each oneDNN call, {@code omp_set_num_threads} on the calling thread: {@code Kindling.getNumThreads()} for
+ * primitives, 1 for a piece of a product that Kindling's pool already split (an OpenMP setting is per thread, so each
+ * thread is set once and again after a change).
  */
 final class OmpThreads {
     private static Function setNumThreads;

@@ -25,9 +25,10 @@ import java.util.logging.Logger;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
- * The only class that touches oneDNN: float32 convolution and batch normalization, forward and backward. Loading is attempted once;
- * when the native library is missing for this platform, {@link #available()} is false, the reason is logged
- * once, and convolution runs as im2col + gemm instead.
+ * oneDNN's loading and its float32 convolution and batch normalization, forward and backward ({@link OneDnnPointwise}
+ * and {@link OneDnnGemm} use its engine for elementwise ops and large products). Loading is attempted once; when the
+ * native library is missing for this platform, {@link #available()} is false, the reason is logged once, and
+ * convolution runs as im2col + gemm instead.
  *
  * <p>Users' tensors stay NCHW. Each call reorders its operands into the blocked layouts that oneDNN's
  * primitive chose (nChw16c and friends) and the result back; the primitives and reorders are created once

@@ -25,22 +25,27 @@ final class OneDnnGemm {
     /** Below this in any dimension OpenBLAS's small-matrix kernels win (64x10x256: 2.9 against 4.8 us). */
     static final int MIN_SIDE = 16;
 
-    private static final String SETTING = System.getProperty("kindling.oneDnnGemm", "");
-    private static final String WHY_NOT = "false".equals(SETTING) ? "-Dkindling.oneDnnGemm=false"
-            : !OneDnn.available() ? "oneDNN off: " + OneDnn.failure()
-            : !OmpThreads.bound() ? "OpenMP's thread count cannot be set here"
-            : !OneDnn.avx512() && !"true".equals(SETTING)
-                    ? "measured faster on AVX-512 CPUs only; -Dkindling.oneDnnGemm=true to use it here" : null;
-    private static final boolean ON = WHY_NOT == null;
+    /**
+     * Decided on the first product large enough to ask: a program that only multiplies small matrices (the 10-5-2 seed
+     * model) never loads oneDNN for it (~130 ms and ~60 MiB).
+     */
+    private static final class State {
+        static final String SETTING = System.getProperty("kindling.oneDnnGemm", "");
+        static final String WHY_NOT = "false".equals(SETTING) ? "-Dkindling.oneDnnGemm=false"
+                : !OneDnn.available() ? "oneDNN off: " + OneDnn.failure()
+                : !OmpThreads.bound() ? "OpenMP's thread count cannot be set here"
+                : !OneDnn.avx512() && !"true".equals(SETTING)
+                        ? "measured faster on AVX-512 CPUs only; -Dkindling.oneDnnGemm=true to use it here" : null;
+    }
 
-    static boolean on() { return ON; }
+    static boolean on() { return State.WHY_NOT == null; }
 
     /** Why products stay on OpenBLAS, or null when large ones run here. */
-    static String whyNot() { return WHY_NOT; }
+    static String whyNot() { return State.WHY_NOT; }
 
     /** Whether an {@code m x n x k} float32 product runs here. */
     static boolean takes(int m, int n, int k) {
-        return ON && (long) m * n * k >= MIN_WORK && Math.min(m, Math.min(n, k)) >= MIN_SIDE;
+        return (long) m * n * k >= MIN_WORK && Math.min(m, Math.min(n, k)) >= MIN_SIDE && on();
     }
 
     /** {@code C = op(A) @ op(B) + beta * C}, row-major, as {@link OpenBlas#sgemm}, on the calling thread alone. */

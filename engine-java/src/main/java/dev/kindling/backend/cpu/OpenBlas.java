@@ -102,7 +102,7 @@ final class OpenBlas {
      * whatever the layers above have validated already.
      */
     static void checkGemm(String op, boolean transA, boolean transB, int m, int n, int k,
-                                  long capA, int offA, int lda, long capB, int offB, int ldb, long capC, int offC, int ldc) {
+                          long capA, int offA, int lda, long capB, int offB, int ldb, long capC, int offC, int ldc) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException(op + ": negative size m=" + m + ", n=" + n + ", k=" + k);
         }
